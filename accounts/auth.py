@@ -1,0 +1,27 @@
+"""Flask-Login wiring: the stored id is ``"<user id>:<session token>"`` so that
+rotating the token ends every session and remember-me cookie of that user."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from accounts.models import User
+from core.extensions import db
+
+
+def load_user(stored_id: str) -> User | None:
+    user_id, _, token = (stored_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def configure_login(manager: LoginManager) -> None:
+    manager.user_loader(load_user)
+    manager.login_view = "accounts.login"
+    manager.login_message = _l("Silakan masuk untuk membuka halaman itu.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"

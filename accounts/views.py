@@ -1,0 +1,316 @@
+"""Registration, login, logout, profile, password and personal data."""
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import services, throttle
+from accounts.data import COUNTRY_NAMES, LANGUAGE_NAMES, REGENCY_NAMES
+from accounts.forms import (
+    ChangePasswordForm,
+    ContactForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    ReauthForm,
+    RegistrationForm,
+    ResetWithCodeForm,
+    ResetWithLinkForm,
+)
+from accounts.passwords import verify_password
+from accounts.phones import display_phone
+from accounts.tokens import make_reset_token, user_from_reset_token
+from core.extensions import db, limiter
+from core.i18n import LANG_COOKIE
+from core.security import safe_next
+from notifications.email import email_configured, send_email
+
+bp = Blueprint("accounts", __name__)
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session on every login: nothing planted before login survives it.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def _set_lang_cookie(response: Response, locale: str) -> Response:
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.locale.data = request.cookies.get(LANG_COOKIE, "id")
+    if form.validate_on_submit():
+        if services.phone_taken(form.phone.data):
+            form.phone.errors.append(
+                _("Nomor ini sudah terdaftar. Silakan masuk, atau pakai \"Lupa kata sandi\".")
+            )
+        elif form.email.data and services.email_taken(form.email.data):
+            form.email.errors.append(_("Email ini sudah dipakai akun lain."))
+        else:
+            user = services.register_member(
+                services.Registration(
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    password=form.password.data,
+                    email=form.email.data or None,
+                    regency=form.regency.data,
+                    country_returned=form.country_returned.data or None,
+                    return_year=form.return_year.data,
+                    locale=form.locale.data,
+                )
+            )
+            db.session.commit()
+            _start_session(user, remember=False)
+            flash(_("Selamat datang di Rumah Purna, %(name)s.", name=user.first_name), "success")
+            return _set_lang_cookie(redirect(url_for("site.home")), user.locale)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        ip = request.remote_addr or "unknown"
+        identifier = form.identifier.data
+        if throttle.login_blocked(identifier, ip):
+            form.password.errors.append(
+                _("Terlalu banyak percobaan yang salah. Tunggu 15 menit, lalu coba lagi, "
+                  "atau minta kode atur ulang ke petugas.")
+            )
+            status = 429
+        else:
+            user = services.authenticate(identifier, form.password.data)
+            if user is None:
+                throttle.record_failure(identifier, ip)
+                db.session.rollback()
+                # The same words for an unknown account and a wrong password.
+                form.password.errors.append(
+                    _("Nomor HP/email atau kata sandi tidak cocok. Periksa lagi, lalu coba ulang.")
+                )
+            else:
+                db.session.commit()
+                throttle.clear_account(identifier)
+                _start_session(user, remember=form.remember.data)
+                return _set_lang_cookie(redirect(next_url), user.locale)
+    return render_template("accounts/login.html", form=form, next=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    # Ending the session token ends every session and remember-me cookie.
+    services.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template(
+        "accounts/account.html",
+        regency_name=REGENCY_NAMES.get(current_user.regency or "", ""),
+        country_name=COUNTRY_NAMES.get(current_user.country_returned or "", ""),
+        language_name=LANGUAGE_NAMES.get(current_user.locale, ""),
+        phone=display_phone(current_user.phone),
+    )
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            name=form.name.data,
+            regency=form.regency.data,
+            country_returned=form.country_returned.data or None,
+            return_year=form.return_year.data,
+            locale=form.locale.data,
+        )
+        db.session.commit()
+        flash(_("Profil Anda sudah disimpan."), "success")
+        return _set_lang_cookie(redirect(url_for("accounts.account")), current_user.locale)
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@login_required
+def contact():
+    form = ContactForm(obj=current_user) if request.method == "GET" else ContactForm()
+    if request.method == "GET":
+        form.phone.raw_text = display_phone(current_user.phone)
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi tidak cocok."))
+        elif services.phone_taken(form.phone.data, exclude=current_user):
+            form.phone.errors.append(_("Nomor ini sudah dipakai akun lain."))
+        elif form.email.data and services.email_taken(form.email.data, exclude=current_user):
+            form.email.errors.append(_("Email ini sudah dipakai akun lain."))
+        else:
+            services.update_profile(
+                current_user, phone=form.phone.data, email=form.email.data or None
+            )
+            db.session.commit()
+            flash(_("Nomor HP dan email Anda sudah disimpan."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/contact.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi sekarang tidak cocok."))
+        else:
+            services.change_password(current_user, form.new_password.data)
+            db.session.commit()
+            # Other devices are logged out by the new session token; this one
+            # continues with a fresh session.
+            _start_session(current_user._get_current_object(), remember=False)
+            flash(
+                _("Kata sandi sudah diganti. Perangkat lain yang masuk dengan akun ini sudah dikeluarkan."),
+                "success",
+            )
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("5/hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    sent = False
+    if email_configured() and form.validate_on_submit():
+        user = services.find_by_login(form.email.data)
+        if user is not None and user.is_active:
+            link = url_for("accounts.reset_with_link", token=make_reset_token(user), _external=True)
+            send_email(
+                user.email,
+                _("Atur ulang kata sandi Rumah Purna"),
+                render_template("email/password_reset.txt", user=user, link=link),
+            )
+        sent = True  # the same answer whether or not the email is known
+    return render_template(
+        "accounts/forgot.html", form=form, sent=sent, email_enabled=email_configured()
+    )
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_with_link(token: str):
+    user = user_from_reset_token(token)
+    if user is None:
+        flash(_("Tautan ini sudah tidak berlaku. Minta tautan baru atau kode dari petugas."), "info")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetWithLinkForm()
+    if form.validate_on_submit():
+        services.change_password(user, form.new_password.data)
+        db.session.commit()
+        flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_link.html", form=form)
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def reset_with_code():
+    form = ResetWithCodeForm()
+    if form.validate_on_submit():
+        user = services.reset_with_code(
+            form.identifier.data, form.code.data, form.new_password.data
+        )
+        if user is None:
+            db.session.rollback()
+            form.code.errors.append(
+                _("Kode ini tidak cocok atau sudah kedaluwarsa. Minta kode baru ke petugas.")
+            )
+        else:
+            db.session.commit()
+            flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_code.html", form=form)
+
+
+@bp.route("/account/data", methods=["GET", "POST"])
+@login_required
+def my_data():
+    form = ReauthForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi tidak cocok."))
+        else:
+            data = services.export_personal_data(current_user)
+            body = json.dumps(data, ensure_ascii=False, indent=2)
+            return Response(
+                body,
+                mimetype="application/json",
+                headers={
+                    "Content-Disposition": "attachment; filename=rumah-purna-data-saya.json",
+                    "Cache-Control": "no-store",
+                },
+            )
+    return render_template("accounts/my_data.html", form=form)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi tidak cocok."))
+        else:
+            services.delete_account(current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Akun Anda dan datanya sudah dihapus. Terima kasih sudah memakai Rumah Purna."), "info")
+            return redirect(url_for("site.home"))
+    return render_template("accounts/delete.html", form=form)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template(
+        "accounts/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"]
+    )

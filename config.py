@@ -1,0 +1,167 @@
+"""Configuration classes. Every setting is read from the environment.
+
+Pick one with ``APP_ENV`` (``development`` by default, ``production``, ``testing``).
+Development keeps a generated secret key in ``instance/``; production refuses to
+start without ``SECRET_KEY`` and ``DATABASE_URL``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _instance_secret(filename: str) -> str:
+    """Read or create a random secret kept in ``instance/`` (development only)."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / filename
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgres://`` / ``postgresql://`` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    DEMO_MODE = False
+
+    SITE_NAME = "Rumah Purna"
+    PREFERRED_URL_SCHEME = "http"
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Sessions and cookies (SECURITY.md "Accounts and sessions").
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "rp_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_DAYS", 14))
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(_int("REMEMBER_DAYS", 30), 30))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "rp_remember"
+
+    # A slow phone may take a long time to fill a form: the CSRF token lives as
+    # long as the session instead of expiring after an hour.
+    WTF_CSRF_TIME_LIMIT = None
+
+    MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 8) * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    LANGUAGES = ("id", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "rumahpurna")
+    RATELIMIT_HEADERS_ENABLED = False
+    # Failed logins allowed in LOGIN_FAILURE_WINDOW, per account and per address.
+    LOGIN_FAILURES_PER_ACCOUNT = _int("LOGIN_FAILURES_PER_ACCOUNT", 10)
+    LOGIN_FAILURES_PER_IP = _int("LOGIN_FAILURES_PER_IP", 30)
+    LOGIN_FAILURE_WINDOW_MINUTES = _int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+
+    # Email: printed to the log unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Rumah Purna <noreply@rumahpurna.id>")
+
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    PASSWORD_RESET_CODE_HOURS = 24
+    PASSWORD_RESET_LINK_MINUTES = 60
+
+    HSTS = False
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    SCHEDULER_TIMEZONE = "UTC"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEMO_MODE = True
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rumahpurna.db'}"
+        )
+
+
+class TestingConfig(Config):
+    __test__ = False  # not a pytest class
+    ENV_NAME = "testing"
+    TESTING = True
+    DEMO_MODE = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    RATELIMIT_STORAGE_URI = "memory://"
+    # A cheap hash keeps the suite fast; production uses the argon2-cffi defaults.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        )
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+    def __init__(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production needs these environment variables: " + ", ".join(missing)
+            )
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["DATABASE_URL"])
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> Config:
+    name = os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"Unknown APP_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None

@@ -1,0 +1,100 @@
+"""The application factory. ``create_app`` reads like a table of contents."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, INSTANCE_DIR, Config, config_from_env
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        "rumahpurna",
+        root_path=str(BASE_DIR),
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config or config_from_env())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_handlers()
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
+    logging.getLogger("rumahpurna").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from core.db import configure_sqlite
+    from core.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from core.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    # Each part keeps its own catalog under translations/<part>/; Flask-Babel merges them.
+    catalogs = sorted(str(p) for p in (BASE_DIR / "translations").iterdir() if p.is_dir())
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=";".join(catalogs),
+    )
+    limiter.init_app(app)
+
+    from accounts.auth import configure_login
+
+    configure_login(login_manager)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from accounts import admin_views  # noqa: F401  (routes on the accounts blueprint)
+    from accounts.views import bp as accounts_bp
+    from core.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def register_handlers() -> None:
+    """Connect every package's signal receivers (``handlers.py``)."""
+
+
+def register_template_helpers(app: Flask) -> None:
+    from core.templating import init_templating
+
+    init_templating(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from core.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from core.security import register_security_headers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from core.cli import register_commands as register
+
+    register(app)

@@ -1,0 +1,49 @@
+"""Generic error pages in the user's language; never a traceback."""
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from core.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(status: int, template: str):
+        if _wants_json():
+            return jsonify({"status": "error", "code": status}), status
+        return render_template(template), status
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render(400, "errors/400.html")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render(400, "errors/csrf.html")
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render(403, "errors/403.html")
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render(404, "errors/404.html")
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return render(405, "errors/405.html")
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render(413, "errors/413.html")
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render(429, "errors/429.html")
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render(500, "errors/500.html")

@@ -1,0 +1,33 @@
+"""Documented signals through which feature packages react to each other.
+
+A feature package never imports another feature package; it connects a receiver
+to one of these signals in its ``handlers.py`` instead.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("user-registered")
+"""Sent with ``sender=user`` after a new account is flushed (before commit)."""
+
+collect_personal_data = _signals.signal("collect-personal-data")
+"""Sent with ``sender=user`` when a member exports their data (UU PDP).
+
+Each receiver returns ``(section_name, data)`` where data is JSON-serialisable,
+or ``None`` when it holds nothing for this user. Sensitive fields that the member
+may not see (counselors' notes) must not be included.
+"""
+
+account_deleting = _signals.signal("account-deleting")
+"""Sent with ``sender=user`` inside the deletion transaction, before the account is
+anonymised. Receivers erase or anonymise their rows, remove their files and cancel
+pending reminders; they only flush."""
+
+member_home_cards = _signals.signal("member-home-cards")
+"""Sent with ``sender=user`` when the member home is drawn. Each receiver returns a
+list of ``HomeCard`` (see ``core.home``) or an empty list."""
+
+seed_demo = _signals.signal("seed-demo")
+"""Sent by ``flask seed-demo`` after the demo accounts exist, with
+``sender=users`` (a dict from demo key such as ``"member"`` to ``User``).
+Receivers add their demo data idempotently and only flush."""

@@ -1,0 +1,42 @@
+"""Template globals and filters: permissions, navigation, WITA time."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.i18n import wita
+
+# Bottom navigation on phones / top bar on desktop. An item shows only once its
+# endpoint exists, so no link ever leads to a page that is not built yet.
+NAV_ITEMS = [
+    ("site.home", _l("Beranda"), "home"),
+    ("community.index", _l("Forum"), "forum"),
+    ("mentoring.counselors", _l("Konseling"), "heart"),
+    ("marketplace.index", _l("Pasar"), "market"),
+    ("accounts.account", _l("Akun"), "user"),
+]
+
+
+def init_templating(app: Flask) -> None:
+    from accounts.permissions import TEMPLATE_PREDICATES
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["wita"] = wita
+    app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+
+    @app.context_processor
+    def _globals():
+        items = [
+            {"endpoint": ep, "label": label, "icon": icon, "url": url_for(ep)}
+            for ep, label, icon in NAV_ITEMS
+            if ep in app.view_functions
+        ]
+        return {
+            "nav_items": items,
+            "current_locale": str(get_locale() or "id"),
+            "current_endpoint": request.endpoint or "",
+            "current_user": current_user,
+        }

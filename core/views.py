@@ -1,0 +1,54 @@
+"""Site-wide pages: the home page / member home, the language switch, /healthz."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+
+from core.extensions import csrf, db
+from core.home import cards_for
+from core.i18n import LANG_COOKIE
+from core.security import safe_next
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/")
+def home():
+    if current_user.is_authenticated:
+        return render_template("core/member_home.html", cards=cards_for(current_user))
+    return render_template("core/home.html")
+
+
+@bp.route("/lang", methods=["POST"])
+def set_language():
+    """The visible language switch: a plain form, works without JavaScript."""
+    locale = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"))
+    response = redirect(target)
+    if locale not in current_app.config["LANGUAGES"]:
+        return response
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.route("/healthz")
+@csrf.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not healthy"
+        db.session.rollback()
+        current_app.logger.warning("healthz: database unreachable")
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})

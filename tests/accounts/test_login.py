@@ -1,0 +1,241 @@
+"""Login, sessions, logout: SECURITY.md "Accounts and sessions"."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from accounts.models import User
+from config import TestingConfig
+from core import create_app
+from core.extensions import db
+from tests.factories import PASSWORD
+
+WRONG = "Nomor HP/email atau kata sandi tidak cocok"
+
+
+@pytest.mark.parametrize("typed", ["0812-3456-7890", "+6281234567890", "62 812 3456 7890"])
+def test_login_with_phone_in_any_format(client, make_user, typed):
+    make_user(phone="+6281234567890")
+    response = client.post("/login", data={"identifier": typed, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_login_with_email_any_case(client, make_user):
+    make_user(email="yohanes@example.id")
+    response = client.post("/login", data={"identifier": "Yohanes@Example.ID", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_same_answer_for_unknown_account_and_wrong_password(client, make_user):
+    make_user(phone="+6281234567890")
+    wrong_password = client.post("/login", data={"identifier": "081234567890", "password": "salah sekali"})
+    unknown = client.post("/login", data={"identifier": "081299999999", "password": "salah sekali"})
+    assert wrong_password.status_code == unknown.status_code == 200
+    assert WRONG in wrong_password.get_data(as_text=True)
+    assert WRONG in unknown.get_data(as_text=True)
+    strip = lambda html: html.replace("081234567890", "X").replace("081299999999", "X")  # noqa: E731
+    assert strip(wrong_password.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
+
+
+def test_disabled_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    assert WRONG in response.get_data(as_text=True)
+
+
+def test_failed_logins_limited_per_account(client, make_user, app):
+    user = make_user()
+    limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        client.post("/login", data={"identifier": user.phone, "password": "salah sekali"})
+    # Even the right password is refused now.
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
+
+
+def test_failed_logins_limited_per_address(client, make_user, app):
+    limit = app.config["LOGIN_FAILURES_PER_IP"]
+    for n in range(limit):
+        client.post("/login", data={"identifier": f"08129000{n:04d}", "password": "salah sekali"})
+    user = make_user()
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        return url
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.2).ping()
+    except Exception:
+        return None
+    return "redis://127.0.0.1:6379/0"
+
+
+def test_failed_logins_counted_across_workers_with_redis(app, make_user, tmp_path):
+    """Three "workers" (separate app instances) share the count through Redis:
+    30 wrong passwords are refused in total, not per worker."""
+    url = _redis_url()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is required in CI")
+        pytest.skip("Redis not reachable")
+    user = make_user()
+    prefix = f"rp-test-{uuid.uuid4().hex}"
+    workers = []
+    for _ in range(3):
+        config = TestingConfig()
+        config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        config.RATELIMIT_STORAGE_URI = url
+        config.RATELIMIT_KEY_PREFIX = prefix
+        workers.append(create_app(config))
+    checked = 0
+    refused = 0
+    for attempt in range(30):
+        worker = workers[attempt % 3]
+        with worker.app_context():
+            response = worker.test_client().post(
+                "/login", data={"identifier": user.phone, "password": "salah sekali"}
+            )
+            if response.status_code == 429:
+                refused += 1
+            else:
+                checked += 1
+            db.session.remove()
+    limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
+    assert checked == limit
+    assert refused == 30 - limit
+    for worker in workers:
+        with worker.app_context():
+            db.engine.dispose()
+
+
+def test_session_cleared_before_login(client, make_user):
+    """Nothing planted in the session before login survives it (no fixation)."""
+    user = make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "attacker"
+    client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"].startswith(f"{user.id}:")
+
+
+def test_logout_ends_every_other_session(app, make_user):
+    user = make_user()
+    phone_a, phone_b = app.test_client(), app.test_client()
+    for device in (phone_a, phone_b):
+        device.post("/login", data={"identifier": user.phone, "password": PASSWORD, "remember": "y"})
+        assert device.get("/account").status_code == 200
+    phone_a.post("/logout")
+    assert phone_a.get("/account").status_code == 302
+    assert phone_b.get("/account").status_code == 302  # remember-me cookie no longer works either
+
+
+def test_password_change_ends_other_sessions_and_remember_cookies(app, make_user):
+    user = make_user()
+    mine, other = app.test_client(), app.test_client()
+    for device in (mine, other):
+        device.post("/login", data={"identifier": user.phone, "password": PASSWORD, "remember": "y"})
+    response = mine.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "jagung bose dan sambal lu'at"},
+    )
+    assert response.status_code == 302
+    assert mine.get("/account").status_code == 200  # this device stays logged in
+    other.delete_cookie("rp_session")
+    assert other.get("/account").status_code == 302  # remember-me refused too
+    other_with_session = app.test_client()
+    assert other_with_session.get("/account").status_code == 302
+
+
+def test_remember_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.post(
+        "/login", data={"identifier": user.phone, "password": PASSWORD, "remember": "y"}
+    )
+    cookies = [v for k, v in response.headers.items() if k == "Set-Cookie"]
+    remember = next(c for c in cookies if c.startswith("rp_remember="))
+    assert "HttpOnly" in remember and "SameSite=Lax" in remember
+    session_cookie = next(c for c in cookies if c.startswith("rp_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
+     "http:/evil.example", "\\\\evil.example", "/%0d%0aLocation: x"],
+)
+def test_next_only_leads_to_this_site(client, make_user, target):
+    user = make_user()
+    response = client.post(
+        f"/login?next={target}", data={"identifier": user.phone, "password": PASSWORD}
+    )
+    location = response.headers["Location"]
+    assert location == "/" or (location.startswith("/") and not location.startswith("//"))
+    assert "evil" not in location or target.startswith("/%0d")
+
+
+def test_next_to_a_local_page_is_followed(client, make_user):
+    user = make_user()
+    response = client.post(
+        "/login?next=/account/profile", data={"identifier": user.phone, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/account/profile"
+
+
+def test_login_required_pages_redirect_to_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logout_needs_post(client, login_as):
+    login_as("member")
+    assert client.get("/logout").status_code == 405
+
+
+def test_csrf_enforced_on_forms(app, make_user):
+    user = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+        assert response.status_code == 400
+        assert "terlalu lama terbuka" in response.get_data(as_text=True)
+        for path in ("/register", "/lang", "/reset-code", "/forgot"):
+            assert client.post(path, data={}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_csrf_token_form_works_end_to_end(app, make_user):
+    import re
+
+    user = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        html = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        response = client.post(
+            "/login", data={"identifier": user.phone, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_last_login_recorded_but_not_on_every_request(client, make_user, count_queries):
+    user = make_user()
+    client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).last_login_at is not None
+    with count_queries() as log:
+        client.get("/account")
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in log.statements)

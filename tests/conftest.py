@@ -1,0 +1,152 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL``
+is set. It always starts from an empty schema of its own. Every test runs inside
+an app context and leaves empty tables behind.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from config import TestingConfig
+from core import create_app
+from core.extensions import db, limiter
+
+pytest_plugins = ["tests.factories", "tests.browser_fixtures"]
+
+POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"))
+
+
+def build_config(tmp_dir: Path, **overrides) -> TestingConfig:
+    config = TestingConfig()
+    if not POSTGRES:
+        # A file, not :memory:, so the live server's threads share the database.
+        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_dir / 'test.db'}"
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+def reset_schema() -> None:
+    """Drop whatever an earlier run left and build the schema from the models."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+    db.create_all()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("db")
+    os.environ.setdefault("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    application = create_app(build_config(tmp_dir))
+    with application.app_context():
+        reset_schema()
+    return application
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as connection:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        limiter.reset()
+        yield
+        _empty_tables()
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts like a real one although the test keeps an app context
+    pushed: nothing cached in ``g`` (the logged-in user, the locale) carries over,
+    and objects are re-read from the database."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshRequestClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- network guard ----------------------------------------------------------------
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(sock, address):
+    if sock.family == socket.AF_UNIX:
+        return _real_connect(sock, address)
+    host = address[0] if isinstance(address, tuple) else address
+    if host in {"127.0.0.1", "::1", "localhost"} or str(host).startswith("127."):
+        return _real_connect(sock, address)
+    raise RuntimeError(f"Test tried to reach the network: {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Fail any test that tries to reach anything but this machine."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+# --- query counting ----------------------------------------------------------------
+
+@dataclass
+class QueryLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as log: ...`` then ``log.count``."""
+
+    @contextmanager
+    def counter():
+        log = QueryLog()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            log.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield log
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter

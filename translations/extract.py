@@ -1,0 +1,78 @@
+"""Extract the translatable strings of one part and update its English catalog.
+
+Usage: ``python translations/extract.py PART`` where PART is ``core`` (core,
+accounts and the shared templates) or a feature package name. Source strings are
+Bahasa Indonesia; ``translations/PART/en/LC_MESSAGES/messages.po`` holds English.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE_SOURCES = [
+    "core",
+    "accounts",
+    "templates/base.html",
+    "templates/_macros",
+    "templates/_partials",
+    "templates/errors",
+    "templates/accounts",
+    "templates/admin",
+    "templates/core",
+    "templates/email",
+]
+
+
+def sources(part: str) -> list[str]:
+    if part == "core":
+        paths = CORE_SOURCES
+    else:
+        paths = [part, f"templates/{part}"]
+    return [p for p in paths if (ROOT / p).exists()]
+
+
+def extract(part: str, pot: Path) -> None:
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(pot),
+            *sources(part),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def main(part: str) -> None:
+    directory = ROOT / "translations" / part
+    directory.mkdir(parents=True, exist_ok=True)
+    pot = directory / "messages.pot"
+    extract(part, pot)
+    po = directory / "en" / "LC_MESSAGES" / "messages.po"
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    if po.exists():
+        command = [pybabel, "update", "-i", str(pot), "-d", str(directory), "-l", "en",
+                   "--no-fuzzy-matching", "--ignore-obsolete", "--omit-header"]
+    else:
+        command = [pybabel, "init", "-i", str(pot), "-d", str(directory), "-l", "en"]
+    subprocess.run(command, check=True, capture_output=True)
+    pot.unlink()
+    print(f"updated {po.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "core")
