@@ -122,7 +122,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     DEMO_MODE = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     RATELIMIT_STORAGE_URI = "memory://"
     # A cheap hash keeps the suite fast; production uses the argon2-cffi defaults.

@@ -311,7 +311,7 @@ def delete_account(user: User) -> None:
     user.regency = None
     user.country_returned = None
     user.return_year = None
-    user.password_hash = "!deleted"
+    user.password_hash = "!deleted"  # noqa: S105 (not a hash: no password matches it)
     user.active = False
     user.deleted_at = utcnow()
     user.session_token = new_session_token()

@@ -1,13 +1,15 @@
 """CLI commands: ``flask seed-demo``, ``flask scheduler run``, ``flask users create-admin``."""
 from __future__ import annotations
 
+import contextlib
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from core.extensions import db
 
-DEMO_PASSWORD = "purna-demo"
+DEMO_PASSWORD = "purna-demo"  # noqa: S105 (public demo password, demo mode only)
 
 
 def register_commands(app: Flask) -> None:
@@ -41,10 +43,8 @@ def scheduler_run():
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     click.echo(f"Scheduler started with {len(jobs())} jobs.")
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 @scheduler_cli.command("list")

@@ -7,8 +7,8 @@ owns its transaction (one commit). Tests call the functions directly.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask
 

@@ -19,6 +19,12 @@ NAV_ITEMS = [
 ]
 
 
+def _unread_notifications() -> int:
+    from notifications.services import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def init_templating(app: Flask) -> None:
     from accounts.permissions import TEMPLATE_PREDICATES
 
@@ -26,6 +32,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["wita"] = wita
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
 
     @app.context_processor
     def _globals():

@@ -26,10 +26,7 @@ CORE_SOURCES = [
 
 
 def sources(part: str) -> list[str]:
-    if part == "core":
-        paths = CORE_SOURCES
-    else:
-        paths = [part, f"templates/{part}"]
+    paths = CORE_SOURCES if part == "core" else [part, f"templates/{part}"]
     return [p for p in paths if (ROOT / p).exists()]
 
 
@@ -44,6 +41,8 @@ def extract(part: str, pot: Path) -> None:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "--no-location",
             "--sort-output",
             "--omit-header",
