@@ -105,6 +105,11 @@ class Config:
 
     SCHEDULER_TIMEZONE = "UTC"
 
+    # Fernet key(s) for data encrypted at rest; development keeps one in instance/.
+    DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
+    # Minutes a re-entered password stays valid for sensitive pages.
+    REAUTH_MINUTES = _int("REAUTH_MINUTES", 10)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -143,7 +148,8 @@ class ProductionConfig(Config):
     HSTS = True
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production needs these environment variables: " + ", ".join(missing)

@@ -33,6 +33,7 @@ from accounts.forms import (
 )
 from accounts.passwords import verify_password
 from accounts.phones import display_phone
+from accounts.reauth import mark_password_confirmed
 from accounts.tokens import make_reset_token, user_from_reset_token
 from core.extensions import db, limiter
 from core.i18n import LANG_COOKIE
@@ -307,6 +308,20 @@ def delete_account():
             flash(_("Akun Anda dan datanya sudah dihapus. Terima kasih sudah memakai Rumah Purna."), "info")
             return redirect(url_for("site.home"))
     return render_template("accounts/delete.html", form=form)
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_password():
+    """Ask for the password again before a sensitive page."""
+    form = ReauthForm()
+    next_url = safe_next(request.values.get("next"))
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.current_password.data):
+            mark_password_confirmed()
+            return redirect(next_url)
+        form.current_password.errors.append(_("Kata sandi tidak cocok."))
+    return render_template("accounts/confirm_password.html", form=form, next=next_url)
 
 
 @bp.route("/privacy")

@@ -78,16 +78,20 @@ def test_500_page_hides_the_traceback(tmp_path, monkeypatch):
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY"):
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         ProductionConfig()
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/rp")
+    with pytest.raises(RuntimeError, match="DATA_ENCRYPTION_KEY"):
+        ProductionConfig()
 
 
 def test_production_settings(monkeypatch):
+    monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/rp")
     config = ProductionConfig()
@@ -99,6 +103,7 @@ def test_production_settings(monkeypatch):
 
 
 def test_hsts_in_production(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
