@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from accounts import services
+from accounts import audit, services
 from accounts.data import REGENCY_NAMES
 from accounts.forms import EmptyForm, RoleForm, UserSearchForm
 from accounts.models import ROLES, AuditEvent, User
@@ -162,7 +162,7 @@ def admin_audit():
     end = end_day + timedelta(days=1) if end_day else utcnow() + timedelta(minutes=1)
     action = (request.args.get("action") or "").strip()[:60]
     query = (
-        select(AuditEvent)
+        audit.with_people(select(AuditEvent))
         .where(AuditEvent.created_at >= start, AuditEvent.created_at < end)
         .order_by(AuditEvent.created_at.desc())
     )

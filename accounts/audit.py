@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import AuditEvent, User
 from core.extensions import db
@@ -33,11 +34,19 @@ def record(
     return event
 
 
+def with_people(statement):
+    """Load actor and subject in the same query (their roles only if asked for)."""
+    return statement.options(
+        joinedload(AuditEvent.actor).lazyload(User.role_rows),
+        joinedload(AuditEvent.subject).lazyload(User.role_rows),
+    )
+
+
 def who_opened(action: str, start: datetime, end: datetime) -> list[AuditEvent]:
     """Every ``action`` (e.g. ``document.view``) between ``start`` and ``end``, in one query."""
     return list(
         db.session.scalars(
-            select(AuditEvent)
+            with_people(select(AuditEvent))
             .where(AuditEvent.action == action)
             .where(AuditEvent.created_at >= start, AuditEvent.created_at < end)
             .order_by(AuditEvent.created_at)
