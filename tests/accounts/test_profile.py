@@ -13,7 +13,7 @@ def reload(user: User) -> User:
 
 
 def test_account_page_shows_profile(client, login_as):
-    user = login_as("member", name="Yuliana Ndun", regency="rote-ndao")
+    login_as("member", name="Yuliana Ndun", regency="rote-ndao")
     html = client.get("/account").get_data(as_text=True)
     assert "Yuliana Ndun" in html and "Rote Ndao" in html
 
