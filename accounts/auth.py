@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
 from core.extensions import db
@@ -13,7 +15,14 @@ def load_user(stored_id: str) -> User | None:
     user_id, _, token = (stored_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # One query for the user and their roles: this runs on every request.
+    user = (
+        db.session.execute(
+            select(User).options(joinedload(User.role_rows)).where(User.id == int(user_id))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user
