@@ -66,18 +66,24 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from accounts import admin_views  # noqa: F401  (routes on the accounts blueprint)
     from accounts.views import bp as accounts_bp
+    from community.views import bp as community_bp
     from core.views import bp as site_bp
     from mentoring.views import bp as mentoring_bp
     from notifications.views import bp as notifications_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(community_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mentoring_bp)
 
 
 def register_handlers() -> None:
     """Connect every package's signal receivers (``handlers.py``)."""
+    from community import handlers as community_handlers  # noqa: F401
+    from mentoring.counseling import handlers as counseling_handlers  # noqa: F401
+    from mentoring.programs import handlers as programs_handlers  # noqa: F401
+    from notifications import handlers as notifications_handlers  # noqa: F401
 
 
 def register_template_helpers(app: Flask) -> None:

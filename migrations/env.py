@@ -10,7 +10,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -41,11 +41,20 @@ target_db = current_app.extensions['migrate'].db
 
 def render_item(type_, obj, autogen_context):
     """Render our column types as plain SQLAlchemy types in migration scripts."""
+    from core.crypto import EncryptedText
     from core.db import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     return False
+
+
+def include_name(name, type_, parent_names):
+    """Leave out tables the models do not describe: the SQLite FTS5 search index
+    of the forum and its shadow tables (created by the migration, kept by triggers)."""
+    return not (type_ == "table" and name and name.startswith("community_posts_fts"))
 
 
 def get_metadata():
@@ -104,6 +113,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_name=include_name,
             **conf_args
         )
 

@@ -1,16 +1,26 @@
-"""The in-app inbox and the outbox of messages to people."""
+"""The in-app inbox, the outbox of messages, per-person preferences and the
+"call this person" tasks for staff."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import User
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
 CHANNELS = ("in_app", "email", "whatsapp", "sms")
-STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+EXTERNAL_CHANNELS = ("email", "whatsapp", "sms")
+# pending → sending → sent; a failed send goes back to pending (retry with
+# backoff) or ends failed (the fallback takes over). "capped" = past the person's
+# weekly cap: not sent on this channel, the inbox notice carries it instead.
+STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "capped")
+
+DEFAULT_QUIET_FROM = time(21, 0)
+DEFAULT_QUIET_UNTIL = time(7, 0)
+DEFAULT_WEEKLY_CAP = 10
 
 
 class Notification(db.Model):
@@ -35,14 +45,21 @@ class OutboxMessage(db.Model):
     """A message to one person over one channel, delivered by the scheduler.
 
     ``key`` is unique (``appointment:42:reminder-24h:whatsapp``): creating the
-    same message twice creates one row.
+    same message twice creates one row. ``base_key`` is the key without the
+    channel (``appointment:42:reminder-24h``), shared by the fallback rows.
+    ``claim_token``/``claimed_at`` mark the dispatcher that holds a row in
+    ``sending``; a claim older than the lease is taken back (see ``jobs``).
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_status_due_at", "status", "due_at"),
+        Index("ix_outbox_messages_user_sent", "user_id", "status", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
+    base_key: Mapped[str] = mapped_column(String(160))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
@@ -54,5 +71,61 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationPreference(db.Model):
+    """How a person wants to be reached. No row = the defaults below."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    whatsapp: Mapped[bool] = mapped_column(default=True)
+    sms: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[bool] = mapped_column(default=False)
+    # Wall-clock times in WITA; the window may cross midnight (21:00–07:00).
+    quiet_from: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_FROM)
+    quiet_until: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_UNTIL)
+    weekly_cap: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_CAP)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @classmethod
+    def defaults(cls, user_id: int) -> NotificationPreference:
+        return cls(
+            user_id=user_id,
+            whatsapp=True,
+            sms=True,
+            email=False,
+            quiet_from=DEFAULT_QUIET_FROM,
+            quiet_until=DEFAULT_QUIET_UNTIL,
+            weekly_cap=DEFAULT_WEEKLY_CAP,
+        )
+
+
+class CallTask(db.Model):
+    """"Call this person": a message reached nobody on WhatsApp or SMS.
+
+    One per message (``message_key`` = the outbox ``base_key``). Staff see open
+    tasks and mark them done; cancelling the message closes the task.
+    """
+
+    __tablename__ = "notification_call_tasks"
+    __table_args__ = (Index("ix_notification_call_tasks_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(160), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, done, cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -1,22 +1,43 @@
-"""Telling people things: the in-app inbox and the outbox.
+"""Telling people things: the in-app inbox, the outbox, preferences, call tasks.
 
 Feature packages call ``notify`` and ``cancel_messages`` only; they never send
 anything themselves. Texts are Bahasa Indonesia msgids marked with ``N_`` so they
 are extracted for translation and rendered in the recipient's language when shown
 or sent. Never put NIK, note text or other sensitive content in a message.
+
+Rules the dispatcher (``notifications.dispatch``) applies per person:
+
+- Channels: in-app always; then WhatsApp, or SMS when WhatsApp is off; email when
+  chosen and an address is known. WhatsApp failing falls back to SMS; the phone
+  channels failing leaves a "call this person" task for staff.
+- Quiet hours (default 21:00–07:00 WITA): only in-app is delivered; other
+  messages wait until the quiet hours end. Urgent messages (``urgent=True``:
+  a crisis alert to a counselor, a session cancelled at short notice) do not
+  wait.
+- Weekly cap (default 10 non-urgent messages outside the app in 7 days): past
+  the cap a message is *not* held back for later (a reminder a week late helps
+  nobody) but dropped to in-app only: the inbox notice is always there.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from notifications.models import Notification, OutboxMessage
+from notifications.models import (
+    CallTask,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+)
+
+PHONE_CHANNELS = ("whatsapp", "sms")
+CALL_TASK_ROLES = ("admin", "counselor", "registrar", "umkm_staff")
 
 
 def N_(message: str) -> str:
@@ -56,7 +77,8 @@ def notify(
     ``key`` identifies the message (``appointment:42:reminder-24h``); calling again
     with the same key does nothing. Due now: the inbox notice appears at once and
     the other channels are queued. Due later: everything waits in the outbox.
-    ``channels`` defaults to the in-app inbox plus the person's preferred channel.
+    ``channels`` defaults to the person's preferences (``default_channels``).
+    ``urgent`` messages (time-critical only) ignore quiet hours and the weekly cap.
     Only flushes; messages leave after the caller's commit, through the scheduler.
     """
     now = utcnow()
@@ -65,62 +87,140 @@ def notify(
     wanted = list(channels) if channels is not None else default_channels(user)
     for channel in wanted:
         if channel == "in_app" and due <= now:
-            _add_inbox(user, key, title, body, params, url)
+            add_inbox_notice(user.id, key, title, body, params, url)
             continue
-        channel_key = f"{key}:{channel}"
-        exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == channel_key))
-        if exists:
-            continue
-        db.session.add(
-            OutboxMessage(
-                key=channel_key,
-                user_id=user.id,
-                channel=channel,
-                title=title,
-                body=body,
-                params=params,
-                url=url,
-                urgent=urgent,
-                due_at=due,
-            )
-        )
+        _enqueue(user.id, key, channel, title, body, params, url, urgent, due)
     db.session.flush()
 
 
+def _enqueue(
+    user_id: int,
+    base_key: str,
+    channel: str,
+    title: str,
+    body: str | None,
+    params: dict,
+    url: str | None,
+    urgent: bool,
+    due: datetime,
+) -> bool:
+    """Add one outbox row unless its key exists. Returns whether it was added."""
+    channel_key = f"{base_key}:{channel}"
+    exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == channel_key))
+    if exists:
+        return False
+    db.session.add(
+        OutboxMessage(
+            key=channel_key,
+            base_key=base_key,
+            user_id=user_id,
+            channel=channel,
+            title=title,
+            body=body,
+            params=params,
+            url=url,
+            urgent=urgent,
+            due_at=due,
+        )
+    )
+    return True
+
+
+# --- preferences ------------------------------------------------------------------
+
+def preferences_for(user: User) -> NotificationPreference:
+    """The person's preferences, or the defaults (not added to the session)."""
+    prefs = db.session.get(NotificationPreference, user.id)
+    return prefs if prefs is not None else NotificationPreference.defaults(user.id)
+
+
+def phone_chain(user: User, prefs: NotificationPreference) -> list[str]:
+    """The phone channels to try, in order: WhatsApp first, then SMS."""
+    if not user.phone:
+        return []
+    return [name for name in PHONE_CHANNELS if getattr(prefs, name)]
+
+
 def default_channels(user: User) -> list[str]:
-    """In-app always; WhatsApp for everyone with a phone (how people here are reached)."""
+    """In-app always; the first phone channel the person accepts (WhatsApp, or SMS
+    when WhatsApp is off: SMS also serves as WhatsApp's fallback); email when
+    chosen and known."""
+    prefs = preferences_for(user)
     channels = ["in_app"]
-    if user.phone:
-        channels.append("whatsapp")
+    chain = phone_chain(user, prefs)
+    if chain:
+        channels.append(chain[0])
+    if prefs.email and user.email:
+        channels.append("email")
     return channels
 
 
-def _add_inbox(user: User, key: str, title: str, body: str | None, params: dict, url: str | None):
+def save_preferences(
+    user: User,
+    *,
+    whatsapp: bool,
+    sms: bool,
+    email: bool,
+    quiet_from: time,
+    quiet_until: time,
+    weekly_cap: int,
+) -> NotificationPreference:
+    """Store how ``user`` wants to be reached (the form has validated the values)."""
+    prefs = db.session.get(NotificationPreference, user.id)
+    if prefs is None:
+        prefs = NotificationPreference(user_id=user.id)
+        db.session.add(prefs)
+    prefs.whatsapp = whatsapp
+    prefs.sms = sms
+    prefs.email = email
+    prefs.quiet_from = quiet_from
+    prefs.quiet_until = quiet_until
+    prefs.weekly_cap = weekly_cap
+    db.session.flush()
+    return prefs
+
+
+# --- inbox ------------------------------------------------------------------------
+
+def add_inbox_notice(
+    user_id: int, key: str, title: str, body: str | None, params: dict, url: str | None
+) -> bool:
+    """Put a notice in the inbox unless it is there already (``<key>:in_app``)."""
     inbox_key = f"{key}:in_app"
     exists = db.session.scalar(select(Notification.id).where(Notification.key == inbox_key))
     if exists:
-        return
+        return False
     db.session.add(
-        Notification(user_id=user.id, key=inbox_key, title=title, body=body, params=params, url=url)
+        Notification(user_id=user_id, key=inbox_key, title=title, body=body, params=params, url=url)
     )
+    return True
 
 
 def deliver_in_app(message: OutboxMessage) -> None:
     """The in-app channel: put a due outbox message in the inbox."""
-    user = db.session.get(User, message.user_id)
-    _add_inbox(
-        user, message.key.rsplit(":", 1)[0], message.title, message.body, message.params, message.url
+    add_inbox_notice(
+        message.user_id, message.base_key, message.title, message.body, message.params,
+        message.url,
     )
 
 
 def cancel_messages(key_prefix: str) -> int:
     """Cancel every pending message whose key starts with ``key_prefix``
-    (e.g. ``appointment:42:``). Returns how many were cancelled."""
+    (e.g. ``appointment:42:``), and close the open call tasks about them.
+    Messages already sent or being sent are left alone. Returns how many
+    messages were cancelled."""
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.key.startswith(key_prefix, autoescape=True))
         .where(OutboxMessage.status == "pending")
-        .values(status="cancelled")
+        .values(status="cancelled", claim_token=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(CallTask)
+        .where(CallTask.message_key.startswith(key_prefix, autoescape=True))
+        .where(CallTask.status == "open")
+        .values(status="cancelled", done_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
@@ -151,3 +251,102 @@ def mark_read(user: User, notification_id: int | None = None) -> None:
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
     db.session.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+
+
+# --- call tasks -------------------------------------------------------------------
+
+def open_call_task(message: OutboxMessage | object) -> bool:
+    """Ask staff to call the person: a message reached them on no phone channel.
+    One task per message (``base_key``). Returns whether a task was added."""
+    exists = db.session.scalar(
+        select(CallTask.id).where(CallTask.message_key == message.base_key)
+    )
+    if exists:
+        return False
+    db.session.add(
+        CallTask(
+            message_key=message.base_key,
+            user_id=message.user_id,
+            title=message.title,
+            params=message.params or {},
+            url=message.url,
+        )
+    )
+    return True
+
+
+def open_call_tasks(page: int, per_page: int = 25):
+    """Open tasks, oldest first (the person waiting longest is called first)."""
+    statement = (
+        select(CallTask)
+        .where(CallTask.status == "open")
+        .order_by(CallTask.created_at, CallTask.id)
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def complete_call_task(actor: User, task: CallTask) -> None:
+    """``actor`` has called the person (or tried): the task is done."""
+    from accounts import audit
+
+    task.status = "done"
+    task.done_at = utcnow()
+    task.done_by_id = actor.id
+    audit.record(
+        actor, "call_task.done", subject=task.user, object_type="call_task", object_id=task.id
+    )
+    db.session.flush()
+
+
+# --- personal data ----------------------------------------------------------------
+
+def export_for(user: User) -> dict | None:
+    """The member's notification data for their data export (UU PDP)."""
+    prefs = db.session.get(NotificationPreference, user.id)
+    notices = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+    ).all()
+    locale = user.locale
+    return {
+        "preferences": None if prefs is None else {
+            "whatsapp": prefs.whatsapp,
+            "sms": prefs.sms,
+            "email": prefs.email,
+            "quiet_from": prefs.quiet_from.strftime("%H:%M"),
+            "quiet_until": prefs.quiet_until.strftime("%H:%M"),
+            "weekly_cap": prefs.weekly_cap,
+        },
+        "inbox": [
+            {
+                "title": render(n.title, n.params, locale),
+                "body": render(n.body, n.params, locale),
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in notices
+        ],
+        "messages": [
+            {
+                "channel": m.channel,
+                "title": render(m.title, m.params, locale),
+                "status": m.status,
+                "due_at": m.due_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in messages
+        ],
+    }
+
+
+def erase_for(user: User) -> None:
+    """Account deletion: nothing more is sent, and the notices and history go."""
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user.id))
+    db.session.execute(delete(CallTask).where(CallTask.user_id == user.id))
+    db.session.execute(
+        delete(NotificationPreference).where(NotificationPreference.user_id == user.id)
+    )
+    db.session.flush()

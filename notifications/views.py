@@ -1,16 +1,30 @@
-"""The inbox ("Kotak masuk")."""
+"""The inbox ("Kotak masuk"), notification preferences and staff call tasks."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import EmptyForm
+from accounts.permissions import roles_required
+from accounts.phones import display_phone
 from core.extensions import db
 from core.security import safe_next
 from notifications import services
-from notifications.models import Notification
+from notifications.forms import PreferencesForm, parse_hour
+from notifications.models import CallTask, Notification
+from notifications.permissions import (
+    TEMPLATE_PREDICATES,
+    can_complete_call_task,
+    can_open_notification,
+)
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def _predicates():
+    return TEMPLATE_PREDICATES
 
 
 @bp.route("/inbox")
@@ -30,7 +44,7 @@ def inbox():
 def open_notification(notification_id: int):
     """Mark a notice read and go to what it is about."""
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if not can_open_notification(current_user, notification):
         abort(404)
     services.mark_read(current_user, notification.id)
     db.session.commit()
@@ -44,3 +58,57 @@ def mark_all_read():
         services.mark_read(current_user)
         db.session.commit()
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def preferences():
+    form = PreferencesForm(has_email=bool(current_user.email))
+    if request.method == "GET":
+        prefs = services.preferences_for(current_user)
+        form.whatsapp.data = prefs.whatsapp
+        form.sms.data = prefs.sms
+        form.email.data = prefs.email
+        form.quiet_from.data = prefs.quiet_from.strftime("%H:%M")
+        form.quiet_until.data = prefs.quiet_until.strftime("%H:%M")
+        form.weekly_cap.data = str(prefs.weekly_cap)
+    if form.validate_on_submit():
+        services.save_preferences(
+            current_user,
+            whatsapp=form.whatsapp.data,
+            sms=form.sms.data,
+            email=form.email.data,
+            quiet_from=parse_hour(form.quiet_from.data),
+            quiet_until=parse_hour(form.quiet_until.data),
+            weekly_cap=int(form.weekly_cap.data),
+        )
+        db.session.commit()
+        flash(_("Pengaturan notifikasi Anda sudah disimpan."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template("notifications/preferences.html", form=form)
+
+
+@bp.route("/staff/call-tasks")
+@roles_required(*services.CALL_TASK_ROLES)
+def call_tasks():
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "notifications/call_tasks.html",
+        pagination=services.open_call_tasks(page),
+        render=services.render,
+        display_phone=display_phone,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/staff/call-tasks/<int:task_id>/done", methods=["POST"])
+@roles_required(*services.CALL_TASK_ROLES)
+def complete_call_task(task_id: int):
+    task = db.session.get(CallTask, task_id)
+    if not can_complete_call_task(current_user, task):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.complete_call_task(current_user, task)
+        db.session.commit()
+        flash(_("Tugas menelepon sudah ditandai selesai."), "success")
+    return redirect(url_for("notifications.call_tasks"))

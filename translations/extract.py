@@ -26,7 +26,17 @@ CORE_SOURCES = [
 
 
 def sources(part: str) -> list[str]:
-    paths = CORE_SOURCES if part == "core" else [part, f"templates/{part}"]
+    if part == "core":
+        paths = CORE_SOURCES
+    else:
+        # A sub-part such as ``programs`` lives in a package folder: ``mentoring/programs``
+        # with its templates in ``templates/mentoring/programs``.
+        packages = [part] + sorted(
+            str(p.relative_to(ROOT)) for p in ROOT.glob(f"*/{part}/__init__.py")
+            if p.parts[-3] not in {"tests", "translations"} and not p.parts[-3].startswith(".")
+        )
+        packages = [p.removesuffix("/__init__.py") for p in packages]
+        paths = [path for package in packages for path in (package, f"templates/{package}")]
     return [p for p in paths if (ROOT / p).exists()]
 
 

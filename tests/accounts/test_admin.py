@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing.converters import NumberConverter
 
 from accounts.models import ROLES, AuditEvent, User
 from core.extensions import db
@@ -10,20 +11,19 @@ from tests.factories import PASSWORD
 
 
 def staff_endpoints(app):
-    """(rule, methods, required roles) for every route behind ``roles_required``."""
+    """(url, method, required roles) for every route behind ``roles_required``."""
+    adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         roles = getattr(view, "required_roles", None)
         if roles:
-            url = rule.rule
-            for arg in rule.arguments:
-                converter = rule._converters[arg].__class__.__name__
-                url = url.replace(f"<{'int:' if converter == 'IntegerConverter' else ''}{arg}>", "1")
-                url = url.replace(f"<{arg}>", "x")
-                url = url.replace(f"<path:{arg}>", "x").replace(f"<string:{arg}>", "x")
+            values = {
+                arg: 1 if isinstance(rule._converters[arg], NumberConverter) else "x"
+                for arg in rule.arguments
+            }
             method = "GET" if "GET" in rule.methods else "POST"
-            found.append((url, method, roles))
+            found.append((adapter.build(rule.endpoint, values, method=method), method, roles))
     return found
 
 

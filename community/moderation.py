@@ -1,0 +1,249 @@
+"""Moderation operations: the queue, approve/hide, lock/pin/move, suspend, reveal.
+
+Every action is written to the moderation log (``ModerationAction``). Revealing
+who wrote an anonymous post also goes to the audit log, with the reason. Plain
+functions taking the acting moderator; they only flush.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from accounts import audit
+from accounts.models import User
+from community.models import Category, Flag, ModerationAction, Post, Suspension, Thread
+from community.services import (
+    POST_PATH,
+    publish,
+    refresh_category,
+    refresh_thread,
+)
+from core.db import utcnow
+from core.extensions import db
+from core.i18n import WITA
+from notifications.services import N_, notify
+
+LOG_PER_PAGE = 50
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    flag_count: int
+    reasons: list[str]
+
+
+def _log(moderator: User | None, action: str, *, post: Post | None = None,
+         thread: Thread | None = None, reason: str = "") -> ModerationAction:
+    thread = thread or (post.thread if post is not None else None)
+    target_id = post.author_id if post is not None else (thread.author_id if thread else None)
+    anonymous = post.is_anonymous if post is not None else bool(thread and thread.is_anonymous)
+    entry = ModerationAction(
+        moderator_id=moderator.id if moderator else None,
+        action=action,
+        thread_id=thread.id if thread else None,
+        post_id=post.id if post is not None else None,
+        target_user_id=target_id,
+        conceals_identity=anonymous,
+        reason=reason.strip()[:500],
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def queue() -> list[QueueItem]:
+    """Posts waiting for approval and posts with open reports, oldest first."""
+    flag_rows = db.session.execute(
+        select(Flag.post_id, Flag.reason).where(Flag.resolved_at.is_(None))
+    ).all()
+    reasons: dict[int, list[str]] = {}
+    for post_id, reason in flag_rows:
+        reasons.setdefault(post_id, []).append(reason)
+    statement = (
+        select(Post)
+        .where(
+            (Post.status == "pending")
+            | (Post.id.in_(list(reasons)) & (Post.status != "deleted"))
+        )
+        .order_by(Post.created_at)
+        .limit(100)
+    )
+    posts = db.session.scalars(statement).unique()
+    return [
+        QueueItem(post=p, flag_count=len(reasons.get(p.id, [])), reasons=sorted(set(reasons.get(p.id, []))))
+        for p in posts
+    ]
+
+
+def _resolve_flags(moderator: User, post: Post) -> None:
+    for flag in db.session.scalars(
+        select(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+    ):
+        flag.resolved_at = utcnow()
+        flag.resolved_by_id = moderator.id
+
+
+def _after_status_change(post: Post) -> None:
+    refresh_thread(post.thread)
+    refresh_category(post.thread.category)
+    db.session.flush()
+
+
+def approve(moderator: User, post: Post, reason: str = "") -> None:
+    """A pending post becomes visible; followers and mentions are told now."""
+    if post.status != "pending":
+        return
+    post.status = "visible"
+    post.approved_at = utcnow()
+    _log(moderator, "approve", post=post, reason=reason)
+    _after_status_change(post)
+    publish(post)
+    if post.author is not None:
+        notify(
+            post.author,
+            key=f"community:u{post.author_id}:p{post.id}:approved",
+            title=N_("Tulisan Anda sudah tampil di forum"),
+            body=N_("Moderator sudah menyetujui tulisan Anda. Terima kasih sudah berbagi."),
+            url=POST_PATH.format(post_id=post.id),
+        )
+
+
+def reject(moderator: User, post: Post, reason: str = "") -> None:
+    """A pending post stays out of sight (hidden); the writer is told, gently."""
+    if post.status != "pending":
+        return
+    post.status = "hidden"
+    post.hidden_at = utcnow()
+    _log(moderator, "reject", post=post, reason=reason)
+    _after_status_change(post)
+    if post.author is not None:
+        notify(
+            post.author,
+            key=f"community:u{post.author_id}:p{post.id}:rejected",
+            title=N_("Tulisan Anda belum bisa ditampilkan"),
+            body=N_("Moderator belum bisa menampilkan tulisan Anda. Anda tetap bisa membacanya sendiri, dan bisa menulis lagi kapan saja."),
+            url=POST_PATH.format(post_id=post.id),
+        )
+
+
+def hide(moderator: User, post: Post, reason: str = "") -> None:
+    if post.status not in ("visible", "pending"):
+        return
+    post.status = "hidden"
+    post.hidden_at = utcnow()
+    _resolve_flags(moderator, post)
+    _log(moderator, "hide", post=post, reason=reason)
+    _after_status_change(post)
+
+
+def unhide(moderator: User, post: Post, reason: str = "") -> None:
+    if post.status != "hidden":
+        return
+    post.status = "visible"
+    post.hidden_at = None
+    if post.is_anonymous and post.approved_at is None:
+        post.approved_at = utcnow()
+    _resolve_flags(moderator, post)
+    _log(moderator, "unhide", post=post, reason=reason)
+    _after_status_change(post)
+
+
+def dismiss_flags(moderator: User, post: Post, reason: str = "") -> None:
+    """The reports were not right: close them (an auto-hidden post shows again)."""
+    _resolve_flags(moderator, post)
+    _log(moderator, "dismiss_flags", post=post, reason=reason)
+    if post.status == "hidden" and _was_auto_hidden(post):
+        post.status = "visible"
+        post.hidden_at = None
+    _after_status_change(post)
+
+
+def _was_auto_hidden(post: Post) -> bool:
+    last = db.session.scalar(
+        select(ModerationAction.action)
+        .where(
+            ModerationAction.post_id == post.id,
+            ModerationAction.action.in_(("auto_hide", "hide", "reject", "unhide")),
+        )
+        .order_by(ModerationAction.id.desc())
+        .limit(1)
+    )
+    return last == "auto_hide"
+
+
+THREAD_ACTIONS = {
+    "lock": ("is_locked", True),
+    "unlock": ("is_locked", False),
+    "pin": ("is_pinned", True),
+    "unpin": ("is_pinned", False),
+}
+
+
+def set_thread_flag(moderator: User, thread: Thread, action: str, reason: str = "") -> None:
+    """Lock/unlock or pin/unpin a thread."""
+    attribute, value = THREAD_ACTIONS[action]
+    setattr(thread, attribute, value)
+    _log(moderator, action, thread=thread, reason=reason)
+
+
+def move_thread(moderator: User, thread: Thread, category: Category, reason: str = "") -> None:
+    """Move a thread to another category. Moving out of a safe room keeps anonymous
+    posts anonymous; anonymous posting is only offered in safe rooms from then on."""
+    old = thread.category
+    if old.id == category.id:
+        return
+    thread.category = category
+    _log(moderator, "move", thread=thread, reason=f"{old.slug} → {category.slug}. {reason}".strip())
+    db.session.flush()
+    refresh_category(old)
+    refresh_category(category)
+
+
+def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension | None:
+    """Suspend the author of ``post`` from posting for ``days`` days. Works for
+    anonymous posts without showing the moderator who the author is."""
+    if post.author is None:
+        return None
+    until = utcnow() + timedelta(days=days)
+    suspension = Suspension(
+        user_id=post.author_id, until_at=until, reason=reason.strip(), created_by_id=moderator.id
+    )
+    db.session.add(suspension)
+    _log(moderator, "suspend", post=post, reason=f"{days} d: {reason}")
+    notify(
+        post.author,
+        key=f"community:u{post.author_id}:suspension:{int(until.timestamp())}",
+        title=N_("Anda sementara tidak bisa menulis di forum"),
+        body=N_("Moderator menangguhkan akses menulis Anda sampai %(until)s. Anda tetap bisa membaca forum. Alasannya ada di halaman forum."),
+        params={"until": until.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")},
+        url="/forum",
+    )
+    db.session.flush()
+    return suspension
+
+
+def reveal_author(moderator: User, post: Post, reason: str) -> User | None:
+    """Show a moderator who wrote an anonymous post; logged with the reason in the
+    moderation log and the audit log."""
+    _log(moderator, "reveal", post=post, reason=reason)
+    audit.record(
+        moderator,
+        "forum.reveal_author",
+        subject=post.author,
+        object_type="community_post",
+        object_id=post.id,
+        detail=reason.strip()[:500],
+    )
+    return post.author
+
+
+def log_page(page: int, per_page: int = LOG_PER_PAGE):
+    statement = select(ModerationAction).order_by(ModerationAction.id.desc())
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(select(func.count(Flag.id)).where(Flag.resolved_at.is_(None))) or 0

@@ -1,0 +1,139 @@
+"""Moderator pages on the ``community`` blueprint: the queue, post and thread
+actions, suspension, revealing an anonymous author; the log for admins."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.permissions import roles_required
+from community import moderation, services
+from community.forms import MoveForm, ReasonForm, RevealForm, SuspendForm
+from community.models import Category, Post, Thread
+from community.permissions import can_reveal_author
+from community.views import bp
+from core.extensions import db
+
+POST_ACTIONS = {
+    "approve": moderation.approve,
+    "reject": moderation.reject,
+    "hide": moderation.hide,
+    "unhide": moderation.unhide,
+    "dismiss": moderation.dismiss_flags,
+}
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or post.status == "deleted":
+        abort(404)
+    return post
+
+
+def _thread_or_404(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or thread.status == "deleted":
+        abort(404)
+    return thread
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/forum/") and not target.startswith("//") else default
+
+
+@bp.route("/moderation")
+@roles_required("moderator")
+def moderation_queue():
+    return render_template(
+        "community/moderation_queue.html", items=moderation.queue(), form=ReasonForm()
+    )
+
+
+@bp.route("/moderation/p/<int:post_id>/<action>", methods=["POST"])
+@roles_required("moderator")
+def moderate_post(post_id: int, action: str):
+    if action not in POST_ACTIONS:
+        abort(404)
+    post = _post_or_404(post_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        POST_ACTIONS[action](current_user, post, form.reason.data or "")
+        db.session.commit()
+        flash(_("Tindakan moderasi sudah disimpan."), "success")
+    else:
+        flash(_("Alasan paling panjang 500 karakter."), "info")
+    return redirect(_back(url_for("community.moderation_queue")))
+
+
+@bp.route("/moderation/t/<int:thread_id>/<action>", methods=["POST"])
+@roles_required("moderator")
+def moderate_thread(thread_id: int, action: str):
+    if action not in moderation.THREAD_ACTIONS:
+        abort(404)
+    thread = _thread_or_404(thread_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        moderation.set_thread_flag(current_user, thread, action, form.reason.data or "")
+        db.session.commit()
+        flash(_("Tindakan moderasi sudah disimpan."), "success")
+    return redirect(url_for("community.thread", thread_id=thread.id))
+
+
+@bp.route("/moderation/t/<int:thread_id>/move", methods=["GET", "POST"])
+@roles_required("moderator")
+def move_thread(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    form = MoveForm()
+    form.category.choices = [(c.id, c.name) for c in services.categories()]
+    if request.method == "GET":
+        form.category.data = thread.category_id
+    if form.validate_on_submit():
+        target = db.session.get(Category, form.category.data)
+        if target is None:
+            form.category.errors.append(_("Pilih kategori."))
+        else:
+            moderation.move_thread(current_user, thread, target, form.reason.data or "")
+            db.session.commit()
+            flash(_("Topik sudah dipindahkan."), "success")
+            return redirect(url_for("community.thread", thread_id=thread.id))
+    return render_template("community/move_thread.html", thread=thread, form=form)
+
+
+@bp.route("/moderation/p/<int:post_id>/suspend", methods=["GET", "POST"])
+@roles_required("moderator")
+def suspend_author(post_id: int):
+    post = _post_or_404(post_id)
+    if post.author_id is None or post.author_id == current_user.id:
+        abort(404)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        moderation.suspend(current_user, post, form.days.data, form.reason.data)
+        db.session.commit()
+        flash(_("Penulis tulisan ini ditangguhkan dari menulis di forum."), "success")
+        return redirect(url_for("community.moderation_queue"))
+    return render_template("community/suspend.html", post=post, form=form)
+
+
+@bp.route("/moderation/p/<int:post_id>/reveal", methods=["GET", "POST"])
+@roles_required("moderator")
+def reveal_author(post_id: int):
+    post = _post_or_404(post_id)
+    if not can_reveal_author(current_user, post):
+        abort(404)
+    form = RevealForm()
+    revealed = None
+    if form.validate_on_submit():
+        revealed = moderation.reveal_author(current_user, post, form.reason.data)
+        db.session.commit()
+    return render_template(
+        "community/reveal.html", post=post, form=form, revealed=revealed,
+        revealed_done=form.is_submitted() and not form.errors,
+    )
+
+
+@bp.route("/moderation/log")
+@roles_required("admin")
+def moderation_log():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("community/moderation_log.html", pagination=moderation.log_page(page))

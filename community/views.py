@@ -1,0 +1,404 @@
+"""The forum for members: categories, threads, posting, reactions, reports, search,
+profiles and the help page. Moderation and admin pages are on the same blueprint
+(``moderation_views``, ``admin_views``)."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts.data import REGENCY_NAMES
+from accounts.forms import EmptyForm
+from community import search as search_service
+from community import services
+from community.forms import (
+    FLAG_REASON_LABELS,
+    EditPostForm,
+    FlagForm,
+    ReplyForm,
+    SearchForm,
+    ThreadForm,
+)
+from community.models import Post, Thread
+from community.permissions import (
+    TEMPLATE_PREDICATES,
+    can_delete_post,
+    can_edit_post,
+    can_flag_post,
+    can_post_anonymously,
+    can_react,
+    can_reply,
+    can_start_thread,
+    can_view_post,
+    can_view_thread,
+)
+from core.extensions import db
+
+bp = Blueprint("community", __name__, url_prefix="/forum")
+
+CRISIS_SESSION_KEY = "community_crisis_post"
+
+
+def counselor_booking_url() -> str | None:
+    """The "book a counselor" link, only once the counseling pages exist."""
+    if "mentoring.counselors" in current_app.view_functions:
+        return url_for("mentoring.counselors")
+    return None
+
+
+@bp.record_once
+def _template_globals(state):
+    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    state.app.jinja_env.globals.update(
+        forum_author_label=services.author_label,
+        forum_author_url=services.author_url,
+        forum_counselor_url=counselor_booking_url,
+        forum_flag_reasons=FLAG_REASON_LABELS,
+    )
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _category_or_404(slug: str):
+    category = services.category_by_slug(slug)
+    if category is None:
+        abort(404)
+    return category
+
+
+def _thread_or_404(thread_id: int) -> Thread:
+    thread = services.get_thread(thread_id)
+    if thread is None or not can_view_thread(current_user, thread):
+        abort(404)
+    return thread
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = services.get_post(post_id)
+    if post is None or not can_view_post(current_user, post):
+        abort(404)
+    return post
+
+
+def _after_posting(result: services.PostResult):
+    """Where a member lands after writing: their post, with the crisis card when
+    crisis words appeared, and a word about approval when it waits."""
+    if result.crisis_words:
+        session[CRISIS_SESSION_KEY] = result.post.id
+    if result.pending:
+        flash(
+            _("Terima kasih. Karena ini tulisan anonim pertama Anda di ruang aman, moderator akan memeriksanya dulu. Hanya Anda yang bisa melihatnya sampai disetujui."),
+            "info",
+        )
+    else:
+        flash(_("Tulisan Anda sudah terkirim."), "success")
+    return redirect(url_for("community.post", post_id=result.post.id))
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template(
+        "community/index.html",
+        categories=services.categories(),
+        search_form=SearchForm(formdata=None),
+    )
+
+
+@bp.route("/c/<slug>")
+@login_required
+def category(slug: str):
+    category = _category_or_404(slug)
+    page = _page()
+    rows, has_next = services.threads_page(category, current_user, page)
+    return render_template(
+        "community/category.html", category=category, rows=rows, page=page, has_next=has_next
+    )
+
+
+@bp.route("/following")
+@login_required
+def following():
+    page = _page()
+    rows, has_next = services.followed_threads(current_user, page)
+    return render_template("community/following.html", rows=rows, page=page, has_next=has_next)
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug: str):
+    category = _category_or_404(slug)
+    if not can_start_thread(current_user, category):
+        abort(404)
+    form = ThreadForm()
+    if not can_post_anonymously(current_user, category):
+        del form.anonymous
+    suspension = services.active_suspension(current_user)
+    if form.validate_on_submit() and suspension is None:
+        try:
+            result = services.create_thread(
+                current_user,
+                category,
+                form.title.data,
+                form.body.data,
+                anonymous=bool(getattr(form, "anonymous", None) and form.anonymous.data),
+            )
+        except services.PostingRefused as refused:
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, refused.message]
+        else:
+            db.session.commit()
+            return _after_posting(result)
+    return render_template(
+        "community/new_thread.html",
+        category=category,
+        form=form,
+        suspension_message=services.suspension_message(suspension) if suspension else None,
+    )
+
+
+@bp.route("/t/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    page = _page()
+    posts, has_next = services.posts_page(thread, current_user, page)
+    if not posts and page > 1:
+        abort(404)
+    member = services.thread_member(current_user, thread)
+    suspension = services.active_suspension(current_user) if can_reply(current_user, thread) else None
+    crisis_post_id = session.pop(CRISIS_SESSION_KEY, None)
+    html = render_template(
+        "community/thread.html",
+        thread=thread,
+        posts=posts,
+        page=page,
+        has_next=has_next,
+        reacted=services.reacted_post_ids(current_user, [p.id for p in posts]),
+        following=bool(member and member.following),
+        last_read=member.last_read_post_id if member else 0,
+        suspension_message=services.suspension_message(suspension) if suspension else None,
+        reply_form=ReplyForm(formdata=None) if can_reply(current_user, thread) else None,
+        action_form=EmptyForm(),
+        hotlines=services.hotlines() if crisis_post_id else [],
+        crisis_post_id=crisis_post_id,
+    )
+    if posts:
+        # Reading is remembered after the page is drawn, so drawing needs no reload.
+        services.mark_read(current_user, thread, member, max(p.id for p in posts))
+        db.session.commit()
+    return html
+
+
+@bp.route("/t/<int:thread_id>/new")
+@login_required
+def thread_new(thread_id: int):
+    """Jump to the first post the member has not read yet."""
+    thread = _thread_or_404(thread_id)
+    post = services.first_unread_post(thread, current_user)
+    if post is None:
+        return redirect(url_for("community.thread", thread_id=thread.id))
+    page = services.page_of_post(post, current_user)
+    return redirect(url_for("community.thread", thread_id=thread.id, page=page, _anchor=f"post-{post.id}"))
+
+
+@bp.route("/p/<int:post_id>")
+@login_required
+def post(post_id: int):
+    """A link to one post: the thread page it is on."""
+    post = _post_or_404(post_id)
+    page = services.page_of_post(post, current_user)
+    return redirect(
+        url_for("community.thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}")
+    )
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    if not can_reply(current_user, thread):
+        abort(404)
+    form = ReplyForm()
+    if not can_post_anonymously(current_user, thread.category):
+        del form.anonymous
+    suspension = services.active_suspension(current_user)
+    if form.validate_on_submit() and suspension is None:
+        try:
+            result = services.create_reply(
+                current_user,
+                thread,
+                form.body.data,
+                anonymous=bool(getattr(form, "anonymous", None) and form.anonymous.data),
+            )
+        except services.PostingRefused as refused:
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, refused.message]
+        else:
+            db.session.commit()
+            return _after_posting(result)
+    return render_template(
+        "community/reply.html",
+        thread=thread,
+        form=form,
+        suspension_message=services.suspension_message(suspension) if suspension else None,
+    )
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    post = _post_or_404(post_id)
+    if not can_edit_post(current_user, post):
+        abort(404)
+    form = EditPostForm(obj=None)
+    if request.method == "GET":
+        form.body.data = post.body_source
+        form.title.data = post.thread.title if post.is_first else None
+    if not post.is_first:
+        del form.title
+    if form.validate_on_submit():
+        try:
+            result = services.edit_post(
+                current_user, post, form.body.data,
+                title=form.title.data if post.is_first else None,
+            )
+        except services.PostingRefused as refused:
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, refused.message]
+        else:
+            db.session.commit()
+            if result.crisis_words:
+                session[CRISIS_SESSION_KEY] = post.id
+            flash(_("Perubahan sudah disimpan."), "success")
+            return redirect(url_for("community.post", post_id=post.id))
+    return render_template("community/edit_post.html", post=post, form=form)
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_post(post_id: int):
+    post = _post_or_404(post_id)
+    if not can_delete_post(current_user, post):
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        thread_id = post.thread_id
+        services.delete_post(current_user, post)
+        db.session.commit()
+        flash(_("Tulisan Anda sudah dihapus."), "info")
+        thread = db.session.get(Thread, thread_id)
+        if thread is not None and can_view_thread(current_user, thread):
+            return redirect(url_for("community.thread", thread_id=thread_id))
+        return redirect(url_for("community.index"))
+    return render_template("community/delete_post.html", post=post, form=form)
+
+
+@bp.route("/p/<int:post_id>/react", methods=["POST"])
+@login_required
+def react(post_id: int):
+    post = _post_or_404(post_id)
+    if not can_react(current_user, post):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.toggle_reaction(current_user, post)
+        db.session.commit()
+    return redirect(url_for("community.post", post_id=post_id))
+
+
+@bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag(post_id: int):
+    post = _post_or_404(post_id)
+    if not can_flag_post(current_user, post):
+        abort(404)
+    form = FlagForm()
+    if form.validate_on_submit():
+        services.flag_post(current_user, post, form.reason.data, form.note.data or "")
+        db.session.commit()
+        flash(_("Terima kasih. Laporan Anda sudah kami terima dan akan diperiksa moderator."), "info")
+        return redirect(url_for("community.thread", thread_id=post.thread_id))
+    return render_template("community/flag.html", post=post, form=form)
+
+
+@bp.route("/t/<int:thread_id>/follow", methods=["POST"])
+@login_required
+def follow(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    if EmptyForm().validate_on_submit():
+        following = request.form.get("follow") == "1"
+        services.set_following(current_user, thread, following)
+        db.session.commit()
+        if following:
+            flash(_("Anda mengikuti topik ini. Balasan baru akan masuk ke kotak masuk Anda."), "success")
+        else:
+            flash(_("Anda tidak lagi mengikuti topik ini."), "info")
+    return redirect(url_for("community.thread", thread_id=thread.id))
+
+
+@bp.route("/search")
+@login_required
+def search():
+    form = SearchForm(request.args)
+    query = form.q.data if form.validate() and form.q.data else ""
+    page = _page()
+    results, has_next = search_service.search_posts(query, page) if query else ([], False)
+    return render_template(
+        "community/search.html",
+        form=form,
+        query=query,
+        results=results,
+        page=page,
+        has_next=has_next,
+        highlight=search_service.highlight,
+        snippet=search_service.snippet,
+    )
+
+
+@bp.route("/u/<handle>")
+@login_required
+def profile(handle: str):
+    profile = services.profile_by_handle(handle)
+    if profile is None or profile.user.deleted_at is not None:
+        abort(404)
+    page = _page()
+    threads, has_next = services.public_threads_of(profile.user_id, page)
+    return render_template(
+        "community/profile.html",
+        profile=profile,
+        member=profile.user,
+        regency_name=REGENCY_NAMES.get(profile.user.regency or "", ""),
+        threads=threads,
+        page=page,
+        has_next=has_next,
+    )
+
+
+@bp.route("/help")
+@login_required
+def help_lines():
+    return render_template("community/help.html", hotlines=services.hotlines())
+
+
+@bp.cli.command("seed-defaults")
+def seed_defaults_command():
+    """Add the default crisis words and hotlines when their lists are empty."""
+    services.seed_defaults()
+    db.session.commit()
+    print("Forum crisis words and hotlines ready.")  # noqa: T201
+
+
+# Moderator and admin pages live on this blueprint too; importing registers them.
+from community import admin_views, moderation_views  # noqa: E402, F401

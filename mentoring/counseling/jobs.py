@@ -1,0 +1,14 @@
+"""Scheduled counseling work (listed in ``core.scheduler.jobs``)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from mentoring.counseling import services
+
+
+def send_counselor_morning_lists(now: datetime | None = None) -> int:
+    """Each counselor's list for the day (one message per counselor per WITA day).
+
+    Runs early each morning WITA; running it again the same day sends nothing new.
+    """
+    return services.send_daily_lists(now)

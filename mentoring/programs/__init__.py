@@ -1,0 +1,1 @@
+"""Training programs and KUR (Kredit Usaha Rakyat) applications."""

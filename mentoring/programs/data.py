@@ -1,0 +1,62 @@
+"""Reference lists for trainings and KUR: providers, tags, KUR banks, stages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+TRAINING_PROVIDERS = [
+    ("bp3mi", _l("BP3MI NTT (Balai Pelayanan Pelindungan Pekerja Migran Indonesia)")),
+    ("blk", _l("BLK (Balai Latihan Kerja)")),
+    ("city", _l("Dinas pemerintah kota/kabupaten")),
+    ("bank", _l("Bank")),
+    ("cooperative", _l("Koperasi")),
+    ("community", _l("Lembaga masyarakat / komunitas")),
+    ("other", _l("Lainnya")),
+]
+PROVIDER_NAMES = dict(TRAINING_PROVIDERS)
+
+TRAINING_TAGS = [
+    ("tenun-ikat", _l("Tenun ikat")),
+    ("masak", _l("Memasak dan olahan pangan")),
+    ("pembukuan", _l("Pembukuan")),
+    ("pemasaran-digital", _l("Pemasaran digital")),
+    ("barista", _l("Barista dan kopi")),
+    ("menjahit", _l("Menjahit")),
+    ("keuangan", _l("Literasi keuangan")),
+    ("pertanian", _l("Pertanian dan peternakan")),
+]
+TAG_NAMES = dict(TRAINING_TAGS)
+
+# Banks and institutions that distribute KUR in NTT. Bank NTT is one of many.
+KUR_BANKS = [
+    ("bank-ntt", "Bank NTT"),
+    ("bri", "BRI (Bank Rakyat Indonesia)"),
+    ("bni", "BNI (Bank Negara Indonesia)"),
+    ("mandiri", "Bank Mandiri"),
+    ("bsi", "BSI (Bank Syariah Indonesia)"),
+    ("btn", "BTN (Bank Tabungan Negara)"),
+    ("bca", "BCA (Bank Central Asia)"),
+    ("pegadaian", "Pegadaian"),
+    ("other", _l("Bank penyalur KUR lain")),
+]
+BANK_NAMES = dict(KUR_BANKS)
+
+# preparing documents -> submitted to the bank -> survey/interview -> decision ->
+# contract and disbursement; or rejected (with a reason) from any active stage.
+KUR_STAGES = [
+    ("preparing", _l("Menyiapkan berkas")),
+    ("submitted", _l("Berkas diserahkan ke bank")),
+    ("survey", _l("Survei dan wawancara bank")),
+    ("decision", _l("Menunggu keputusan bank")),
+    ("disbursed", _l("Akad kredit dan pencairan")),
+    ("rejected", _l("Ditolak")),
+]
+STAGE_NAMES = dict(KUR_STAGES)
+FORWARD_STAGES = ["preparing", "submitted", "survey", "decision", "disbursed"]
+ACTIVE_STAGES = ("preparing", "submitted", "survey", "decision")
+FINAL_STAGES = ("disbursed", "rejected")
+
+KUR_MAX_AMOUNT = 500_000_000
+KUR_MIN_AMOUNT = 1_000_000
+# NPWP (tax number) is required for KUR above this amount.
+NPWP_THRESHOLD = 50_000_000
+MIN_BUSINESS_MONTHS = 6

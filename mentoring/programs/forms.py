@@ -1,0 +1,331 @@
+"""Forms for trainings and KUR. Times are typed in WITA and kept as UTC."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from accounts.data import REGENCIES
+from core.db import utcnow
+from core.i18n import WITA
+from mentoring.programs.data import (
+    KUR_BANKS,
+    KUR_MAX_AMOUNT,
+    KUR_MIN_AMOUNT,
+    KUR_STAGES,
+    TRAINING_PROVIDERS,
+    TRAINING_TAGS,
+)
+
+DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
+YES_NO = [("yes", _l("Ya")), ("no", _l("Tidak"))]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class WitaDateTimeField(DateTimeLocalField):
+    """A date and time typed in WITA (Asia/Makassar); ``data`` is aware UTC."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not (valuelist[0] or "").strip():
+            return
+        raw = valuelist[0].strip()[:40]
+        for fmt in DATETIME_FORMATS:
+            try:
+                naive = datetime.strptime(raw, fmt)
+            except ValueError:
+                continue
+            self.data = naive.replace(tzinfo=WITA).astimezone(UTC)
+            return
+        raise ValueError(_l("Tulis tanggal dan jam, misalnya 2026-12-01 09:00."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0][:40]
+        return self.data.astimezone(WITA).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+
+class RupiahField(StringField):
+    """An amount in whole rupiah: "25000000", "25.000.000" or "Rp 25.000.000"."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not (valuelist[0] or "").strip():
+            return
+        text = valuelist[0].strip()[:40].lower().removeprefix("rp").strip()
+        text = re.sub(r"[\s.]", "", text)
+        text = re.sub(r",0{1,2}$", "", text)
+        if not text.isdigit():
+            raise ValueError(_l("Tulis jumlah dalam rupiah dengan angka saja, misalnya 25.000.000."))
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0][:40]
+        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes (rendered in the template)."""
+
+
+class TrainingForm(FlaskForm):
+    title = StringField(
+        _l("Judul pelatihan"),
+        validators=[
+            DataRequired(message=_l("Tulis judul pelatihan.")),
+            Length(min=3, max=150, message=_l("Judul 3 sampai 150 karakter.")),
+        ],
+        filters=[strip],
+    )
+    description = TextAreaField(
+        _l("Keterangan (boleh dikosongkan)"),
+        validators=[Optional(), Length(max=4000, message=_l("Keterangan paling panjang 4.000 karakter."))],
+        filters=[strip],
+    )
+    provider = SelectField(
+        _l("Penyelenggara"),
+        choices=[("", _l("Pilih…"))] + TRAINING_PROVIDERS,
+        validators=[DataRequired(message=_l("Pilih penyelenggara."))],
+    )
+    provider_name = StringField(
+        _l("Nama penyelenggara (boleh dikosongkan)"),
+        validators=[Optional(), Length(max=120, message=_l("Paling panjang 120 karakter."))],
+        filters=[strip],
+    )
+    place = StringField(
+        _l("Tempat"),
+        validators=[Optional(), Length(max=200, message=_l("Tempat paling panjang 200 karakter."))],
+        filters=[strip],
+    )
+    online_url = URLField(
+        _l("Tautan pertemuan daring"),
+        validators=[Optional(), Length(max=300, message=_l("Tautan paling panjang 300 karakter."))],
+        filters=[strip],
+    )
+    regency = SelectField(
+        _l("Kabupaten/kota"),
+        choices=[("", _l("Pilih…"))] + REGENCIES,
+        validators=[DataRequired(message=_l("Pilih kabupaten/kota."))],
+    )
+    tags = MultiCheckboxField(_l("Topik"), choices=TRAINING_TAGS, validators=[Optional()])
+    starts_at = WitaDateTimeField(
+        _l("Mulai (WITA)"), validators=[InputRequired(message=_l("Tulis kapan pelatihan dimulai."))]
+    )
+    ends_at = WitaDateTimeField(
+        _l("Selesai (WITA)"), validators=[InputRequired(message=_l("Tulis kapan pelatihan selesai."))]
+    )
+    registration_deadline_at = WitaDateTimeField(
+        _l("Batas pendaftaran (WITA, boleh dikosongkan)"), validators=[Optional()]
+    )
+    capacity = IntegerField(
+        _l("Jumlah tempat"),
+        validators=[
+            InputRequired(message=_l("Tulis jumlah tempat.")),
+            NumberRange(min=1, max=1000, message=_l("Jumlah tempat 1 sampai 1.000.")),
+        ],
+    )
+
+    def __init__(self, *args, original_start: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_start = original_start
+        self.tags.validate_choice = True
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        now = utcnow()
+        if not self.place.data and not self.online_url.data:
+            self.place.errors.append(_l("Tulis tempat pelatihan, atau tautan jika daring."))
+            ok = False
+        if self.online_url.data and not re.match(r"^https?://[^\s/]+", self.online_url.data, re.I):
+            self.online_url.errors.append(_l("Tautan harus dimulai dengan https:// atau http://."))
+            ok = False
+        start, end = self.starts_at.data, self.ends_at.data
+        if start:
+            changed = self.original_start is None or start.replace(
+                second=0, microsecond=0) != self.original_start.replace(second=0, microsecond=0)
+            if changed and start <= now:
+                self.starts_at.errors.append(_l("Waktu mulai harus di masa depan."))
+                ok = False
+            elif start > now + timedelta(days=730):
+                self.starts_at.errors.append(_l("Waktu mulai paling lambat dua tahun dari sekarang."))
+                ok = False
+        if start and end:
+            if end <= start:
+                self.ends_at.errors.append(_l("Waktu selesai harus sesudah waktu mulai."))
+                ok = False
+            elif end - start > timedelta(days=31):
+                self.ends_at.errors.append(_l("Satu pelatihan paling lama 31 hari."))
+                ok = False
+        deadline = self.registration_deadline_at.data
+        if start and deadline and deadline >= start:
+            self.registration_deadline_at.errors.append(
+                _l("Batas pendaftaran harus sebelum pelatihan dimulai.")
+            )
+            ok = False
+        if self.tags.data and len(self.tags.data) > 5:
+            self.tags.errors.append(_l("Pilih paling banyak 5 topik."))
+            ok = False
+        return ok
+
+
+class TrainingFilterForm(FlaskForm):
+    """GET filter on the training list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    tag = SelectField(_l("Topik"), choices=[("", _l("Semua topik"))] + TRAINING_TAGS,
+                      validators=[Optional()])
+    regency = SelectField(_l("Kabupaten/kota"), choices=[("", _l("Semua tempat"))] + REGENCIES,
+                          validators=[Optional()])
+
+
+class CancelTrainingForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Alasan (ditampilkan di halaman pelatihan, boleh dikosongkan)"),
+        validators=[Optional(), Length(max=500, message=_l("Alasan paling panjang 500 karakter."))],
+        filters=[strip],
+    )
+    confirm = BooleanField(
+        _l("Ya, batalkan pelatihan ini dan beri tahu semua yang terdaftar."),
+        validators=[DataRequired(message=_l("Centang kotak ini untuk membatalkan."))],
+    )
+
+
+class AttendanceForm(FlaskForm):
+    attended = SelectMultipleField(_l("Hadir"), coerce=int, validators=[Optional()])
+
+
+class KurStartForm(FlaskForm):
+    has_ektp = RadioField(
+        _l("Apakah Anda punya e-KTP?"), choices=YES_NO,
+        validators=[InputRequired(message=_l("Pilih ya atau tidak."))],
+    )
+    adult_or_married = RadioField(
+        _l("Apakah Anda berumur 21 tahun ke atas, atau sudah menikah?"), choices=YES_NO,
+        validators=[InputRequired(message=_l("Pilih ya atau tidak."))],
+    )
+    no_other_credit = RadioField(
+        _l("Apakah Anda bebas dari KUR atau kredit usaha lain yang masih berjalan?"), choices=YES_NO,
+        validators=[InputRequired(message=_l("Pilih ya atau tidak."))],
+    )
+    business_name = StringField(
+        _l("Nama usaha"),
+        validators=[
+            DataRequired(message=_l("Tulis nama usaha Anda.")),
+            Length(max=120, message=_l("Nama usaha paling panjang 120 karakter.")),
+        ],
+        filters=[strip],
+    )
+    business_months = IntegerField(
+        _l("Sudah berapa bulan usaha berjalan?"),
+        validators=[
+            InputRequired(message=_l("Tulis berapa bulan, misalnya 8.")),
+            NumberRange(min=0, max=600, message=_l("Tulis jumlah bulan antara 0 dan 600.")),
+        ],
+    )
+    regency = SelectField(
+        _l("Kabupaten/kota tempat usaha"),
+        choices=[("", _l("Pilih…"))] + REGENCIES,
+        validators=[DataRequired(message=_l("Pilih kabupaten/kota tempat usaha."))],
+    )
+    amount = RupiahField(
+        _l("Jumlah pinjaman yang diajukan (rupiah)"),
+        validators=[
+            InputRequired(message=_l("Tulis jumlah pinjaman.")),
+            NumberRange(
+                min=KUR_MIN_AMOUNT, max=KUR_MAX_AMOUNT,
+                message=_l("Jumlah antara Rp1.000.000 dan Rp500.000.000."),
+            ),
+        ],
+    )
+    bank = SelectField(
+        _l("Bank penyalur KUR"),
+        choices=[("", _l("Pilih bank…"))] + KUR_BANKS,
+        validators=[DataRequired(message=_l("Pilih bank."))],
+    )
+
+
+class KurChecklistForm(FlaskForm):
+    doc_ktp = BooleanField(_l("e-KTP (fotokopi dan asli)"))
+    doc_kk = BooleanField(_l("KK (Kartu Keluarga)"))
+    doc_business_letter = BooleanField(
+        _l("Surat keterangan usaha dari kelurahan/desa, atau NIB (Nomor Induk Berusaha)")
+    )
+    doc_npwp = BooleanField(_l("NPWP (Nomor Pokok Wajib Pajak), wajib untuk pinjaman di atas Rp50 juta"))
+
+
+class KurAppointmentForm(FlaskForm):
+    appointment_at = WitaDateTimeField(
+        _l("Tanggal dan jam janji di bank (WITA)"), validators=[Optional()]
+    )
+
+    def validate_appointment_at(self, field):
+        if field.data is None:
+            return
+        now = utcnow()
+        if field.data <= now:
+            raise ValidationError(_l("Janji di bank harus di masa depan."))
+        if field.data > now + timedelta(days=365):
+            raise ValidationError(_l("Janji di bank paling lambat setahun dari sekarang."))
+
+
+class KurMoveForm(FlaskForm):
+    to_stage = SelectField(
+        _l("Pindah ke tahap"), choices=[],
+        validators=[DataRequired(message=_l("Pilih tahap."))],
+    )
+    note = TextAreaField(
+        _l("Catatan untuk anggota (terlihat oleh anggota)"),
+        validators=[Optional(), Length(max=1000, message=_l("Catatan paling panjang 1.000 karakter."))],
+        filters=[strip],
+    )
+
+    def validate_note(self, field):
+        if self.to_stage.data == "rejected" and not field.data:
+            raise ValidationError(_l("Tulis alasan penolakan supaya anggota mengerti."))
+
+
+class KurFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    stage = SelectField(_l("Tahap"), choices=[("", _l("Semua tahap"))] + KUR_STAGES,
+                        validators=[Optional()])
+    regency = SelectField(_l("Kabupaten/kota"), choices=[("", _l("Semua tempat"))] + REGENCIES,
+                          validators=[Optional()])
+    sort = SelectField(
+        _l("Urutkan"),
+        choices=[("stuck", _l("Paling lama di satu tahap")), ("newest", _l("Paling baru"))],
+        validators=[Optional()],
+    )

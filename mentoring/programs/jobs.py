@@ -1,0 +1,27 @@
+"""Scheduled work for programs (listed in ``core.scheduler.jobs``)."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from flask import current_app
+
+from mentoring.programs.services import remind_stale_applications
+
+DEFAULT_STALE_DAYS = 7
+
+
+def stale_days() -> int:
+    """``KUR_STALE_DAYS`` from the config or the environment (default 7)."""
+    value = current_app.config.get("KUR_STALE_DAYS") or os.environ.get("KUR_STALE_DAYS")
+    try:
+        days = int(value) if value else DEFAULT_STALE_DAYS
+    except (TypeError, ValueError):
+        days = DEFAULT_STALE_DAYS
+    return max(1, days)
+
+
+def remind_stale_kur_applications(now: datetime | None = None) -> int:
+    """Remind members whose KUR application has not moved for ``KUR_STALE_DAYS``.
+    Idempotent: one reminder per stage per period (the caller commits)."""
+    return remind_stale_applications(stale_days(), now=now)

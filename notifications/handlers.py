@@ -1,0 +1,58 @@
+"""Signal receivers of the notifications package."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from core.signals import account_deleting, collect_personal_data, seed_demo
+
+
+@collect_personal_data.connect
+def _export(user, **_):
+    from notifications.services import export_for
+
+    return "notifications", export_for(user)
+
+
+@account_deleting.connect
+def _erase(user, **_):
+    from notifications.services import erase_for
+
+    erase_for(user)
+
+
+@seed_demo.connect
+def _seed(users, **_):
+    """A few believable notices for the demo member and one call task for staff."""
+    from core.extensions import db
+    from notifications.services import N_, add_inbox_notice, open_call_task
+
+    member = users.get("member")
+    if member is None:
+        return
+    add_inbox_notice(
+        member.id,
+        "demo:welcome",
+        N_("Selamat datang di Rumah Purna"),
+        N_("Atur cara kami menghubungi Anda di Akun, Pengaturan notifikasi."),
+        {},
+        "/account/notifications",
+    )
+    add_inbox_notice(
+        member.id,
+        "demo:training-tenun",
+        N_("Pelatihan baru: %(title)s"),
+        N_("Pendaftaran dibuka sampai %(deadline)s."),
+        {"title": "Tenun ikat untuk pemula", "deadline": "30 Nov 2026"},
+        None,
+    )
+    other = users.get("vendor") or member
+    open_call_task(
+        SimpleNamespace(
+            base_key="demo:kur-documents-reminder",
+            user_id=other.id,
+            title=N_("Dokumen pengajuan KUR Anda belum lengkap"),
+            params={},
+            url=None,
+        )
+    )
+    db.session.flush()

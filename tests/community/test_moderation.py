@@ -1,0 +1,226 @@
+"""Moderation: roles, safe-room approval, flags and auto-hide, thread tools,
+suspension, reveal, the log, and the admin lists."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import AuditEvent
+from community import services
+from community.models import Category, Hotline, ModerationAction, Post, Thread
+from core.extensions import db
+from notifications.models import Notification
+
+
+def _first_post(thread):
+    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.is_first))
+
+
+MODERATOR_ROUTES = [
+    ("get", "/forum/moderation"),
+    ("post", "/forum/moderation/p/{post}/approve"),
+    ("post", "/forum/moderation/p/{post}/hide"),
+    ("post", "/forum/moderation/p/{post}/unhide"),
+    ("post", "/forum/moderation/p/{post}/dismiss"),
+    ("post", "/forum/moderation/t/{thread}/lock"),
+    ("post", "/forum/moderation/t/{thread}/pin"),
+    ("get", "/forum/moderation/t/{thread}/move"),
+    ("get", "/forum/moderation/p/{post}/suspend"),
+    ("get", "/forum/moderation/p/{post}/reveal"),
+]
+ADMIN_ROUTES = [
+    ("get", "/forum/moderation/log"),
+    ("get", "/forum/admin/categories"),
+    ("get", "/forum/admin/categories/new"),
+    ("get", "/forum/admin/crisis-words"),
+    ("get", "/forum/admin/hotlines"),
+    ("get", "/forum/admin/hotlines/new"),
+]
+
+
+def test_moderator_and_admin_routes_answer_403_to_members(client, forum, member, switch_to, write):
+    author = member()
+    thread = write.thread(author, forum.safe, anonymous=True)
+    post = _first_post(thread)
+    for roles, routes in ((("member",), MODERATOR_ROUTES + ADMIN_ROUTES),
+                          (("member", "counselor"), MODERATOR_ROUTES + ADMIN_ROUTES),
+                          (("member", "moderator"), ADMIN_ROUTES)):
+        switch_to(member(roles=roles))
+        for method, route in routes:
+            url = route.format(post=post.id, thread=thread.id)
+            assert getattr(client, method)(url).status_code == 403, (roles, url)
+    db.session.expire_all()
+    assert _first_post(thread).status == "pending"
+    assert db.session.scalar(select(func.count(ModerationAction.id))) == 0
+
+
+def test_right_roles_get_in(client, forum, member, switch_to, write):
+    thread = write.thread(member(), forum.general)
+    post = _first_post(thread)
+    switch_to(member(roles=("member", "moderator")))
+    for method, route in MODERATOR_ROUTES:
+        if method == "get" and "reveal" not in route:
+            assert client.get(route.format(post=post.id, thread=thread.id)).status_code == 200
+    assert client.get(f"/forum/moderation/p/{post.id}/reveal").status_code == 404  # not anonymous
+    switch_to(member(roles=("member", "admin")))
+    for _method, route in ADMIN_ROUTES:
+        assert client.get(route).status_code == 200
+
+
+def test_first_anonymous_post_waits_for_approval(client, forum, member, switch_to):
+    moderator = member(roles=("member", "moderator"))
+    writer = switch_to(member())
+    client.post(f"/forum/c/{forum.safe.slug}/new",
+                data={"title": "Sulit tidur sejak pulang", "body": "Saya sering mimpi buruk.",
+                      "anonymous": "y"})
+    thread = db.session.scalar(select(Thread))
+    assert thread.status == "pending"
+    # The writer sees it with a note; other members do not see it at all.
+    assert "Menunggu persetujuan moderator" in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert db.session.scalar(select(Notification.id).where(Notification.user_id == moderator.id))
+    switch_to(member())
+    assert client.get(f"/forum/t/{thread.id}").status_code == 404
+    assert "Sulit tidur" not in client.get(f"/forum/c/{forum.safe.slug}").get_data(as_text=True)
+    assert "Sulit tidur" not in client.get("/forum/search?q=tidur").get_data(as_text=True)
+    # The moderator approves it from the queue.
+    switch_to(moderator)
+    assert "Saya sering mimpi buruk" in client.get("/forum/moderation").get_data(as_text=True)
+    client.post(f"/forum/moderation/p/{_first_post(thread).id}/approve")
+    switch_to(member())
+    assert client.get(f"/forum/t/{thread.id}").status_code == 200
+    assert db.session.scalar(select(Notification.id).where(
+        Notification.user_id == writer.id, Notification.key.contains("approved")))
+    # The second anonymous post no longer waits.
+    switch_to(writer)
+    client.post(f"/forum/t/{thread.id}/reply", data={"body": "Terima kasih semua", "anonymous": "y"})
+    reply = db.session.scalar(select(Post).where(Post.is_first.is_(False)))
+    assert reply.status == "visible" and reply.is_anonymous
+
+
+def test_rejected_post_stays_hidden(client, forum, member, switch_to, write):
+    moderator = member(roles=("member", "moderator"))
+    thread = write.thread(member(), forum.safe, anonymous=True)
+    switch_to(moderator)
+    client.post(f"/forum/moderation/p/{_first_post(thread).id}/reject", data={"reason": "data pribadi"})
+    switch_to(member())
+    assert client.get(f"/forum/t/{thread.id}").status_code == 404
+
+
+def test_three_different_members_hide_a_post(client, forum, member, switch_to, write):
+    moderator = member(roles=("member", "moderator"))
+    thread = write.thread(member(), forum.general, title="Lowongan ke Malaysia tanpa biaya")
+    post = _first_post(thread)
+    first = switch_to(member())
+    client.post(f"/forum/p/{post.id}/flag", data={"reason": "scam"})
+    client.post(f"/forum/p/{post.id}/flag", data={"reason": "scam"})  # same member twice
+    switch_to(member())
+    client.post(f"/forum/p/{post.id}/flag", data={"reason": "spam", "note": "calo"})
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "visible"  # two members so far
+    switch_to(member())
+    client.post(f"/forum/p/{post.id}/flag", data={"reason": "other"})
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "hidden"
+    switch_to(first)
+    assert client.get(f"/forum/t/{thread.id}").status_code == 404
+    assert db.session.get(Category, forum.general.id).thread_count == 0
+    switch_to(moderator)
+    queue = client.get("/forum/moderation").get_data(as_text=True)
+    assert "3 laporan" in queue and "Penipuan, calo" in queue
+    client.post(f"/forum/moderation/p/{post.id}/dismiss")
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).status == "visible"
+    assert db.session.scalar(select(func.count(ModerationAction.id)).where(
+        ModerationAction.action == "auto_hide")) == 1
+
+
+def test_flag_needs_a_reason(client, forum, member, switch_to, write):
+    thread = write.thread(member(), forum.general)
+    switch_to(member())
+    html = client.post(f"/forum/p/{_first_post(thread).id}/flag", data={"reason": "bogus"}
+                       ).get_data(as_text=True)
+    assert "Not a valid choice" in html or "Pilih" in html or "bukan pilihan" in html.lower()
+    assert db.session.scalar(select(func.count(ModerationAction.id))) == 0
+
+
+def test_hide_unhide_lock_pin_move_are_logged(client, forum, member, switch_to, write):
+    moderator = member(roles=("member", "moderator"))
+    thread = write.thread(member(), forum.general)
+    post = _first_post(thread)
+    switch_to(moderator)
+    client.post(f"/forum/moderation/p/{post.id}/hide", data={"reason": "uji"})
+    client.post(f"/forum/moderation/p/{post.id}/unhide")
+    client.post(f"/forum/moderation/t/{thread.id}/lock")
+    client.post(f"/forum/moderation/t/{thread.id}/pin")
+    client.post(f"/forum/moderation/t/{thread.id}/move", data={"category": forum.calo.id})
+    db.session.expire_all()
+    thread = db.session.get(Thread, thread.id)
+    assert thread.is_locked and thread.is_pinned and thread.category_id == forum.calo.id
+    assert db.session.get(Category, forum.general.id).thread_count == 0
+    assert db.session.get(Category, forum.calo.id).thread_count == 1
+    actions = db.session.scalars(select(ModerationAction.action).order_by(ModerationAction.id)).all()
+    assert actions == ["hide", "unhide", "lock", "pin", "move"]
+    assert client.post(f"/forum/moderation/t/{thread.id}/explode").status_code == 404
+
+
+def test_suspend_needs_reason_and_days(client, forum, member, switch_to, write):
+    thread = write.thread(member(), forum.general)
+    switch_to(member(roles=("member", "moderator")))
+    html = client.post(f"/forum/moderation/p/{_first_post(thread).id}/suspend",
+                       data={"days": "0", "reason": ""}).get_data(as_text=True)
+    assert "Antara 1 dan 365 hari." in html and "Tulis alasannya." in html
+    assert services.active_suspension(thread.author) is None
+
+
+def test_reveal_needs_reason_and_is_logged(client, forum, member, switch_to, write):
+    author = member(name="Yohanes Tefa")
+    thread = write.thread(author, forum.safe, anonymous=True)
+    post = _first_post(thread)
+    moderator = switch_to(member(roles=("member", "moderator")))
+    html = client.post(f"/forum/moderation/p/{post.id}/reveal", data={"reason": ""}).get_data(as_text=True)
+    assert "Tulis alasannya" in html and "Yohanes Tefa" not in html
+    html = client.post(f"/forum/moderation/p/{post.id}/reveal",
+                       data={"reason": "Ancaman keselamatan terhadap anak"}).get_data(as_text=True)
+    assert "Yohanes Tefa" in html
+    entry = db.session.scalar(select(ModerationAction).where(ModerationAction.action == "reveal"))
+    assert entry.moderator_id == moderator.id and "keselamatan" in entry.reason
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "forum.reveal_author"))
+    assert audit.actor_id == moderator.id and audit.subject_user_id == author.id
+    # Revealing once shows nothing extra on the ordinary pages afterwards.
+    assert "Yohanes Tefa" not in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+
+
+def test_admin_edits_categories_with_validation(client, forum, member, switch_to):
+    switch_to(member(roles=("member", "admin")))
+    html = client.post("/forum/admin/categories/new",
+                       data={"slug": "Bukan Slug!", "name_id": "", "name_en": "x", "position": "1"}
+                       ).get_data(as_text=True)
+    assert "Pakai huruf kecil" in html and "Tulis nama kategori." in html
+    assert db.session.scalar(select(func.count(Category.id))) == 3
+    response = client.post("/forum/admin/categories/new",
+                           data={"slug": "info-pelatihan", "name_id": "Info Pelatihan & KUR",
+                                 "name_en": "Training & KUR", "position": "5", "is_safe_room": ""})
+    assert response.status_code == 302
+    html = client.post("/forum/admin/categories/new",
+                       data={"slug": "info-pelatihan", "name_id": "Lagi", "name_en": "Again",
+                             "position": "6"}).get_data(as_text=True)
+    assert "sudah dipakai" in html
+
+
+def test_admin_edits_crisis_words_and_hotlines(client, forum, member, switch_to):
+    switch_to(member(roles=("member", "admin")))
+    client.post("/forum/admin/crisis-words", data={"phrase": "Gaji Tidak Dibayar"})
+    html = client.get("/forum/admin/crisis-words").get_data(as_text=True)
+    assert "gaji tidak dibayar" in html and "paspor ditahan" in html
+    client.post("/forum/admin/hotlines/new", data={"name": "LBH Kupang", "number": "0380 123456",
+                                                   "description_id": "Bantuan hukum", "position": "9"})
+    assert db.session.scalar(select(Hotline).where(Hotline.name == "LBH Kupang")) is not None
+    html = client.post("/forum/admin/hotlines/new", data={"name": "X", "number": "<b>", "position": "1"}
+                       ).get_data(as_text=True)
+    assert "Pakai angka" in html
+
+
+@pytest.mark.parametrize("action", ["approve", "hide"])
+def test_moderator_cannot_act_on_missing_post(client, forum, member, switch_to, action):
+    switch_to(member(roles=("member", "moderator")))
+    assert client.post(f"/forum/moderation/p/999/{action}").status_code == 404

@@ -1,0 +1,116 @@
+"""True concurrency on PostgreSQL: twenty people press "book" for one slot at the
+same moment through separate sessions; exactly one gets it."""
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import User
+from core.extensions import db
+from mentoring.counseling import services
+from mentoring.counseling.models import Appointment, CounselorProfile
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)",
+)
+
+WORKERS = 20
+
+
+def _run_together(app, work, count):
+    """Run ``work(i)`` in ``count`` threads, each with its own app context and
+    session, released at the same instant. Returns the results by index."""
+    barrier = threading.Barrier(count, timeout=20)
+    results: list = [None] * count
+
+    def runner(i):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[i] = work(i)
+            except Exception as error:  # reported, never swallowed
+                db.session.rollback()
+                results[i] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make_user, now):
+    profile = make_counselor()
+    members = [make_user().id for _ in range(WORKERS)]
+    start = services.free_slots_for(profile, now)[3]
+    profile_id = profile.id
+
+    def book(i):
+        counselor = db.session.get(CounselorProfile, profile_id)
+        member = db.session.get(User, members[i])
+        try:
+            services.book_appointment(member, counselor, member, start, "phone", now=now)
+            db.session.commit()
+            return "booked"
+        except services.SlotTaken:
+            db.session.rollback()
+            return "taken"
+
+    results = _run_together(app, book, WORKERS)
+    assert sorted(results) == ["booked"] + ["taken"] * (WORKERS - 1), results
+    db.session.expire_all()
+    active = db.session.scalars(
+        select(Appointment).where(Appointment.counselor_id == profile_id, Appointment.status == "requested")
+    ).all()
+    assert len(active) == 1
+
+    # Cancelling frees the slot: one of the others gets it now.
+    services.cancel_appointment(active[0].member, active[0], "Tidak jadi", now)
+    db.session.commit()
+    other = db.session.get(User, members[-1] if active[0].member_id != members[-1] else members[0])
+    again = services.book_appointment(other, db.session.get(CounselorProfile, profile_id), other, start, "phone", now=now)
+    db.session.commit()
+    assert again.starts_at == start
+
+
+def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_counselor, make_user, now):
+    profile = make_counselor()
+    start = services.free_slots_for(profile, now)[0]
+    ids = []
+    for offset in (0, 30):  # two overlapping requests (rules changed in between)
+        member = make_user()
+        row = Appointment(
+            counselor_id=profile.id, member_id=member.id, starts_at=start + timedelta(minutes=offset),
+            ends_at=start + timedelta(minutes=offset + 60), mode="phone", status="requested",
+        )
+        db.session.add(row)
+        db.session.commit()
+        ids.append(row.id)
+    counselor_user_id = profile.user_id
+
+    def confirm(i):
+        counselor = db.session.get(User, counselor_user_id)
+        appointment = db.session.get(Appointment, ids[i])
+        try:
+            services.confirm_appointment(counselor, appointment, now)
+            db.session.commit()
+            return "confirmed"
+        except services.CounselingError:
+            db.session.rollback()
+            return "refused"
+
+    results = _run_together(app, confirm, 2)
+    assert sorted(results) == ["confirmed", "refused"], results
+    db.session.expire_all()
+    assert db.session.scalar(
+        select(func.count(Appointment.id)).where(Appointment.status == "confirmed")
+    ) == 1

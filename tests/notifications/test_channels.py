@@ -1,0 +1,142 @@
+"""The channel wrappers: HTTP provider (against a local fake), email, log."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from notifications.channels import (
+    DeliveryError,
+    EmailChannel,
+    HttpChannel,
+    LogChannel,
+    Outgoing,
+    PermanentDeliveryError,
+    build_channels,
+)
+
+
+def _message(channel="whatsapp", to="+6281234567890", key="training:1:reminder-24h:whatsapp"):
+    return Outgoing(id=1, key=key, base_key=key.rsplit(":", 1)[0], channel=channel, user_id=1,
+                    to=to, subject="Rumah Purna: Pengingat", text="Rumah Purna: Pengingat")
+
+
+@pytest.fixture
+def provider():
+    """A fake WhatsApp/SMS provider on 127.0.0.1 that records requests."""
+    received: list[dict] = []
+    state = {"status": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"headers": dict(self.headers), "json": json.loads(body)})
+            self.send_response(state["status"])
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/send", "received": received,
+           "state": state}
+    server.shutdown()
+
+
+def test_http_provider_gets_the_idempotency_key(provider):
+    channel = HttpChannel("whatsapp", provider["url"], "token-123")
+    channel.send(_message())
+    (request,) = provider["received"]
+    assert request["headers"]["Idempotency-Key"] == "training:1:reminder-24h:whatsapp"
+    assert request["headers"]["Authorization"] == "Bearer token-123"
+    assert request["json"] == {"to": "+6281234567890", "text": "Rumah Purna: Pengingat",
+                               "reference": "training:1:reminder-24h:whatsapp"}
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [(409, None), (400, PermanentDeliveryError), (404, PermanentDeliveryError),
+     (429, DeliveryError), (503, DeliveryError)],
+)
+def test_http_provider_errors(provider, status, outcome):
+    provider["state"]["status"] = status
+    channel = HttpChannel("sms", provider["url"], "t")
+    if outcome is None:
+        channel.send(_message("sms"))
+        return
+    with pytest.raises(outcome) as raised:
+        channel.send(_message("sms"))
+    if outcome is DeliveryError:
+        assert not isinstance(raised.value, PermanentDeliveryError)
+
+
+def test_http_provider_unreachable_is_retried():
+    channel = HttpChannel("sms", "http://127.0.0.1:9/send", "t", timeout=2)
+    with pytest.raises(DeliveryError) as raised:
+        channel.send(_message("sms"))
+    assert not isinstance(raised.value, PermanentDeliveryError)
+
+
+def test_channels_use_the_provider_only_when_configured(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WHATSAPP_API_URL", "https://wa.example/send")
+    monkeypatch.setitem(app.config, "WHATSAPP_API_TOKEN", "secret")
+    monkeypatch.delenv("SMS_API_URL", raising=False)
+    built = build_channels()
+    assert isinstance(built["whatsapp"], HttpChannel)
+    assert isinstance(built["sms"], LogChannel)
+
+
+def test_log_channel_masks_the_number(caplog):
+    with caplog.at_level(logging.INFO, logger="rumahpurna.notifications.channels"):
+        LogChannel("sms").send(_message("sms"))
+    assert "+6281234567890" not in caplog.text and "+62812****890" in caplog.text
+
+
+def test_email_channel_uses_smtp_when_configured(app, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            self.host = host
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def login(self, user, password):
+            pass
+
+        def send_message(self, message):
+            sent.append(message)
+
+    import notifications.email as email_module
+
+    monkeypatch.setattr(email_module.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example")
+    EmailChannel().send(_message("email", to="maria@example.id", key="x:email"))
+    (message,) = sent
+    assert message["To"] == "maria@example.id" and message["Subject"] == "Rumah Purna: Pengingat"
+
+
+def test_email_refused_is_permanent(app, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"x@example.id": (550, b"no")})
+
+    import notifications.email as email_module
+
+    monkeypatch.setattr(email_module, "send_email", refuse)
+    with pytest.raises(PermanentDeliveryError):
+        EmailChannel().send(_message("email", to="x@example.id", key="x:email"))

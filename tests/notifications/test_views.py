@@ -1,0 +1,239 @@
+"""Pages: the inbox and bell, preferences, the staff call-task list."""
+from __future__ import annotations
+
+from datetime import time
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import AuditEvent
+from core.extensions import db
+from notifications.models import CallTask, Notification, NotificationPreference
+from notifications.services import N_, add_inbox_notice, open_call_task
+
+
+def _notices(user, count: int, url: str | None = "/account") -> None:
+    for n in range(count):
+        add_inbox_notice(user.id, f"test:{user.id}:{n}", N_("Kabar"), None, {}, url)
+    db.session.commit()
+
+
+# --- inbox and bell ----------------------------------------------------------------
+
+def test_inbox_needs_login(client):
+    response = client.get("/inbox")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_inbox_lists_own_notices_and_the_bell_counts_them(client, login_as, make_user):
+    user = login_as("member")
+    stranger = make_user()
+    _notices(user, 2)
+    add_inbox_notice(stranger.id, "secret", N_("Pengingat"), None, {}, None)
+    db.session.commit()
+
+    html = client.get("/inbox").get_data(as_text=True)
+    assert html.count("list__row--unread") == 2
+    assert "Pengingat" not in html
+    assert '<span class="bell__count">2</span>' in client.get("/").get_data(as_text=True)
+
+
+def test_opening_a_notice_marks_it_read_and_follows_its_link(client, login_as):
+    user = login_as("member")
+    _notices(user, 2, url="/account/notifications")
+    notice = db.session.scalars(select(Notification).order_by(Notification.id)).first()
+
+    response = client.get(f"/inbox/{notice.id}")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/notifications"
+    assert '<span class="bell__count">1</span>' in client.get("/").get_data(as_text=True)
+
+
+def test_someone_elses_notice_is_404(client, login_as, make_user):
+    login_as("member")
+    stranger = make_user()
+    _notices(stranger, 1)
+    notice = db.session.scalar(select(Notification))
+    assert client.get(f"/inbox/{notice.id}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Notification, notice.id).read_at is None
+
+
+def test_notice_link_never_leaves_the_site(client, login_as):
+    user = login_as("member")
+    _notices(user, 1, url="//evil.example/x")
+    notice = db.session.scalar(select(Notification))
+    assert client.get(f"/inbox/{notice.id}").headers["Location"] == "/inbox"
+
+
+def test_mark_all_read(client, login_as, make_user):
+    user = login_as("member")
+    stranger = make_user()
+    _notices(user, 3)
+    _notices(stranger, 1)
+    client.post("/inbox/read")
+    html = client.get("/inbox").get_data(as_text=True)
+    assert "list__row--unread" not in html and "bell__count" not in html
+    unread = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    )
+    assert unread == 1  # the stranger's notice is untouched
+
+
+def test_inbox_query_budget_is_flat(client, login_as, count_queries):
+    user = login_as("member")
+    _notices(user, 1)
+    with count_queries() as one:
+        assert client.get("/inbox").status_code == 200
+    for n in range(49):
+        add_inbox_notice(user.id, f"more:{n}", N_("Kabar"), None, {}, None)
+    db.session.commit()
+    with count_queries() as fifty:
+        assert client.get("/inbox?page=1").status_code == 200
+    assert one.count == fifty.count <= 10
+
+
+# --- preferences -------------------------------------------------------------------
+
+def _prefs_form(**overrides):
+    data = {"whatsapp": "y", "sms": "y", "quiet_from": "22:00", "quiet_until": "06:00",
+            "weekly_cap": "5"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_preferences_page_shows_defaults_and_is_linked_from_the_account(client, login_as):
+    login_as("member")
+    assert "/account/notifications" in client.get("/account").get_data(as_text=True)
+    html = client.get("/account/notifications").get_data(as_text=True)
+    assert '<option selected value="21:00">' in html and '<option selected value="07:00">' in html
+    assert '<option selected value="10">' in html
+
+
+def test_preferences_are_saved(client, login_as):
+    user = login_as("member")
+    response = client.post("/account/notifications", data=_prefs_form(whatsapp=None))
+    assert response.status_code == 302
+    prefs = db.session.get(NotificationPreference, user.id)
+    assert (prefs.whatsapp, prefs.sms, prefs.email) == (False, True, False)
+    assert (prefs.quiet_from, prefs.quiet_until, prefs.weekly_cap) == (time(22), time(6), 5)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"quiet_from": "21:00", "quiet_until": "21:00"}, "tidak boleh sama"),
+        ({"quiet_from": "18:00", "quiet_until": "10:00"}, "paling lama 14 jam"),
+        ({"quiet_until": "25:00"}, "Pilih jam dari daftar"),
+        ({"weekly_cap": "1000"}, "Pilih jumlah dari daftar"),
+        ({"email": "y"}, "belum punya alamat email"),
+    ],
+)
+def test_bad_preferences_are_refused_and_nothing_is_saved(client, login_as, fields, message):
+    user = login_as("member")
+    response = client.post("/account/notifications", data=_prefs_form(**fields))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in html
+    assert '<option selected value="22:00">' in html or fields.get("quiet_from") != "22:00"
+    assert db.session.get(NotificationPreference, user.id) is None
+
+
+def test_preferences_page_in_english(client, login_as):
+    login_as("member", locale="en")
+    html = client.post(
+        "/account/notifications", data=_prefs_form(quiet_from="21:00", quiet_until="21:00")
+    ).get_data(as_text=True)
+    assert "Quiet hours" in html and "cannot be the same" in html
+
+
+def test_preferences_change_only_your_own(client, login_as, make_user):
+    login_as("member")
+    other = make_user()
+    client.post("/account/notifications", data=_prefs_form(user_id=str(other.id)))
+    assert db.session.get(NotificationPreference, other.id) is None
+
+
+# --- call tasks --------------------------------------------------------------------
+
+def _task(user, key: str = "kur:1:stage") -> CallTask:
+    open_call_task(SimpleNamespace(base_key=key, user_id=user.id, title=N_("Pengingat"),
+                                   params={}, url=None))
+    db.session.commit()
+    return db.session.scalar(select(CallTask).where(CallTask.message_key == key))
+
+
+@pytest.mark.parametrize("role", ["admin", "counselor", "registrar", "umkm_staff"])
+def test_staff_see_call_tasks(client, login_as, make_user, role):
+    login_as(role)
+    person = make_user(name="Agustina Manafe", phone="+6281234567890")
+    _task(person)
+    html = client.get("/staff/call-tasks").get_data(as_text=True)
+    assert "Agustina Manafe" in html and "tel:+6281234567890" in html
+
+
+@pytest.mark.parametrize("role", ["member", "moderator"])
+def test_others_may_not_see_call_tasks(client, login_as, make_user, role):
+    login_as(role)
+    task = _task(make_user())
+    assert client.get("/staff/call-tasks").status_code == 403
+    assert client.post(f"/staff/call-tasks/{task.id}/done").status_code == 403
+    assert "/staff/call-tasks" not in client.get("/account").get_data(as_text=True)
+
+
+def test_marking_a_call_task_done(client, login_as, make_user):
+    staff = login_as("registrar")
+    person = make_user(name="Daniel Lay")
+    task = _task(person)
+    response = client.post(f"/staff/call-tasks/{task.id}/done")
+    assert response.status_code == 302
+    db.session.expire_all()
+    task = db.session.get(CallTask, task.id)
+    assert task.status == "done" and task.done_by_id == staff.id
+    assert "Daniel Lay" not in client.get("/staff/call-tasks").get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "call_task.done"))
+    assert client.post(f"/staff/call-tasks/{task.id}/done").status_code == 404
+    assert client.post("/staff/call-tasks/99999/done").status_code == 404
+
+
+def test_call_task_query_budget_is_flat(client, login_as, make_user, count_queries):
+    login_as("counselor")
+    _task(make_user(), "t:0")
+    with count_queries() as one:
+        assert client.get("/staff/call-tasks").status_code == 200
+    for n in range(1, 50):
+        _task(make_user(), f"t:{n}")
+    with count_queries() as fifty:
+        assert client.get("/staff/call-tasks?page=1").status_code == 200
+    assert one.count == fifty.count <= 10
+
+
+# --- personal data -----------------------------------------------------------------
+
+def test_export_and_deletion(client, login_as):
+    from accounts.services import delete_account, export_personal_data
+    from notifications.services import notify
+
+    user = login_as("member")
+    notify(user, key="x:1", title=N_("Kabar"))
+    db.session.commit()
+    data = export_personal_data(user)
+    assert data["notifications"]["inbox"][0]["title"] == "Kabar"
+    assert data["notifications"]["messages"][0]["channel"] == "whatsapp"
+
+    delete_account(user)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
+    from notifications.models import OutboxMessage
+
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_demo_seed_is_idempotent(make_user):
+    from notifications.handlers import _seed
+
+    users = {"member": make_user(), "vendor": make_user()}
+    for _ in range(2):
+        _seed(users)
+        db.session.commit()
+    assert db.session.scalar(select(func.count(Notification.id))) == 2
+    assert db.session.scalar(select(func.count(CallTask.id))) == 1
