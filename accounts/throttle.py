@@ -29,21 +29,25 @@ def _ip_key(ip: str) -> str:
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:login-ip:{ip}"
 
 
-def login_blocked(identifier: str, ip: str) -> bool:
-    """True when this account or this address has used up its failed attempts."""
+def take_attempt(identifier: str, ip: str) -> bool:
+    """Count a login attempt; False when it must be refused.
+
+    The account's count is taken atomically *before* the password is checked
+    (an increment in the shared storage), so several workers at once cannot let
+    more than the limit through; a successful login clears it again. The address
+    only counts failures (``record_failure``): many members share one carrier-NAT
+    address, and their successful logins must not lock each other out.
+    """
     per_account, per_ip = _items()
     strategy = limiter.limiter
-    return not (
-        strategy.test(per_account, _account_key(identifier))
-        and strategy.test(per_ip, _ip_key(ip))
-    )
+    if not strategy.test(per_ip, _ip_key(ip)):
+        return False
+    return strategy.hit(per_account, _account_key(identifier))
 
 
-def record_failure(identifier: str, ip: str) -> None:
-    per_account, per_ip = _items()
-    strategy = limiter.limiter
-    strategy.hit(per_account, _account_key(identifier))
-    strategy.hit(per_ip, _ip_key(ip))
+def record_failure(ip: str) -> None:
+    _, per_ip = _items()
+    limiter.limiter.hit(per_ip, _ip_key(ip))
 
 
 def clear_account(identifier: str) -> None:

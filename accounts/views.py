@@ -107,7 +107,7 @@ def login():
     if form.validate_on_submit():
         ip = request.remote_addr or "unknown"
         identifier = form.identifier.data
-        if throttle.login_blocked(identifier, ip):
+        if not throttle.take_attempt(identifier, ip):
             form.password.errors.append(
                 _("Terlalu banyak percobaan yang salah. Tunggu 15 menit, lalu coba lagi, "
                   "atau minta kode atur ulang ke petugas.")
@@ -116,7 +116,7 @@ def login():
         else:
             user = services.authenticate(identifier, form.password.data)
             if user is None:
-                throttle.record_failure(identifier, ip)
+                throttle.record_failure(ip)
                 db.session.rollback()
                 # The same words for an unknown account and a wrong password.
                 form.password.errors.append(

@@ -37,7 +37,7 @@ def run(url: str, label: str) -> None:
     from core import create_app
     from core.db import utcnow
     from core.extensions import db
-    from mentoring.counseling import services
+    from mentoring.counseling import availability
     from mentoring.counseling.models import Appointment, AvailabilityRange, CounselorProfile
     from mentoring.counseling.slots import local_day, local_moment
 
@@ -86,8 +86,8 @@ def run(url: str, label: str) -> None:
         for _ in range(ROUNDS):
             db.session.expunge_all()
             started = time.perf_counter()
-            loaded = db.session.get(CounselorProfile, profile_id, options=services.AVAILABILITY_LOAD)
-            slots = services.free_slots_for(loaded, now)
+            loaded = db.session.get(CounselorProfile, profile_id, options=availability.AVAILABILITY_LOAD)
+            slots = availability.free_slots_for(loaded, now)
             timings.append((time.perf_counter() - started) * 1000)
             db.session.rollback()
         if os.environ.get("BENCH_PROFILE"):
@@ -98,8 +98,8 @@ def run(url: str, label: str) -> None:
             profiler.enable()
             for _ in range(20):
                 db.session.expunge_all()
-                services.free_slots_for(
-                    db.session.get(CounselorProfile, profile_id, options=services.AVAILABILITY_LOAD), now)
+                availability.free_slots_for(
+                    db.session.get(CounselorProfile, profile_id, options=availability.AVAILABILITY_LOAD), now)
                 db.session.rollback()
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)

@@ -1,7 +1,7 @@
 """Template globals and filters: permissions, navigation, WITA time."""
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,33 @@ NAV_ITEMS = [
     ("accounts.account", _l("Akun"), "user"),
 ]
 
+# Staff workspaces listed on the Akun page, for the roles that may open them (an
+# entry shows only once its endpoint exists).
+STAFF_LINKS = [
+    ("counselor", "mentoring.staff_dashboard", _l("Dasbor konselor")),
+    ("umkm_staff", "mentoring.staff_trainings", _l("Kelola pelatihan")),
+    ("umkm_staff", "mentoring.kur_applications", _l("Pengajuan KUR")),
+    ("moderator", "community.moderation_queue", _l("Antrean moderasi")),
+    ("admin", "accounts.admin_users", _l("Kelola pengguna")),
+    ("admin", "accounts.admin_audit", _l("Log audit")),
+    ("admin", "community.moderation_log", _l("Catatan moderasi")),
+    ("admin", "community.admin_categories", _l("Kategori forum")),
+    ("admin", "community.admin_crisis_terms", _l("Kata krisis")),
+    ("admin", "community.admin_hotlines", _l("Nomor bantuan")),
+]
+
+
+def staff_links(user) -> list[dict]:
+    """The staff workspaces ``user`` may open, in a stable order."""
+    if not user.is_authenticated:
+        return []
+    views = current_app.view_functions
+    return [
+        {"url": url_for(endpoint), "label": label}
+        for role, endpoint, label in STAFF_LINKS
+        if endpoint in views and user.has_role(role)
+    ]
+
 
 def _unread_notifications() -> int:
     from notifications.services import unread_count
@@ -33,6 +60,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["wita"] = wita
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
+    app.jinja_env.globals["staff_links"] = staff_links
 
     @app.context_processor
     def _globals():

@@ -48,7 +48,7 @@ def _seed(users, **_):
     other = users.get("vendor") or member
     open_call_task(
         SimpleNamespace(
-            base_key="demo:kur-documents-reminder",
+            base_key="kur:demo:documents-reminder",
             user_id=other.id,
             title=N_("Dokumen pengajuan KUR Anda belum lengkap"),
             params={},

@@ -110,8 +110,10 @@ class NotificationPreference(db.Model):
 class CallTask(db.Model):
     """"Call this person": a message reached nobody on WhatsApp or SMS.
 
-    One per message (``message_key`` = the outbox ``base_key``). Staff see open
-    tasks and mark them done; cancelling the message closes the task.
+    One per message (``message_key`` = the outbox ``base_key``). Only staff with
+    ``role`` (set from the key when the task is made, see
+    ``services.call_task_role``) see the task and mark it done; cancelling the
+    message closes the task.
     """
 
     __tablename__ = "notification_call_tasks"
@@ -119,6 +121,8 @@ class CallTask(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_key: Mapped[str] = mapped_column(String(160), unique=True)
+    # The staff role responsible for this call (counselor, umkm_staff, ...).
+    role: Mapped[str] = mapped_column(String(20), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     params: Mapped[dict] = mapped_column(JSON, default=dict)

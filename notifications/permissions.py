@@ -19,7 +19,13 @@ def can_view_call_tasks(user: User) -> bool:
 
 
 def can_complete_call_task(user: User, task: CallTask | None) -> bool:
-    return task is not None and task.status == "open" and can_view_call_tasks(user)
+    """Only the role responsible for the task sees it and marks it done."""
+    return (
+        task is not None
+        and task.status == "open"
+        and can_view_call_tasks(user)
+        and user.has_role(task.role)
+    )
 
 
 TEMPLATE_PREDICATES = {

@@ -37,7 +37,20 @@ from notifications.models import (
 )
 
 PHONE_CHANNELS = ("whatsapp", "sms")
-CALL_TASK_ROLES = ("admin", "counselor", "registrar", "umkm_staff")
+# Who handles a "call this person" task, by the prefix of the message key: only
+# that role sees the task (a counseling appointment is nobody else's business).
+# Keys with any other prefix (account messages, demo data) go to the admins.
+CALL_TASK_ROLE_BY_PREFIX = {
+    "appointment": "counselor",
+    "counselor": "counselor",
+    "wellbeing": "counselor",
+    "training": "umkm_staff",
+    "kur": "umkm_staff",
+    "community": "moderator",
+}
+CALL_TASK_DEFAULT_ROLE = "admin"
+# Roles that may open the call-task page (and see its link on the Akun page).
+CALL_TASK_ROLES = ("admin", "counselor", "registrar", "umkm_staff", "moderator")
 
 
 def N_(message: str) -> str:
@@ -255,6 +268,18 @@ def mark_read(user: User, notification_id: int | None = None) -> None:
 
 # --- call tasks -------------------------------------------------------------------
 
+def call_task_role(message_key: str) -> str:
+    """The staff role responsible for calling about the message ``message_key``.
+
+    Decided by the key's prefix (``appointment:42:reminder-24h`` → ``counselor``,
+    see ``CALL_TASK_ROLE_BY_PREFIX``); any other key goes to ``admin``.
+    """
+    prefix, separator, _rest = message_key.partition(":")
+    if not separator:
+        return CALL_TASK_DEFAULT_ROLE
+    return CALL_TASK_ROLE_BY_PREFIX.get(prefix, CALL_TASK_DEFAULT_ROLE)
+
+
 def open_call_task(message: OutboxMessage | object) -> bool:
     """Ask staff to call the person: a message reached them on no phone channel.
     One task per message (``base_key``). Returns whether a task was added."""
@@ -266,6 +291,7 @@ def open_call_task(message: OutboxMessage | object) -> bool:
     db.session.add(
         CallTask(
             message_key=message.base_key,
+            role=call_task_role(message.base_key),
             user_id=message.user_id,
             title=message.title,
             params=message.params or {},
@@ -275,11 +301,13 @@ def open_call_task(message: OutboxMessage | object) -> bool:
     return True
 
 
-def open_call_tasks(page: int, per_page: int = 25):
-    """Open tasks, oldest first (the person waiting longest is called first)."""
+def open_call_tasks(viewer: User, page: int, per_page: int = 25):
+    """The open tasks ``viewer``'s roles are responsible for, oldest first (the
+    person waiting longest is called first). Several roles: all their tasks."""
     statement = (
         select(CallTask)
         .where(CallTask.status == "open")
+        .where(CallTask.role.in_(sorted(viewer.roles)))
         .order_by(CallTask.created_at, CallTask.id)
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)

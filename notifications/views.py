@@ -94,7 +94,7 @@ def call_tasks():
     page = request.args.get("page", 1, type=int)
     return render_template(
         "notifications/call_tasks.html",
-        pagination=services.open_call_tasks(page),
+        pagination=services.open_call_tasks(current_user, page),
         render=services.render,
         display_phone=display_phone,
         form=EmptyForm(),

@@ -12,7 +12,7 @@ from core.cli import DEMO_PASSWORD
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
-from mentoring.counseling import services
+from mentoring.counseling import availability, services
 from mentoring.counseling.models import ATTENDED, CONFIRMED, REQUESTED, Appointment
 from mentoring.counseling.slots import local_moment
 
@@ -64,9 +64,9 @@ def seed(users: dict) -> None:
     profiles = {}
     for key, phone, name, bio, languages, modes, weekly in COUNSELORS:
         user = _counselor_user(key, phone, name, users)
-        profile = services.get_or_create_profile(user)
+        profile = availability.get_or_create_profile(user)
         if not profile.ranges:
-            services.update_profile(
+            availability.update_profile(
                 user, profile, bio=bio, languages=languages, modes=modes,
                 place=PLACE if "in_person" in modes else None,
                 video_link="https://meet.jit.si/rumah-purna-konseling" if "video" in modes else None,
@@ -74,7 +74,7 @@ def seed(users: dict) -> None:
             )
             for weekday, ranges in weekly.items():
                 for start, end in ranges:
-                    services.add_range(profile, weekday, start, end)
+                    availability.add_range(profile, weekday, start, end)
         profiles[key] = (profile, weekly)
 
     member = users.get("member")

@@ -30,7 +30,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.forms import NAME_VALIDATORS, PhoneField, strip
-from mentoring.counseling.services import WELLBEING_QUESTIONS
+from mentoring.counseling.wellbeing import WELLBEING_QUESTIONS
 
 SLOT_FORMAT = "%Y%m%dT%H%MZ"
 

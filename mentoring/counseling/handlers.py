@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 
 from core.home import HomeCard
 from core.signals import account_deleting, collect_personal_data, member_home_cards, seed_demo
-from mentoring.counseling import services
+from mentoring.counseling import agenda
+from mentoring.counseling.personal_data import erase_for, export_for
 
 
 def home_cards(user, **_kwargs) -> list[HomeCard]:
     """The member's next session, or the waiting proposal of a new time."""
-    appointment = services.next_appointment(user)
+    appointment = agenda.next_appointment(user)
     if appointment is None:
         return []
     url = url_for("mentoring.appointment_detail", appointment_id=appointment.id)
@@ -36,12 +37,12 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
 
 
 def personal_data(user, **_kwargs):
-    data = services.export_for(user)
+    data = export_for(user)
     return ("counseling", data) if data else None
 
 
 def erase(user, **_kwargs) -> None:
-    services.erase_for(user)
+    erase_for(user)
 
 
 def demo(users, **_kwargs) -> None:

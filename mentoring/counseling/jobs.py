@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mentoring.counseling import services
+from mentoring.counseling import agenda
 
 
 def send_counselor_morning_lists(now: datetime | None = None) -> int:
@@ -11,4 +11,4 @@ def send_counselor_morning_lists(now: datetime | None = None) -> int:
 
     Runs early each morning WITA; running it again the same day sends nothing new.
     """
-    return services.send_daily_lists(now)
+    return agenda.send_daily_lists(now)

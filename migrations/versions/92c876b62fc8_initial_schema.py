@@ -217,6 +217,7 @@ def upgrade():
     op.create_table('notification_call_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_key', sa.String(length=160), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
@@ -231,6 +232,7 @@ def upgrade():
     sa.UniqueConstraint('message_key', name=op.f('uq_notification_call_tasks_message_key'))
     )
     with op.batch_alter_table('notification_call_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_call_tasks_role'), ['role'], unique=False)
         batch_op.create_index('ix_notification_call_tasks_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_call_tasks_user_id'), ['user_id'], unique=False)
 
@@ -653,6 +655,7 @@ def downgrade():
     with op.batch_alter_table('notification_call_tasks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notification_call_tasks_user_id'))
         batch_op.drop_index('ix_notification_call_tasks_status_created')
+        batch_op.drop_index(batch_op.f('ix_notification_call_tasks_role'))
 
     op.drop_table('notification_call_tasks')
     with op.batch_alter_table('kur_applications', schema=None) as batch_op:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 from accounts.models import User
-from config import TestingConfig
-from core import create_app
 from core.extensions import db
 from tests.factories import PASSWORD
 
@@ -78,9 +79,26 @@ def _redis_url() -> str | None:
     return "redis://127.0.0.1:6379/0"
 
 
-def test_failed_logins_counted_across_workers_with_redis(app, make_user, tmp_path):
-    """Three "workers" (separate app instances) share the count through Redis:
-    30 wrong passwords are refused in total, not per worker."""
+WORKER = """
+import sys
+
+from config import TestingConfig
+from core import create_app
+
+config = TestingConfig()
+config.SQLALCHEMY_DATABASE_URI, config.RATELIMIT_STORAGE_URI, config.RATELIMIT_KEY_PREFIX = sys.argv[1:4]
+app = create_app(config)
+with app.app_context():
+    client = app.test_client()
+    codes = [client.post("/login", data={"identifier": sys.argv[4], "password": "salah sekali"}).status_code
+             for _ in range(int(sys.argv[5]))]
+print(codes.count(200), codes.count(429))
+"""
+
+
+def test_failed_logins_counted_across_workers_with_redis(app, make_user):
+    """Three worker processes at once share the count through Redis: of 30 wrong
+    passwords for one account, exactly the limit is checked and the rest refused."""
     url = _redis_url()
     if url is None:
         if os.environ.get("CI"):
@@ -88,32 +106,24 @@ def test_failed_logins_counted_across_workers_with_redis(app, make_user, tmp_pat
         pytest.skip("Redis not reachable")
     user = make_user()
     prefix = f"rp-test-{uuid.uuid4().hex}"
-    workers = []
-    for _ in range(3):
-        config = TestingConfig()
-        config.SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        config.RATELIMIT_STORAGE_URI = url
-        config.RATELIMIT_KEY_PREFIX = prefix
-        workers.append(create_app(config))
-    checked = 0
-    refused = 0
-    for attempt in range(30):
-        worker = workers[attempt % 3]
-        with worker.app_context():
-            response = worker.test_client().post(
-                "/login", data={"identifier": user.phone, "password": "salah sekali"}
-            )
-            if response.status_code == 429:
-                refused += 1
-            else:
-                checked += 1
-            db.session.remove()
-    limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
-    assert checked == limit
-    assert refused == 30 - limit
+    root = Path(__file__).resolve().parents[2]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, app.config["SQLALCHEMY_DATABASE_URI"], url, prefix,
+             user.phone, "10"],
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        for _ in range(3)
+    ]
+    checked = refused = 0
     for worker in workers:
-        with worker.app_context():
-            db.engine.dispose()
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err[-2000:]
+        ok, too_many = map(int, out.split())
+        checked, refused = checked + ok, refused + too_many
+    limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
+    assert (checked, refused) == (limit, 30 - limit)
 
 
 def test_session_cleared_before_login(client, make_user):

@@ -97,3 +97,21 @@ def test_confirm_password_before_sensitive_page(client, login_as):
     assert response.headers["Location"] == "/"
     with client.session_transaction() as session:
         assert session["reauth_at"]
+
+
+def test_staff_see_links_to_their_workspaces_only(client, login_as):
+    login_as("member", "counselor")
+    html = client.get("/account").get_data(as_text=True)
+    assert "Dasbor konselor" in html
+    assert "Kelola pengguna" not in html and "Antrean moderasi" not in html
+
+
+def test_members_see_no_staff_section(client, login_as):
+    login_as("member")
+    assert "Pekerjaan staf" not in client.get("/account").get_data(as_text=True)
+
+
+def test_admin_sees_admin_workspaces(client, login_as):
+    login_as("admin")
+    html = client.get("/account").get_data(as_text=True)
+    assert "Kelola pengguna" in html and "Log audit" in html and "Dasbor konselor" not in html

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
-from mentoring.counseling import services
+from mentoring.counseling import availability, services
 from mentoring.counseling.models import Appointment, CounselorProfile
 
 pytestmark = pytest.mark.skipif(
@@ -51,7 +51,7 @@ def _run_together(app, work, count):
 def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make_user, now):
     profile = make_counselor()
     members = [make_user().id for _ in range(WORKERS)]
-    start = services.free_slots_for(profile, now)[3]
+    start = availability.free_slots_for(profile, now)[3]
     profile_id = profile.id
 
     def book(i):
@@ -84,7 +84,7 @@ def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make
 
 def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_counselor, make_user, now):
     profile = make_counselor()
-    start = services.free_slots_for(profile, now)[0]
+    start = availability.free_slots_for(profile, now)[0]
     ids = []
     for offset in (0, 30):  # two overlapping requests (rules changed in between)
         member = make_user()

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.scheduler import jobs
-from mentoring.counseling import services
+from mentoring.counseling import availability
 from mentoring.counseling.models import Appointment, CounselorProfile
 
 
@@ -18,7 +18,7 @@ def test_seed_demo_is_idempotent_and_bookable(runner):
     languages = {code for p in profiles for code in p.languages}
     assert {"dawan", "tetun", "rote"} <= languages
     assert db.session.scalar(select(func.count(Appointment.id))) == 5
-    assert all(services.free_slots_for(p) for p in profiles)
+    assert all(availability.free_slots_for(p) for p in profiles)
 
 
 def test_morning_list_job_is_scheduled():

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import AuditEvent, User
 from accounts.services import delete_account, export_personal_data
 from core.extensions import db
-from mentoring.counseling import services
+from mentoring.counseling import availability, notes, services, wellbeing
 from mentoring.counseling.jobs import send_counselor_morning_lists
 from mentoring.counseling.models import Appointment, SessionNote
 from mentoring.counseling.slots import local_day, local_moment
@@ -27,7 +27,7 @@ def outbox(prefix: str) -> dict[str, OutboxMessage]:
 def test_booking_needs_confirmation_and_tells_both_sides(make_counselor, make_user, now):
     profile = make_counselor()
     member = make_user()
-    start = services.free_slots_for(profile, now)[0]
+    start = availability.free_slots_for(profile, now)[0]
     appointment = services.book_appointment(member, profile, member, start, "phone", now=now)
     db.session.commit()
     assert appointment.status == "requested"
@@ -37,13 +37,13 @@ def test_booking_needs_confirmation_and_tells_both_sides(make_counselor, make_us
     # No reminders before the counselor confirms.
     assert not [k for k in outbox(f"appointment:{appointment.id}:") if "reminder" in k]
     # The slot is no longer offered.
-    assert start not in services.free_slots_for(profile, now)
+    assert start not in availability.free_slots_for(profile, now)
 
 
 def test_counselor_without_confirmation_books_at_once_with_reminders(make_counselor, make_user, now):
     profile = make_counselor(requires_confirmation=False)
     member = make_user()
-    start = services.free_slots_for(profile, now)[5]
+    start = availability.free_slots_for(profile, now)[5]
     appointment = services.book_appointment(member, profile, member, start, "video", now=now)
     db.session.commit()
     assert appointment.status == "confirmed"
@@ -56,7 +56,7 @@ def test_counselor_without_confirmation_books_at_once_with_reminders(make_counse
 def test_late_reminder_is_skipped_when_booked_inside_24_hours(make_counselor, make_user, now):
     profile = make_counselor(requires_confirmation=False, min_notice_hours=1)
     member = make_user()
-    start = services.free_slots_for(profile, now)[2]  # 10:30 WITA, 2.5 h ahead
+    start = availability.free_slots_for(profile, now)[2]  # 10:30 WITA, 2.5 h ahead
     assert timedelta(hours=2) < start - now < timedelta(hours=24)
     appointment = services.book_appointment(member, profile, member, start, "phone", now=now)
     keys = outbox(f"appointment:{appointment.id}:reminder")
@@ -66,7 +66,7 @@ def test_late_reminder_is_skipped_when_booked_inside_24_hours(make_counselor, ma
 def test_slot_not_offered_is_refused(make_counselor, make_user, now):
     profile = make_counselor()
     member = make_user()
-    free = services.free_slots_for(profile, now)
+    free = availability.free_slots_for(profile, now)
     off_grid = free[0] + timedelta(minutes=10)
     too_soon = now + timedelta(hours=1)
     too_far = now + timedelta(days=31)
@@ -79,7 +79,7 @@ def test_slot_not_offered_is_refused(make_counselor, make_user, now):
 def test_mode_must_be_offered_and_no_booking_with_oneself(make_counselor, make_user, now):
     profile = make_counselor(modes=["phone"])
     member = make_user()
-    start = services.free_slots_for(profile, now)[0]
+    start = availability.free_slots_for(profile, now)[0]
     with pytest.raises(services.CounselingError):
         services.book_appointment(member, profile, member, start, "in_person", now=now)
     with pytest.raises(services.CounselingError):
@@ -91,7 +91,7 @@ def test_counselor_not_taking_new_clients(make_counselor, make_user, now):
     member = make_user()
     with pytest.raises(services.CounselingError):
         services.book_appointment(
-            member, profile, member, services.free_slots_for(profile, now)[0], "phone", now=now
+            member, profile, member, availability.free_slots_for(profile, now)[0], "phone", now=now
         )
 
 
@@ -102,7 +102,7 @@ def test_same_slot_twice_is_just_taken(make_counselor, make_user, now, book):
     with pytest.raises(services.SlotTaken):
         services.book_appointment(other, profile, other, first.starts_at, "phone", now=now)
     db.session.rollback()
-    nearest = services.nearest_free(profile, first.starts_at, now)
+    nearest = availability.nearest_free(profile, first.starts_at, now)
     assert nearest and first.starts_at not in nearest
 
 
@@ -129,7 +129,7 @@ def test_partial_unique_index_refuses_a_second_active_row(make_counselor, make_u
 def test_overlapping_lengths_are_refused(make_counselor, make_user, now):
     profile = make_counselor(session_minutes=60, buffer_minutes=0)
     member = make_user()
-    start = services.free_slots_for(profile, now)[0]
+    start = availability.free_slots_for(profile, now)[0]
     services.book_appointment(member, profile, member, start, "phone", now=now)
     db.session.commit()
     # The counselor switches to 30-minute sessions: 30 min later is now on the grid
@@ -145,7 +145,7 @@ def test_overlapping_lengths_are_refused(make_counselor, make_user, now):
 
 def test_two_overlapping_pending_requests_cannot_both_be_confirmed(make_counselor, make_user, now):
     profile = make_counselor()
-    start = services.free_slots_for(profile, now)[0]
+    start = availability.free_slots_for(profile, now)[0]
     rows = []
     for offset in (0, 30):  # written directly, as if rules changed between requests
         member = make_user()
@@ -175,11 +175,11 @@ def test_confirm_then_decline_rules(make_counselor, now, book):
     with pytest.raises(services.CounselingError):
         services.decline_appointment(profile.user, appointment, "Penuh")
     other = book(profile, index=1, now=now)
-    assert other.starts_at not in services.free_slots_for(profile, now)
+    assert other.starts_at not in availability.free_slots_for(profile, now)
     services.decline_appointment(profile.user, other, "Saya sedang cuti, silakan pilih konselor lain.")
     db.session.commit()
     assert other.status == "declined" and other.decline_reason.startswith("Saya")
-    assert other.starts_at in services.free_slots_for(profile, now)
+    assert other.starts_at in availability.free_slots_for(profile, now)
 
 
 def test_cancelling_frees_the_slot_and_cancels_reminders(make_counselor, make_user, now, book):
@@ -224,7 +224,7 @@ def test_reschedule_moves_reminders(make_counselor, now, book):
     profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, index=10, now=now)
     old_stamp = int(appointment.starts_at.timestamp())
-    new_start = services.free_slots_for(profile, now)[20]
+    new_start = availability.free_slots_for(profile, now)[20]
     services.reschedule_appointment(appointment.member, appointment, new_start, now)
     db.session.commit()
     assert appointment.starts_at == new_start and appointment.status == "confirmed"
@@ -247,7 +247,7 @@ def test_reschedule_into_a_taken_slot_is_refused(make_counselor, now, book):
 def test_counselor_proposes_member_accepts(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, index=0, now=now)
-    proposed = services.free_slots_for(profile, now)[8]
+    proposed = availability.free_slots_for(profile, now)[8]
     services.propose_reschedule(profile.user, appointment, proposed, now)
     db.session.commit()
     assert appointment.starts_at != proposed and appointment.proposed_starts_at == proposed
@@ -260,7 +260,7 @@ def test_counselor_proposes_member_accepts(make_counselor, now, book):
 def test_proposal_taken_meanwhile_is_just_taken(make_counselor, make_user, now, book):
     profile = make_counselor()
     appointment = book(profile, index=0, now=now)
-    proposed = services.free_slots_for(profile, now)[8]
+    proposed = availability.free_slots_for(profile, now)[8]
     services.propose_reschedule(profile.user, appointment, proposed, now)
     db.session.commit()
     other = make_user()
@@ -282,7 +282,7 @@ def test_outcome_only_after_the_start(make_counselor, now, book):
 def test_on_behalf_booking_skips_notice_and_is_confirmed(make_counselor, make_user, now):
     profile = make_counselor(min_notice_hours=12)
     member = make_user()
-    soon = services.free_slots_for(profile, now, ignore_notice=True)[0]
+    soon = availability.free_slots_for(profile, now, ignore_notice=True)[0]
     assert soon - now < timedelta(hours=12)
     appointment = services.book_appointment(profile.user, profile, member, soon, "in_person", now=now)
     assert appointment.status == "confirmed" and appointment.booked_by_id == profile.user_id
@@ -305,11 +305,11 @@ def test_wellbeing_acute_answers_flag_urgent_and_tell_counselors(make_counselor,
     profile = make_counselor()
     other_counselor = make_counselor()
     appointment = book(profile, now=now)
-    calm = services.submit_wellbeing(
+    calm = wellbeing.submit_wellbeing(
         appointment.member, {"mood": "1", "sleep": "2", "safe": "yes", "harm": "no"}, appointment
     )
     assert not calm.acute and not appointment.urgent
-    check = services.submit_wellbeing(
+    check = wellbeing.submit_wellbeing(
         appointment.member, {"mood": "3", "sleep": "3", "safe": "yes", "harm": "plan"}, appointment
     )
     db.session.commit()
@@ -321,22 +321,22 @@ def test_wellbeing_acute_answers_flag_urgent_and_tell_counselors(make_counselor,
     # Stored encrypted, never as plain answers.
     raw = db.session.execute(text("SELECT answers FROM counseling_wellbeing_checks WHERE id = :i"), {"i": check.id}).scalar()
     assert "plan" not in raw
-    assert services.open_urgent_checks() == [check]
-    services.handle_urgent(profile.user, check)
-    assert services.open_urgent_checks() == []
-    assert services.is_acute({"safe": "no"}) is True
+    assert wellbeing.open_urgent_checks() == [check]
+    wellbeing.handle_urgent(profile.user, check)
+    assert wellbeing.open_urgent_checks() == []
+    assert wellbeing.is_acute({"safe": "no"}) is True
 
 
 def test_session_note_encrypted_author_only_and_audited(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, now=now)
-    services.save_note(profile.user, appointment, "Klien bercerita tentang majikan di Johor.")
+    notes.save_note(profile.user, appointment, "Klien bercerita tentang majikan di Johor.")
     db.session.commit()
     raw = db.session.execute(text("SELECT body FROM counseling_session_notes")).scalar()
     assert "Johor" not in raw
-    assert services.read_note(profile.user, appointment).body.endswith("Johor.")
+    assert notes.read_note(profile.user, appointment).body.endswith("Johor.")
     other = make_counselor()
-    assert services.read_note(other.user, appointment) is None
+    assert notes.read_note(other.user, appointment) is None
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert actions.count("counseling_note.open") == 2 and "counseling_note.write" in actions
 
@@ -346,22 +346,22 @@ def test_handover_note_shared_only_with_consent(make_counselor, now, book):
     second = make_counselor()
     appointment = book(first, now=now)
     member = appointment.member
-    services.save_handover(first.user, member, "Lebih nyaman bicara bahasa Dawan.")
+    notes.save_handover(first.user, member, "Lebih nyaman bicara bahasa Dawan.")
     db.session.commit()
-    assert services.shared_handover_notes(second.user, member) == []
-    services.set_handover_consent(member, True)
+    assert notes.shared_handover_notes(second.user, member) == []
+    notes.set_handover_consent(member, True)
     db.session.commit()
-    assert [n.body for n in services.shared_handover_notes(second.user, member)] == [
+    assert [n.body for n in notes.shared_handover_notes(second.user, member)] == [
         "Lebih nyaman bicara bahasa Dawan."
     ]
-    services.set_handover_consent(member, False)
-    assert services.shared_handover_notes(second.user, member) == []
+    notes.set_handover_consent(member, False)
+    assert notes.shared_handover_notes(second.user, member) == []
 
 
 def test_morning_list_once_per_counselor_per_day(make_counselor, now, book):
     profile = make_counselor(requires_confirmation=False, min_notice_hours=0)
     idle = make_counselor()
-    slots = services.free_slots_for(profile, now)
+    slots = availability.free_slots_for(profile, now)
     today = [s for s in slots if local_day(s) == local_day(now)][:2]
     for start in today:
         book(profile, now=now, index=slots.index(start) - today.index(start))
@@ -377,8 +377,8 @@ def test_morning_list_once_per_counselor_per_day(make_counselor, now, book):
 def test_export_includes_appointments_but_never_notes(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, now=now, topic="Susah tidur")
-    services.save_note(profile.user, appointment, "RAHASIA-KONSELOR")
-    services.save_handover(profile.user, appointment.member, "SERAH-TERIMA")
+    notes.save_note(profile.user, appointment, "RAHASIA-KONSELOR")
+    notes.save_handover(profile.user, appointment.member, "SERAH-TERIMA")
     db.session.commit()
     data = export_personal_data(appointment.member)
     dumped = json.dumps(data)
@@ -390,7 +390,7 @@ def test_export_includes_appointments_but_never_notes(make_counselor, now, book)
 def test_account_deletion_cancels_and_erases(make_counselor, now, book):
     profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, index=20, now=now, topic="Utang ke calo", pseudonym="Ina")
-    services.save_note(profile.user, appointment, "catatan")
+    notes.save_note(profile.user, appointment, "catatan")
     member = appointment.member
     assert [m for m in outbox(f"appointment:{appointment.id}:").values() if m.status == "pending"]
     delete_account(member)
@@ -401,7 +401,7 @@ def test_account_deletion_cancels_and_erases(make_counselor, now, book):
     # Nothing is left to send to the deleted member.
     assert not [m for m in outbox(f"appointment:{appointment.id}:").values()
                 if m.user_id == member.id and m.status == "pending"]
-    assert appointment.starts_at in services.free_slots_for(profile, now)
+    assert appointment.starts_at in availability.free_slots_for(profile, now)
     assert db.session.get(User, member.id).deleted_at is not None
 
 
@@ -417,7 +417,7 @@ def test_years_of_history_do_not_slow_the_window_query(make_counselor, make_user
     profile = db.session.get(type(profile), profile.id)
     profile.ranges, profile.exceptions  # noqa: B018 (loaded before counting)
     with count_queries() as log:
-        slots = services.free_slots_for(profile, now)
+        slots = availability.free_slots_for(profile, now)
     assert slots and log.count == 1
     # Only the window is read, not the 300 past sessions.
     assert "starts_at >=" in log.statements[0].replace('"', "").replace("appointments.", "")

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from accounts.models import AuditEvent, Consent, User
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling import services
+from core.i18n import WITA
+from mentoring.counseling import availability, services
 from mentoring.counseling.forms import slot_value
 from mentoring.counseling.models import Appointment, CounselorProfile, SessionNote
 from mentoring.counseling.slots import local_moment
@@ -158,7 +159,7 @@ def test_bad_booking_input_keeps_what_was_typed_and_saves_nothing(
 ):
     profile = make_counselor(modes=["phone", "video"])
     login_as("member")
-    start = slot_value(services.free_slots_for(profile)[0])
+    start = slot_value(availability.free_slots_for(profile)[0])
     form = {"start": start, "mode": "phone", "topic": "Tentang utang", **data}
     response = client.post(f"/counseling/counselors/{profile.id}/book", data=form)
     html = response.get_data(as_text=True)
@@ -179,7 +180,7 @@ def test_cancel_needs_a_reason_and_then_frees_the_slot(client, auth, appointment
     db.session.expire_all()
     row = db.session.get(Appointment, appointment.id)
     assert row.status == "cancelled" and row.cancel_reason == "Ada acara adat di kampung"
-    assert row.starts_at in services.free_slots_for(row.counselor)
+    assert row.starts_at in availability.free_slots_for(row.counselor)
 
 
 def test_member_reschedules(client, auth, appointment):
@@ -320,9 +321,9 @@ def test_book_on_behalf_of_a_new_member_with_consent(client, login_as):
     counselor = login_as("member", "counselor")
     client.get("/counseling/staff")  # creates the profile
     profile = db.session.scalar(select(CounselorProfile))
-    services.add_range(profile, 0, 0, 1440)
+    availability.add_range(profile, 0, 0, 1440)
     for day in range(1, 7):
-        services.add_range(profile, day, 0, 1440)
+        availability.add_range(profile, day, 0, 1440)
     db.session.commit()
     page = client.get("/counseling/staff/book?phone=0812 9999 0001").get_data(as_text=True)
     assert "belum terdaftar" in page
@@ -374,7 +375,7 @@ def test_query_budget_same_for_1_and_50_items(client, auth, make_counselor, make
     for n in (1, 50):
         profile = make_counselor(daily_max=20)
         members = [make_user() for _ in range(1 if page != "dashboard" else min(n, 10))]
-        today = (utcnow() + timedelta(days=1)).astimezone(services.WITA).date()
+        today = (utcnow() + timedelta(days=1)).astimezone(WITA).date()
         _seed_appointments(profile, members, n, today)
         viewer = members[0] if page == "mine" else profile.user
         auth.login(viewer)

@@ -169,6 +169,7 @@ def test_whatsapp_then_sms_fail_leaves_a_call_task(member, channels):
     assert channels.whatsapp.attempts == 1 and channels.sms.attempts == 1  # no retries
     task = db.session.scalar(select(CallTask))
     assert task.user_id == member.id and task.message_key == "kur:5:stage-survey"
+    assert task.role == "umkm_staff"
     assert task.status == "open"
     dispatch_due(now=NOON + timedelta(hours=1))
     assert db.session.scalar(select(func.count(CallTask.id))) == 1

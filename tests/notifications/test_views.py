@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accounts.models import AuditEvent
 from core.extensions import db
 from notifications.models import CallTask, Notification, NotificationPreference
-from notifications.services import N_, add_inbox_notice, open_call_task
+from notifications.services import N_, add_inbox_notice, call_task_role, open_call_task
 
 
 def _notices(user, count: int, url: str | None = "/account") -> None:
@@ -162,18 +162,101 @@ def _task(user, key: str = "kur:1:stage") -> CallTask:
     return db.session.scalar(select(CallTask).where(CallTask.message_key == key))
 
 
-@pytest.mark.parametrize("role", ["admin", "counselor", "registrar", "umkm_staff"])
-def test_staff_see_call_tasks(client, login_as, make_user, role):
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [
+        ("appointment:7:reminder-24h", "counselor"),
+        ("counselor:3:daily:2026-01-05", "counselor"),
+        ("wellbeing:9:urgent:4", "counselor"),
+        ("training:2:user:5:reg:8:confirmed", "umkm_staff"),
+        ("kur:5:stage-survey", "umkm_staff"),
+        ("community:u5:p9:approved", "moderator"),
+        ("account:5:password-reset", "admin"),
+        ("demo:welcome", "admin"),
+        ("appointment", "admin"),
+        ("appointmentx:1", "admin"),
+    ],
+)
+def test_call_task_role_follows_the_message_key(key, role):
+    assert call_task_role(key) == role
+
+
+@pytest.mark.parametrize(
+    ("role", "key"),
+    [
+        ("counselor", "appointment:1:reminder-24h"),
+        ("umkm_staff", "kur:1:stage"),
+        ("moderator", "community:u1:p2:approved"),
+        ("admin", "account:1:reset"),
+    ],
+)
+def test_staff_see_the_call_tasks_of_their_role(client, login_as, make_user, role, key):
     login_as(role)
     person = make_user(name="Agustina Manafe", phone="+6281234567890")
-    _task(person)
+    task = _task(person, key)
+    assert task.role == role
     html = client.get("/staff/call-tasks").get_data(as_text=True)
     assert "Agustina Manafe" in html and "tel:+6281234567890" in html
+    assert f"/staff/call-tasks/{task.id}/done" in html
+    assert "/staff/call-tasks" in client.get("/account").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["member", "moderator"])
-def test_others_may_not_see_call_tasks(client, login_as, make_user, role):
+@pytest.mark.parametrize("role", ["umkm_staff", "registrar", "admin", "moderator"])
+def test_a_counseling_call_task_is_hidden_from_other_staff(client, login_as, make_user, role):
     login_as(role)
+    task = _task(make_user(name="Yohana Kase", phone="+6281234567891"),
+                 "appointment:42:reminder-24h")
+    response = client.get("/staff/call-tasks")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Yohana Kase" not in html and "6281234567891" not in html
+    assert "Pengingat" not in html and f"/call-tasks/{task.id}/" not in html
+    assert "Tidak ada yang perlu ditelepon" in html
+    assert client.post(f"/staff/call-tasks/{task.id}/done").status_code == 404
+    db.session.expire_all()
+    task = db.session.get(CallTask, task.id)
+    assert task.status == "open" and task.done_by_id is None
+    assert db.session.scalar(select(func.count(AuditEvent.id))
+                             .where(AuditEvent.action == "call_task.done")) == 0
+
+
+def test_a_counselor_sees_and_completes_a_counseling_call_task(client, login_as, make_user):
+    counselor = login_as("counselor")
+    task = _task(make_user(name="Yohana Kase"), "appointment:42:reminder-24h")
+    assert "Yohana Kase" in client.get("/staff/call-tasks").get_data(as_text=True)
+    assert client.post(f"/staff/call-tasks/{task.id}/done").status_code == 302
+    db.session.expire_all()
+    task = db.session.get(CallTask, task.id)
+    assert task.status == "done" and task.done_by_id == counselor.id
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [("umkm_staff", True), ("counselor", False), ("registrar", False), ("admin", False),
+     ("moderator", False)],
+)
+def test_a_training_call_task_is_for_umkm_staff_only(client, login_as, make_user, role, visible):
+    login_as(role)
+    task = _task(make_user(name="Markus Tefa"), "training:3:user:9:reg:4:s1:reminder-24h")
+    assert ("Markus Tefa" in client.get("/staff/call-tasks").get_data(as_text=True)) is visible
+    status = client.post(f"/staff/call-tasks/{task.id}/done").status_code
+    assert status == (302 if visible else 404)
+
+
+def test_several_roles_see_the_union_of_their_tasks(client, login_as, make_user):
+    login_as("counselor", "umkm_staff")
+    _task(make_user(name="Yohana Kase"), "appointment:1:confirmed")
+    _task(make_user(name="Markus Tefa"), "kur:2:stage")
+    _task(make_user(name="Rina Ndun"), "community:u3:p4:approved")
+    _task(make_user(name="Paulus Bessi"), "account:4:reset")
+    response = client.get("/staff/call-tasks")
+    html = response.get_data(as_text=True)
+    assert "Yohana Kase" in html and "Markus Tefa" in html
+    assert "Rina Ndun" not in html and "Paulus Bessi" not in html
+
+
+def test_members_may_not_see_call_tasks(client, login_as, make_user):
+    login_as("member")
     task = _task(make_user())
     assert client.get("/staff/call-tasks").status_code == 403
     assert client.post(f"/staff/call-tasks/{task.id}/done").status_code == 403
@@ -181,7 +264,7 @@ def test_others_may_not_see_call_tasks(client, login_as, make_user, role):
 
 
 def test_marking_a_call_task_done(client, login_as, make_user):
-    staff = login_as("registrar")
+    staff = login_as("umkm_staff")
     person = make_user(name="Daniel Lay")
     task = _task(person)
     response = client.post(f"/staff/call-tasks/{task.id}/done")
@@ -197,13 +280,16 @@ def test_marking_a_call_task_done(client, login_as, make_user):
 
 def test_call_task_query_budget_is_flat(client, login_as, make_user, count_queries):
     login_as("counselor")
-    _task(make_user(), "t:0")
+    _task(make_user(name="Orang Nomor 0"), "appointment:0:confirmed")
+    _task(make_user(name="Bukan Urusan"), "kur:0:stage")  # another role's: not shown
     with count_queries() as one:
-        assert client.get("/staff/call-tasks").status_code == 200
+        html = client.get("/staff/call-tasks").get_data(as_text=True)
+    assert "Orang Nomor 0" in html and "Bukan Urusan" not in html
     for n in range(1, 50):
-        _task(make_user(), f"t:{n}")
+        _task(make_user(name=f"Orang Nomor {n}"), f"appointment:{n}:confirmed")
     with count_queries() as fifty:
-        assert client.get("/staff/call-tasks?page=1").status_code == 200
+        html = client.get("/staff/call-tasks?page=1").get_data(as_text=True)
+    assert html.count("Sudah ditelepon") == 25 and "?page=2" in html
     assert one.count == fifty.count <= 10
 
 

@@ -1,0 +1,36 @@
+"""What every counseling service module shares: the refusal errors and the
+small formatting helpers for notification parameters and links."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from core.i18n import WITA
+from notifications.services import N_
+
+
+class CounselingError(Exception):
+    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+
+
+class SlotTaken(CounselingError):
+    """The time is no longer free (taken by someone else a moment ago, or never free)."""
+
+    def __init__(self):
+        super().__init__(N_("Waktu ini baru saja diambil orang lain."))
+
+
+def format_wita(moment: datetime) -> str:
+    """Language-neutral WITA time for notification parameters."""
+    return moment.astimezone(WITA).strftime("%d/%m/%Y %H:%M WITA")
+
+
+def stamp(moment: datetime) -> int:
+    """A moment as a whole Unix second, for notification keys."""
+    return int(moment.timestamp())
+
+
+def url_path(endpoint: str, **values) -> str:
+    """A site path for a notification link; works in jobs, outside any request."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -1,0 +1,215 @@
+"""What people see of the schedule: a member's appointments, the counselor's
+dashboard and client history, the counselors' morning list and the
+"add to calendar" file. Read-only apart from the morning notifications."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import defaultload
+
+from accounts.models import User
+from core.db import utcnow
+from core.extensions import db
+from core.i18n import WITA
+from mentoring.counseling import slots as slotlib
+from mentoring.counseling._common import format_wita, url_path
+from mentoring.counseling.models import (
+    ACTIVE_STATUSES,
+    ATTENDED,
+    CANCELLED,
+    CONFIRMED,
+    NO_SHOW,
+    REQUESTED,
+    Appointment,
+    CounselorProfile,
+    WellbeingCheck,
+)
+from mentoring.counseling.wellbeing import open_urgent_checks
+from notifications.services import N_, notify
+
+# Lists of appointments need neither the roles of the people in them nor the
+# counselor's availability: keep those out of the page's query budget.
+APPOINTMENT_LOAD = (
+    defaultload(Appointment.member).lazyload(User.role_rows),
+    defaultload(Appointment.counselor).defaultload(CounselorProfile.user).lazyload(User.role_rows),
+)
+
+
+def get_appointment(appointment_id: int) -> Appointment | None:
+    """One appointment with what its pages show (access is the caller's check)."""
+    return db.session.get(Appointment, appointment_id, options=APPOINTMENT_LOAD)
+
+
+def member_appointments(member: User, now: datetime | None = None):
+    """(upcoming, past) appointments of a member."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Appointment)
+        .options(*APPOINTMENT_LOAD)
+        .where(Appointment.member_id == member.id)
+        .order_by(Appointment.starts_at)
+    ).unique().all()
+    upcoming = [a for a in rows if a.ends_at > now and a.status in ACTIVE_STATUSES]
+    past = [a for a in rows if a not in upcoming]
+    past.reverse()
+    return upcoming, past
+
+
+def next_appointment(member: User, now: datetime | None = None) -> Appointment | None:
+    """The member's next active appointment (for the home card and lists)."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(Appointment)
+        .options(*APPOINTMENT_LOAD)
+        .where(
+            Appointment.member_id == member.id,
+            Appointment.status.in_(ACTIVE_STATUSES),
+            Appointment.ends_at > now,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+
+
+def is_first_session(member: User) -> bool:
+    """True while the member has never attended a session."""
+    return db.session.scalar(
+        select(Appointment.id).where(
+            Appointment.member_id == member.id, Appointment.status == ATTENDED
+        ).limit(1)
+    ) is None
+
+
+@dataclass
+class Dashboard:
+    """What the counselor's dashboard shows."""
+    today: list[Appointment] = field(default_factory=list)
+    week: list[Appointment] = field(default_factory=list)
+    waiting: list[Appointment] = field(default_factory=list)
+    urgent: list[WellbeingCheck] = field(default_factory=list)
+    no_shows: list[Appointment] = field(default_factory=list)
+    week_days: list[date] = field(default_factory=list)
+
+
+def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboard:
+    """Today, the next seven days, waiting requests, urgent flags and recent no-shows."""
+    now = now or utcnow()
+    today = now.astimezone(WITA).date()
+    day_start = slotlib.local_moment(today, 0)
+    week_end = slotlib.local_moment(today + timedelta(days=7), 0)
+    # One query for the week and every waiting request (also those further ahead).
+    in_week = and_(Appointment.starts_at >= day_start, Appointment.starts_at < week_end)
+    waiting = and_(Appointment.status == REQUESTED, Appointment.starts_at > now)
+    rows = db.session.scalars(
+        select(Appointment)
+        .options(*APPOINTMENT_LOAD)
+        .where(
+            Appointment.counselor_id == profile.id,
+            Appointment.status.in_((REQUESTED, CONFIRMED, ATTENDED, NO_SHOW)),
+            in_week | waiting,
+        )
+        .order_by(Appointment.starts_at)
+    ).unique().all()
+    board = Dashboard(week_days=[today + timedelta(days=i) for i in range(7)])
+    tomorrow = slotlib.local_moment(today + timedelta(days=1), 0)
+    board.week = [a for a in rows if day_start <= a.starts_at < week_end]
+    board.today = [a for a in board.week if a.starts_at < tomorrow]
+    board.waiting = sorted(
+        (a for a in rows if a.status == REQUESTED and a.starts_at > now),
+        key=lambda a: (not a.urgent, a.starts_at),
+    )
+    board.urgent = open_urgent_checks()
+    board.no_shows = list(
+        db.session.scalars(
+            select(Appointment)
+            .options(*APPOINTMENT_LOAD)
+            .where(Appointment.counselor_id == profile.id, Appointment.status == NO_SHOW)
+            .order_by(Appointment.starts_at.desc())
+            .limit(10)
+        ).unique()
+    )
+    return board
+
+
+def client_history(profile: CounselorProfile, member: User) -> list[Appointment]:
+    """Every appointment of ``member`` with this counselor, newest first."""
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .options(*APPOINTMENT_LOAD)
+            .where(Appointment.counselor_id == profile.id, Appointment.member_id == member.id)
+            .order_by(Appointment.starts_at.desc())
+        ).unique()
+    )
+
+
+def find_member_by_phone(phone: str) -> User | None:
+    """The member (not deleted) with this phone number, for booking on their behalf."""
+    return db.session.scalar(
+        select(User).where(User.phone == phone, User.deleted_at.is_(None))
+    )
+
+
+# --- morning list -------------------------------------------------------------------------
+
+def send_daily_lists(now: datetime | None = None) -> int:
+    """Tell each counselor how many sessions they have today (one message per
+    counselor per WITA day, whatever how often this runs)."""
+    now = now or utcnow()
+    today = now.astimezone(WITA).date()
+    start = slotlib.local_moment(today, 0)
+    end = slotlib.local_moment(today + timedelta(days=1), 0)
+    rows = db.session.execute(
+        select(Appointment.counselor_id, func.count(Appointment.id), func.min(Appointment.starts_at))
+        .where(
+            Appointment.status == CONFIRMED,
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+        .group_by(Appointment.counselor_id)
+    ).all()
+    if not rows:
+        return 0
+    profiles = {
+        p.id: p
+        for p in db.session.scalars(
+            select(CounselorProfile).where(CounselorProfile.id.in_([r[0] for r in rows]))
+        ).unique()
+    }
+    sent = 0
+    for counselor_id, count, first in rows:
+        profile = profiles[counselor_id]
+        first_at = first if first.tzinfo else first.replace(tzinfo=UTC)
+        notify(
+            profile.user,
+            key=f"counselor:{profile.id}:daily:{today.isoformat()}",
+            title=N_("Jadwal Anda hari ini"),
+            body=N_("%(count)s sesi hari ini, yang pertama %(time)s."),
+            params={"count": count, "time": format_wita(first_at)},
+            url=url_path("mentoring.staff_dashboard"),
+        )
+        sent += 1
+    return sent
+
+
+def calendar_ics(appointment: Appointment, summary: str, location: str | None) -> bytes:
+    """An iCalendar file for "add to calendar" (no topic or other sensitive text)."""
+    import icalendar
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Rumah Purna//Konseling//ID")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"appointment-{appointment.id}@rumahpurna")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", appointment.starts_at)
+    event.add("dtend", appointment.ends_at)
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    if appointment.status == CANCELLED:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,136 @@
+"""The wellbeing check before a first session, and the urgent flags raised by
+acute answers until a counselor has reached the member."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import defaultload
+
+from accounts import audit
+from accounts.models import User, UserRole
+from core.db import utcnow
+from core.extensions import db
+from mentoring.counseling._common import CounselingError, url_path
+from mentoring.counseling.models import ACTIVE_STATUSES, Appointment, WellbeingCheck
+from notifications.services import N_, cancel_messages, notify
+
+CHECK_LOAD = (defaultload(WellbeingCheck.member).lazyload(User.role_rows),)
+
+# (field name, question, [(answer code, label)], answers that mean acute risk)
+WELLBEING_QUESTIONS = [
+    (
+        "mood",
+        N_("Dalam dua minggu terakhir, seberapa sering Anda merasa sedih, murung, atau putus asa?"),
+        [("0", N_("Tidak pernah")), ("1", N_("Beberapa hari")),
+         ("2", N_("Lebih dari separuh hari")), ("3", N_("Hampir setiap hari"))],
+        (),
+    ),
+    (
+        "sleep",
+        N_("Seberapa sering Anda sulit tidur, atau tidur terlalu banyak?"),
+        [("0", N_("Tidak pernah")), ("1", N_("Beberapa hari")),
+         ("2", N_("Lebih dari separuh hari")), ("3", N_("Hampir setiap hari"))],
+        (),
+    ),
+    (
+        "safe",
+        N_("Apakah Anda merasa aman di tempat Anda tinggal sekarang?"),
+        [("yes", N_("Ya, aman")), ("unsure", N_("Tidak yakin")), ("no", N_("Tidak aman"))],
+        ("no",),
+    ),
+    (
+        "harm",
+        N_("Akhir-akhir ini, apakah Anda berpikir untuk menyakiti diri sendiri atau mengakhiri hidup?"),
+        [("no", N_("Tidak")), ("sometimes", N_("Kadang terlintas")),
+         ("often", N_("Sering")), ("plan", N_("Ya, dan saya sudah punya rencana"))],
+        ("often", "plan"),
+    ),
+]
+
+
+def is_acute(answers: dict[str, str]) -> bool:
+    """Whether any answer means acute risk."""
+    for name, _question, _choices, acute_answers in WELLBEING_QUESTIONS:
+        if answers.get(name) in acute_answers:
+            return True
+    return False
+
+
+def submit_wellbeing(
+    member: User, answers: dict[str, str], appointment: Appointment | None = None
+) -> WellbeingCheck:
+    """Store the check. Acute answers flag the member's waiting requests urgent and
+    tell every counselor at once (urgent), without waiting for a slot."""
+    acute = is_acute(answers)
+    check = WellbeingCheck(
+        member_id=member.id,
+        member=member,
+        appointment_id=appointment.id if appointment else None,
+        answers=json.dumps(answers),
+        acute=acute,
+    )
+    db.session.add(check)
+    db.session.flush()
+    if acute:
+        for row in db.session.scalars(
+            select(Appointment).where(
+                Appointment.member_id == member.id, Appointment.status.in_(ACTIVE_STATUSES)
+            )
+        ):
+            row.urgent = True
+        counselors = db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == "counselor", User.active.is_(True), User.deleted_at.is_(None))
+        ).unique().all()
+        for counselor in counselors:
+            if counselor.id == member.id:
+                continue
+            notify(
+                counselor,
+                key=f"wellbeing:{check.id}:urgent:{counselor.id}",
+                title=N_("Perlu perhatian segera"),
+                body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
+                url=url_path("mentoring.staff_dashboard"),
+                urgent=True,
+            )
+        db.session.flush()
+    return check
+
+
+def has_open_flag(member: User) -> bool:
+    """Whether the member has an acute check no counselor has handled yet."""
+    return db.session.scalar(
+        select(WellbeingCheck.id).where(
+            WellbeingCheck.member_id == member.id,
+            WellbeingCheck.acute.is_(True),
+            WellbeingCheck.handled_at.is_(None),
+        ).limit(1)
+    ) is not None
+
+
+def open_urgent_checks() -> list[WellbeingCheck]:
+    """Acute checks no counselor has handled yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(WellbeingCheck)
+            .options(*CHECK_LOAD)
+            .where(WellbeingCheck.acute.is_(True), WellbeingCheck.handled_at.is_(None))
+            .order_by(WellbeingCheck.created_at)
+        ).unique()
+    )
+
+
+def handle_urgent(actor: User, check: WellbeingCheck, now: datetime | None = None) -> None:
+    """A counselor has reached the member: the urgent flag closes."""
+    if not check.acute or check.handled_at is not None:
+        raise CounselingError(N_("Tanda ini sudah ditangani."))
+    check.handled_at = now or utcnow()
+    check.handled_by_id = actor.id
+    cancel_messages(f"wellbeing:{check.id}:")
+    audit.record(actor, "counseling_urgent.handled", subject=check.member,
+                 object_type="wellbeing_check", object_id=check.id)
+    db.session.flush()
+
