@@ -101,6 +101,8 @@ class Config:
     PASSWORD_RESET_LINK_MINUTES = 60
 
     HSTS = False
+    # Reverse proxies in front of the app (0: none). Set 1 behind one nginx.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     SCHEDULER_TIMEZONE = "UTC"

@@ -30,6 +30,16 @@ ROLE_LABELS = {
 }
 
 
+# Whose counseling notes were opened, who was in crisis, who wrote an anonymous post:
+# the audit page shows the action but not the member it concerns. The rows keep the
+# member for an investigation (``accounts.audit.who_opened``).
+SENSITIVE_AUDIT_PREFIXES = ("counseling", "forum.reveal")
+
+
+def subject_hidden(event: AuditEvent) -> bool:
+    return event.action.startswith(SENSITIVE_AUDIT_PREFIXES)
+
+
 def _get_user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
@@ -176,4 +186,5 @@ def admin_audit():
         start=start.astimezone(WITA).date().isoformat(),
         end=(end - timedelta(days=1)).astimezone(WITA).date().isoformat(),
         action=action,
+        subject_hidden=subject_hidden,
     )

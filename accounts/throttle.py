@@ -7,6 +7,8 @@ import hashlib
 from flask import current_app
 from limits import RateLimitItemPerMinute
 
+from accounts.phones import normalise_phone
+
 from core.extensions import limiter
 
 
@@ -19,9 +21,18 @@ def _items() -> tuple[RateLimitItemPerMinute, RateLimitItemPerMinute]:
     )
 
 
+def _canonical(identifier: str) -> str:
+    """The same account however it is typed: ``0813-…``, ``+62 813…``, ``62813…``."""
+    text = (identifier or "").strip().lower()
+    if "@" in text:
+        return text
+    return normalise_phone(text) or text
+
+
 def _account_key(identifier: str) -> str:
-    # Hash the typed identifier so no phone number or email sits in Redis keys.
-    digest = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+    # Hash the account's canonical identifier so no phone number or email sits in
+    # Redis keys.
+    digest = hashlib.sha256(_canonical(identifier).encode()).hexdigest()[:32]
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:login-account:{digest}"
 
 

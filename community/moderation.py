@@ -105,6 +105,9 @@ def approve(moderator: User, post: Post, reason: str = "") -> None:
         notify(
             post.author,
             key=f"community:u{post.author_id}:p{post.id}:approved",
+            # Only anonymous safe-room posts wait for approval: in the inbox only, so no
+            # WhatsApp/SMS failure puts the author's name on a staff call list.
+            channels=["in_app"],
             title=N_("Tulisan Anda sudah tampil di forum"),
             body=N_("Moderator sudah menyetujui tulisan Anda. Terima kasih sudah berbagi."),
             url=POST_PATH.format(post_id=post.id),
@@ -123,6 +126,9 @@ def reject(moderator: User, post: Post, reason: str = "") -> None:
         notify(
             post.author,
             key=f"community:u{post.author_id}:p{post.id}:rejected",
+            # Only anonymous safe-room posts wait for approval: in the inbox only, so no
+            # WhatsApp/SMS failure puts the author's name on a staff call list.
+            channels=["in_app"],
             title=N_("Tulisan Anda belum bisa ditampilkan"),
             body=N_("Moderator belum bisa menampilkan tulisan Anda. Anda tetap bisa membacanya sendiri, dan bisa menulis lagi kapan saja."),
             url=POST_PATH.format(post_id=post.id),
@@ -220,6 +226,7 @@ def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension |
         body=N_("Moderator menangguhkan akses menulis Anda sampai %(until)s. Anda tetap bisa membaca forum. Alasannya ada di halaman forum."),
         params={"until": until.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")},
         url="/forum",
+        channels=["in_app"] if post.is_anonymous else None,
     )
     db.session.flush()
     return suspension

@@ -586,7 +586,9 @@ def create_thread(user: User, category: Category, title: str, body: str,
                   anonymous: bool = False) -> PostResult:
     """Start a thread with its opening post. Raises ``PostingRefused``."""
     _check_may_post(user, new_thread=True, texts=[title, body])
-    profile_for(user)
+    if not anonymous:
+        # A profile appearing right after an anonymous post would give its author away.
+        profile_for(user)
     thread = Thread(category=category, author_id=user.id, title=title.strip())
     db.session.add(thread)
     db.session.flush()
@@ -596,7 +598,8 @@ def create_thread(user: User, category: Category, title: str, body: str,
 def create_reply(user: User, thread: Thread, body: str, anonymous: bool = False) -> PostResult:
     """Reply to a thread. Raises ``PostingRefused``."""
     _check_may_post(user, new_thread=False, texts=[body])
-    profile_for(user)
+    if not anonymous:
+        profile_for(user)
     return _save_post(user, thread, body, anonymous, False, None)
 
 
@@ -686,6 +689,9 @@ def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
             body=body,
             params=params,
             url=THREAD_PATH.format(thread_id=thread.id) + "/new",
+            # A follower of a safe-room topic may be its anonymous author: keep the
+            # notice in the inbox, away from WhatsApp/SMS and staff call lists.
+            channels=["in_app"] if safe_room else None,
         )
 
 

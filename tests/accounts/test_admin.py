@@ -144,3 +144,17 @@ def test_user_list_query_budget(client, login_as, make_user, count_queries, coun
         response = client.get("/admin/users")
     assert response.status_code == 200
     assert log.count <= 6
+
+
+def test_audit_page_hides_who_sensitive_actions_concern(client, login_as, make_user):
+    from accounts import audit
+
+    admin = login_as("admin")
+    counselor, member = make_user(roles=("counselor",)), make_user(name="Paulina Rahasia")
+    audit.record(counselor, "counseling_note.open", subject=member, object_type="session_note", object_id=7)
+    audit.record(admin, "forum.reveal_author", subject=member, object_type="community_post", object_id=9)
+    db.session.commit()
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "counseling_note.open" in html and "forum.reveal_author" in html
+    assert "Paulina Rahasia" not in html
+    assert "disembunyikan" in html

@@ -249,3 +249,14 @@ def test_last_login_recorded_but_not_on_every_request(client, make_user, count_q
     with count_queries() as log:
         client.get("/account")
     assert not any(s.lstrip().upper().startswith("UPDATE") for s in log.statements)
+
+
+def test_limit_holds_however_the_number_is_typed(client, make_user, app):
+    user = make_user(phone="+6281300000001")
+    spellings = ["081300000001", "+6281300000001", "0813-0000-0001", "(0813) 0000 0001", "62 813 0000 0001"]
+    for n in range(app.config["LOGIN_FAILURES_PER_ACCOUNT"]):
+        client.post("/login", data={"identifier": spellings[n % len(spellings)], "password": "salah sekali"})
+    for typed in spellings:
+        response = client.post("/login", data={"identifier": typed, "password": PASSWORD})
+        assert response.status_code == 429, typed
+    assert user.id

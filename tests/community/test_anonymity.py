@@ -138,3 +138,36 @@ def test_anonymous_only_in_safe_rooms(client, forum, member, switch_to):
     assert post is not None and not post.is_anonymous and post.status == "visible"
     form_html = client.get(f"/forum/c/{forum.general.slug}/new").get_data(as_text=True)
     assert "Anggota anonim" not in form_html
+
+
+# --- found in the security review -------------------------------------------------
+
+def test_an_anonymous_post_creates_no_public_profile(forum, member):
+    from sqlalchemy import func
+
+    from community.models import MemberProfile
+
+    writer = member(name="Maria Survivor")
+    services.create_thread(writer, forum.safe, "Berat sekali", "Saya belum bisa cerita ke siapa pun.", anonymous=True)
+    db.session.commit()
+    count = db.session.scalar(select(func.count(MemberProfile.id)).where(MemberProfile.user_id == writer.id))
+    assert count == 0
+
+
+def test_safe_room_notices_never_leave_the_inbox(forum, member):
+    from notifications.models import OutboxMessage
+
+    writer, follower, moderator = member(), member(), member(roles=("member", "moderator"))
+    result = services.create_thread(writer, forum.safe, "Paspor saya", "Paspor masih ditahan agen.", anonymous=True)
+    moderation.approve(moderator, result.post)
+    services.set_following(follower, result.post.thread, True)
+    reply = services.create_reply(member(), result.post.thread, "Kami di sini untuk Anda.")
+    if reply.post.status == "pending":
+        moderation.approve(moderator, reply.post)
+    db.session.commit()
+    # Moderators are told a post waits for review (about the post, not its author);
+    # nothing to the author or the followers leaves the inbox.
+    for_members = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.user_id.in_([writer.id, follower.id]))
+    ).all()
+    assert for_members == [], [(m.key, m.channel) for m in for_members]

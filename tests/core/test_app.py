@@ -136,3 +136,29 @@ def test_static_css_served_without_cdn(client):
     html = client.get("/").get_data(as_text=True)
     assert "https://" not in html.split("<body")[0]
     assert client.get("/static/css/app.css").status_code == 200
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_address(tmp_path, monkeypatch):
+    """With PROXY_COUNT=1 the per-address login limit counts the forwarded address,
+    so one attacker cannot lock out everyone behind the same proxy."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    from core.extensions import db as database
+
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'proxy.db'}"
+    config.PROXY_COUNT = 1
+    app = create_app(config)
+    with app.app_context():
+        database.create_all()
+        client = app.test_client()
+        for n in range(app.config["LOGIN_FAILURES_PER_IP"]):
+            client.post("/login", data={"identifier": f"08129000{n:04d}", "password": "salah sekali"},
+                        headers={"X-Forwarded-For": "203.0.113.9"})
+        blocked = client.post("/login", data={"identifier": "081290009999", "password": "salah sekali"},
+                              headers={"X-Forwarded-For": "203.0.113.9"})
+        other = client.post("/login", data={"identifier": "081290009999", "password": "salah sekali"},
+                            headers={"X-Forwarded-For": "198.51.100.7"})
+        assert blocked.status_code == 429
+        assert other.status_code == 200
+        database.session.remove()
+        database.engine.dispose()
