@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
 from core.extensions import db
+
+# One query for the user and their roles: this runs on every request, so the
+# statement is built once (building it and its cache key each time was a large part
+# of the cost).
+_USER_WITH_ROLES = (
+    select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("user_id"))
+)
 
 
 def load_user(stored_id: str) -> User | None:
     user_id, _, token = (stored_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # One query for the user and their roles: this runs on every request.
     user = (
-        db.session.execute(
-            select(User).options(joinedload(User.role_rows)).where(User.id == int(user_id))
-        )
+        db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)})
         .unique()
         .scalar_one_or_none()
     )

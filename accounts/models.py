@@ -60,7 +60,8 @@ class User(UserMixin, db.Model):
         return {row.role for row in self.role_rows}
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+        # Asked many times per page (permission predicates): no set built per call.
+        return any(row.role in roles for row in self.role_rows)
 
     @property
     def is_staff(self) -> bool:

@@ -8,7 +8,6 @@ from flask import current_app
 from limits import RateLimitItemPerMinute
 
 from accounts.phones import normalise_phone
-
 from core.extensions import limiter
 
 

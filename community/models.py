@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from accounts.models import User
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
+from core.i18n import current_language
 
 POST_STATUSES = ("pending", "visible", "hidden", "deleted")
 FLAG_REASONS = ("spam", "abusive", "personal_info", "scam", "other")
@@ -52,11 +52,11 @@ class Category(db.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if str(get_locale() or "id") == "en" and self.name_en else self.name_id
+        return self.name_en if current_language() == "en" and self.name_en else self.name_id
 
     @property
     def description(self) -> str:
-        if str(get_locale() or "id") == "en" and self.description_en:
+        if current_language() == "en" and self.description_en:
             return self.description_en
         return self.description_id
 
@@ -280,7 +280,7 @@ class Hotline(db.Model):
 
     @property
     def description(self) -> str:
-        if str(get_locale() or "id") == "en" and self.description_en:
+        if current_language() == "en" and self.description_en:
             return self.description_en
         return self.description_id
 

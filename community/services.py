@@ -13,11 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, delete, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select
+from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User, UserRole
 from community import markdown
@@ -171,15 +173,27 @@ def profile_by_handle(handle: str) -> MemberProfile | None:
 
 
 # --- listing -----------------------------------------------------------------------
+# The statements of the pages people read most (a category's threads, a thread's
+# posts) are built once with bind parameters: building a statement and its cache key
+# on every visit cost more than running it.
 
-def author_options(entity) -> list:
+@cache
+def author_options(entity) -> tuple:
     """Load authors without their roles: lists never need them, and it saves a query
     per list. (The reader's own roles are loaded before, by Flask-Login.)"""
-    return [joinedload(entity.author).noload(User.role_rows)]
+    return (joinedload(entity.author).noload(User.role_rows),)
+
+
+@cache
+def _thread_statement():
+    return select(Thread).options(*author_options(Thread)).where(Thread.id == bindparam("thread_id"))
 
 
 def get_thread(thread_id: int) -> Thread | None:
-    return db.session.get(Thread, thread_id, options=author_options(Thread))
+    if (Thread, (thread_id,), None) in db.session.identity_map:
+        return db.session.get(Thread, thread_id, options=author_options(Thread))
+    # Not loaded yet: the same SELECT ``session.get`` would run, built once.
+    return db.session.scalar(_thread_statement(), {"thread_id": thread_id})
 
 
 def get_post(post_id: int) -> Post | None:
@@ -189,30 +203,44 @@ def get_post(post_id: int) -> Post | None:
     )
 
 
+_CATEGORIES = select(Category).order_by(Category.position, Category.id)
+_CATEGORY_BY_SLUG = select(Category).where(Category.slug == bindparam("slug"))
+
+
 def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    return list(db.session.scalars(_CATEGORIES))
 
 
 def category_by_slug(slug: str) -> Category | None:
-    return db.session.scalar(select(Category).where(Category.slug == slug))
+    return db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
+
+
+@cache
+def _threads_page_statement():
+    return (
+        select(Thread, ThreadMember.last_read_post_id)
+        .outerjoin(
+            ThreadMember,
+            and_(ThreadMember.thread_id == Thread.id,
+                 ThreadMember.user_id == bindparam("user_id")),
+        )
+        .options(*author_options(Thread), lazyload(Thread.category))
+        .where(Thread.category_id == bindparam("category_id"), Thread.status == "visible")
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def threads_page(category: Category, user: User, page: int, per_page: int = THREADS_PER_PAGE):
     """Visible threads of a category (pinned first, then latest activity), each with
     the reader's last read post id. Returns ``([(thread, last_read)], has_next)``."""
-    statement = (
-        select(Thread, ThreadMember.last_read_post_id)
-        .outerjoin(
-            ThreadMember,
-            and_(ThreadMember.thread_id == Thread.id, ThreadMember.user_id == user.id),
-        )
-        .options(*author_options(Thread))
-        .where(Thread.category_id == category.id, Thread.status == "visible")
-        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-    )
-    rows = [(thread, last_read) for thread, last_read in db.session.execute(statement).unique()]
+    params = {"user_id": user.id, "category_id": category.id,
+              "limit": per_page + 1, "offset": (page - 1) * per_page}
+    rows = [(thread, last_read) for thread, last_read
+            in db.session.execute(_threads_page_statement(), params).unique()]
+    for thread, _last_read in rows:
+        set_committed_value(thread, "category", category)  # no query: it is this category
     return rows[:per_page], len(rows) > per_page
 
 
@@ -225,18 +253,40 @@ def _visible_posts_clause(user: User):
     )
 
 
+@cache
+def _posts_page_statement(sees_unpublished: bool):
+    """The page of posts, for staff (every status) or for a member (their own
+    pending/hidden posts besides the visible and deleted ones). The posts' thread is
+    not joined in (the caller holds it) and the columns pages never show (markdown
+    source, search text) are left out."""
+    if sees_unpublished:
+        visible = Post.status.in_(("visible", "deleted", "pending", "hidden"))
+    else:
+        visible = or_(
+            Post.status.in_(("visible", "deleted")),
+            and_(Post.author_id == bindparam("user_id"), Post.status.in_(("pending", "hidden"))),
+        )
+    return (
+        select(Post)
+        .options(*author_options(Post), lazyload(Post.thread),
+                 defer(Post.body_source), defer(Post.search_text))
+        .where(Post.thread_id == bindparam("thread_id"), visible)
+        .order_by(Post.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
 def posts_page(thread: Thread, user: User, page: int, per_page: int = POSTS_PER_PAGE):
     """The posts of ``thread`` this reader may see, oldest first, 20 a page.
     Returns ``(posts, has_next)``."""
-    statement = (
-        select(Post)
-        .options(*author_options(Post), joinedload(Post.thread).options(*author_options(Thread)))
-        .where(Post.thread_id == thread.id, _visible_posts_clause(user))
-        .order_by(Post.id)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-    )
-    posts = list(db.session.scalars(statement).unique())
+    staff = user.has_role("moderator", "counselor")
+    params = {"thread_id": thread.id, "limit": per_page + 1, "offset": (page - 1) * per_page}
+    if not staff:
+        params["user_id"] = user.id
+    posts = list(db.session.scalars(_posts_page_statement(staff), params).unique())
+    for post in posts:
+        set_committed_value(post, "thread", thread)  # no query: it is this thread
     return posts[:per_page], len(posts) > per_page
 
 
@@ -265,28 +315,28 @@ def first_unread_post(thread: Thread, user: User) -> Post | None:
     )
 
 
+_REACTED = select(Reaction.post_id).where(
+    Reaction.user_id == bindparam("user_id"),
+    Reaction.post_id.in_(bindparam("post_ids", expanding=True)),
+)
+_THREAD_MEMBER = select(ThreadMember).where(
+    ThreadMember.thread_id == bindparam("thread_id"), ThreadMember.user_id == bindparam("user_id")
+)
+
+
 def reacted_post_ids(user: User, post_ids: list[int]) -> set[int]:
     if not post_ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(Reaction.post_id).where(
-                Reaction.user_id == user.id, Reaction.post_id.in_(post_ids)
-            )
-        )
-    )
+    return set(db.session.scalars(_REACTED, {"user_id": user.id, "post_ids": list(post_ids)}))
 
 
 def thread_member(user: User, thread: Thread) -> ThreadMember | None:
-    return db.session.scalar(
-        select(ThreadMember).where(
-            ThreadMember.thread_id == thread.id, ThreadMember.user_id == user.id
-        )
-    )
+    return db.session.scalar(_THREAD_MEMBER, {"thread_id": thread.id, "user_id": user.id})
 
 
-def mark_read(user: User, thread: Thread, member: ThreadMember | None, post_id: int) -> None:
-    """Remember that ``user`` has read ``thread`` up to ``post_id``."""
+def mark_read(user: User, thread: Thread, member: ThreadMember | None, post_id: int) -> bool:
+    """Remember that ``user`` has read ``thread`` up to ``post_id``. Returns whether
+    anything was written (a page read again changes nothing)."""
     if member is None:
         # Two first visits at the same moment (two tabs) must not fail on the unique
         # constraint: insert-or-ignore, one statement on SQLite and PostgreSQL.
@@ -304,7 +354,10 @@ def mark_read(user: User, thread: Thread, member: ThreadMember | None, post_id: 
     elif post_id > member.last_read_post_id:
         member.last_read_post_id = post_id
         member.last_read_at = utcnow()
+    else:
+        return False
     db.session.flush()
+    return True
 
 
 def _followed_statement(user: User):
@@ -370,17 +423,20 @@ def hotlines() -> list[Hotline]:
 
 # --- safety: suspensions, rate limits, crisis words --------------------------------
 
-def active_suspension(user: User) -> Suspension | None:
-    return db.session.scalar(
-        select(Suspension)
-        .where(
-            Suspension.user_id == user.id,
-            Suspension.until_at > utcnow(),
-            Suspension.lifted_at.is_(None),
-        )
-        .order_by(Suspension.until_at.desc())
-        .limit(1)
+_ACTIVE_SUSPENSION = (
+    select(Suspension)
+    .where(
+        Suspension.user_id == bindparam("user_id"),
+        Suspension.until_at > bindparam("now"),
+        Suspension.lifted_at.is_(None),
     )
+    .order_by(Suspension.until_at.desc())
+    .limit(1)
+)
+
+
+def active_suspension(user: User) -> Suspension | None:
+    return db.session.scalar(_ACTIVE_SUSPENSION, {"user_id": user.id, "now": utcnow()})
 
 
 def _is_new_member(user: User) -> bool:

@@ -195,9 +195,9 @@ def thread(thread_id: int):
         hotlines=services.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,
     )
-    if posts:
-        # Reading is remembered after the page is drawn, so drawing needs no reload.
-        services.mark_read(current_user, thread, member, max(p.id for p in posts))
+    # Reading is remembered after the page is drawn, so drawing needs no reload.
+    # Nothing to commit when the page was already read (the usual revisit).
+    if posts and services.mark_read(current_user, thread, member, max(p.id for p in posts)):
         db.session.commit()
     return html
 

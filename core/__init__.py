@@ -21,6 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     configure_logging(app)
+    configure_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_handlers()
@@ -36,6 +37,16 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("rumahpurna").setLevel(level)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind a reverse proxy, trust its X-Forwarded-For/-Proto (``PROXY_COUNT`` hops)
+    so rate limits see each visitor's address, not the proxy's."""
+    hops = app.config.get("PROXY_COUNT", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -55,6 +66,9 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=";".join(catalogs),
     )
+    from core.i18n import install_fast_gettext
+
+    install_fast_gettext(app, babel)
     limiter.init_app(app)
 
     from accounts.auth import configure_login

@@ -2,15 +2,24 @@
 
 Bahasa Indonesia by default. The visible switch stores the choice in a cookie and,
 for a logged-in member, on their account.
+
+Pages call ``gettext`` and ``|wita`` many times per request, so both take a fast
+path: the merged translations are looked up once per request (Flask-Babel keeps
+them per locale; only the per-call lookup of locale and domain is skipped) and a
+formatted time is remembered for its exact (moment, pattern, locale, zone).
 """
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
-from flask_babel import format_datetime
+from babel import dates
+from flask import Flask, current_app, g, request
+from flask_babel import Domain, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LANG_COOKIE = "rp_lang"
 WITA = ZoneInfo("Asia/Makassar")
@@ -26,14 +35,131 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _babel_state() -> dict | None:
+    """Flask-Babel's per-context namespace (``g._flask_babel``) as a dict, or None."""
+    try:
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # no app context
+        return None
+    return None if state is None else state.__dict__
+
+
+class RequestCachedDomain(Domain):
+    """Flask-Babel's domain, remembering the translations for the rest of the
+    request. The entry is tied to the locale object and the domain, so
+    ``force_locale`` and ``refresh`` (which replace or drop the locale) miss it."""
+
+    def get_translations(self):
+        state = _babel_state()
+        if state is not None:
+            cached = state.get("rp_translations")
+            if cached and cached[0] is self and cached[1] is state.get("babel_locale"):
+                return cached[2]
+        translations = super().get_translations()
+        state = _babel_state()
+        if state is not None and state.get("babel_locale") is not None:
+            state["rp_translations"] = (self, state["babel_locale"], translations)
+        return translations
+
+
+def current_translations():
+    """The translations for this request, without Flask-Babel's per-call lookups."""
+    state = _babel_state()
+    if state is not None:
+        cached = state.get("rp_translations")
+        if (cached and cached[0] is state.get("babel_domain")
+                and cached[1] is state.get("babel_locale")):
+            return cached[2]
+    return get_translations()
+
+
+def _template_gettext_callables() -> dict:
+    """Jinja's "newstyle" gettext callables (``_``, ``gettext``, ``ngettext``,
+    ``pgettext``, ``npgettext``), same results, reading the per-request translations.
+
+    Jinja's own take the whole template context, and a call with the context inside a
+    ``{% for %}`` loop (or after a ``{% set %}`` in a block) copies that context on
+    every call; these take only the evaluation context (for autoescaping), so a
+    ``_()`` per row costs a lookup instead of a copy. ``_`` is ``gettext`` itself
+    (Jinja's alias looks ``gettext`` up in the context; no template passes one)."""
+
+    def _finish(eval_ctx, rv, variables):
+        if eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 (msgids and translations are ours, as in Jinja)
+        # Always a format string, as in Jinja: "%%" is "%" even without variables.
+        return rv % variables
+
+    @pass_eval_context
+    def gettext(eval_ctx, __string, **variables):
+        return _finish(eval_ctx, current_translations().ugettext(__string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        rv = current_translations().ungettext(__singular, __plural, __num)
+        return _finish(eval_ctx, rv, variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        rv = current_translations().upgettext(__string_ctx, __string)
+        return _finish(eval_ctx, rv, variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        rv = current_translations().unpgettext(__string_ctx, __singular, __plural, __num)
+        return _finish(eval_ctx, rv, variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext,
+            "pgettext": pgettext, "npgettext": npgettext}
+
+
+def install_fast_gettext(app: Flask, babel) -> None:
+    """Use ``RequestCachedDomain`` and replace the gettext callables Flask-Babel gave
+    the templates with the faster ones above (Flask-Babel's ``init_app`` has already
+    turned on Jinja's i18n extension in newstyle mode)."""
+    with app.app_context():
+        babel.domain_instance = RequestCachedDomain(domain=babel.domain)
+    app.jinja_env.globals.update(_template_gettext_callables())
+
+
+def current_language() -> str:
+    """``str(get_locale() or "id")`` ("id" or "en"), remembered for the request."""
+    state = _babel_state()
+    if state is not None:
+        cached = state.get("rp_language")
+        if cached and cached[0] is state.get("babel_locale"):
+            return cached[1]
+    language = str(get_locale() or "id")
+    state = _babel_state()
+    if state is not None and state.get("babel_locale") is not None:
+        state["rp_language"] = (state["babel_locale"], language)
+    return language
+
+
 def to_wita(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(WITA)
 
 
+@lru_cache(maxsize=8192)
+def _format_datetime(value, fmt: str, locale, tzinfo) -> str:
+    return dates.format_datetime(value, fmt, tzinfo=tzinfo, locale=locale)
+
+
 def wita(value: datetime | None, fmt: str = "medium") -> str:
-    """Format a UTC datetime in Asia/Makassar for templates: ``{{ x|wita }}``."""
+    """Format a UTC datetime in Asia/Makassar for templates: ``{{ x|wita }}``.
+
+    Same result as ``flask_babel.format_datetime(value, fmt)`` (the app sets no
+    custom Babel date formats); the text for each (moment, pattern, locale, zone)
+    is computed once per process.
+    """
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    state = _babel_state() or {}
+    locale = state.get("babel_locale") or get_locale()
+    tzinfo = state.get("babel_tzinfo") or get_timezone()
+    return _format_datetime(value, fmt, locale, tzinfo)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from core.i18n import wita
+from core.i18n import current_language, wita
 
 # Bottom navigation on phones / top bar on desktop. An item shows only once its
 # endpoint exists, so no link ever leads to a page that is not built yet.
@@ -46,6 +46,69 @@ def staff_links(user) -> list[dict]:
     ]
 
 
+def icon_renderer(env):
+    """``render_icon(name)``: the SVG the ``svg`` macro in ``_macros/icons.html``
+    draws for ``name``, drawn once per name and then reused (pages show the same
+    few icons many times)."""
+    drawn: dict = {}
+
+    def render_icon(name: str):
+        markup = drawn.get(name)
+        if markup is None:
+            markup = env.get_template("_macros/icons.html").module.svg(name)
+            if len(drawn) < 100:
+                drawn[name] = markup
+        return markup
+
+    return render_icon
+
+
+_URL_MARKER = 918273645546372819
+
+
+def row_url(endpoint: str, key: str, **values):
+    """``row_url(endpoint, key, **values)(n)`` gives ``url_for(endpoint, **values,
+    key=n)`` for a row id ``n``, with one ``url_for`` call for the whole list instead
+    of one per row (links repeated on every row of a page)."""
+    url = url_for(endpoint, **values, **{key: _URL_MARKER})
+    head, found, tail = url.partition(str(_URL_MARKER))
+    if not found or str(_URL_MARKER) in tail:
+        return lambda n: url_for(endpoint, **values, **{key: n})
+
+    def build(n) -> str:
+        if not isinstance(n, int) or n < 0:  # let url_for accept or refuse it
+            return url_for(endpoint, **values, **{key: n})
+        return f"{head}{n}{tail}"
+
+    return build
+
+
+def hidden_tag_once(form):
+    """``form.hidden_tag()``, drawn once per form object and reused: a page with one
+    small form per row (``button_form``) passes the same form every time, and its
+    hidden fields (the session's CSRF token) are the same markup each time."""
+    markup = form.__dict__.get("_hidden_tag_markup")
+    if markup is None:
+        markup = form.__dict__["_hidden_tag_markup"] = form.hidden_tag()
+    return markup
+
+
+def flatten_template_globals(env) -> None:
+    """Give each template its globals as a plain dict instead of Jinja's ChainMap.
+
+    Jinja copies or compares a template's globals on every render, include and
+    ``{% from ... import %}``; over a ChainMap each of those is a Python loop over
+    all the globals, over a dict it runs in C. Template-specific globals still win
+    and never leak into the environment. As Jinja's own docs ask, register globals
+    while the app is built (``create_app``), before any template is loaded.
+    """
+
+    def make_globals(d=None):
+        return {**env.globals, **(d or {})}
+
+    env.make_globals = make_globals
+
+
 def _unread_notifications() -> int:
     from notifications.services import unread_count
 
@@ -55,23 +118,39 @@ def _unread_notifications() -> int:
 def init_templating(app: Flask) -> None:
     from accounts.permissions import TEMPLATE_PREDICATES
 
+    flatten_template_globals(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["wita"] = wita
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["staff_links"] = staff_links
+    app.jinja_env.globals["render_icon"] = icon_renderer(app.jinja_env)
+    app.jinja_env.globals["hidden_tag_once"] = hidden_tag_once
+    app.jinja_env.globals["row_url"] = row_url
+
+    # The navigation links only depend on where the app is mounted and on the
+    # language, so they are built once per (mount point, language). A label is drawn
+    # exactly as its lazy string draws itself (``LazyString.__html__``).
+    nav_cache: dict[tuple[str, str], list[dict]] = {}
 
     @app.context_processor
     def _globals():
-        items = [
-            {"endpoint": ep, "label": label, "icon": icon, "url": url_for(ep)}
-            for ep, label, icon in NAV_ITEMS
-            if ep in app.view_functions
-        ]
+        language = current_language()
+        key = (request.script_root, language)
+        items = nav_cache.get(key)
+        if items is None:
+            items = nav_cache[key] = [
+                {"endpoint": ep, "label": Markup(label.__html__()),  # noqa: S704 (our msgids)
+                 "icon": icon, "url": url_for(ep)}
+                for ep, label, icon in NAV_ITEMS
+                if ep in app.view_functions
+            ]
         return {
             "nav_items": items,
-            "current_locale": str(get_locale() or "id"),
+            "current_locale": language,
             "current_endpoint": request.endpoint or "",
-            "current_user": current_user,
+            # The user object itself: templates read it many times, and each read
+            # through the ``current_user`` proxy costs a context lookup.
+            "current_user": current_user._get_current_object(),
         }

@@ -9,13 +9,20 @@ provider 4xx: the fallback takes over at once).
 - ``email``: SMTP when ``MAIL_SERVER`` is set, otherwise written to the log.
 - ``whatsapp`` / ``sms``: an HTTP provider when ``WHATSAPP_API_URL`` +
   ``WHATSAPP_API_TOKEN`` (``SMS_API_URL`` + ``SMS_API_TOKEN``) are set, otherwise
-  written to the log. The outbox key goes along as ``Idempotency-Key`` so a
-  provider that saw the message already does not deliver it again.
+  written to the log. The message's opaque reference (``opaque_reference``)
+  goes along as ``Idempotency-Key`` so a provider that saw the message already
+  does not deliver it again.
+
+Message keys never leave the database: not in a log line, not to a provider. A
+key such as ``community:u5:p9:approved`` ties a person to what they did (here an
+anonymous post); logs and providers get ``opaque_reference(key)`` instead.
 
 Tests replace the channels with doubles through ``app.extensions["notification_channels"]``.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -42,12 +49,27 @@ class PermanentDeliveryError(DeliveryError):
     """Retrying will not help; go to the next channel."""
 
 
+def opaque_reference(key: str) -> str:
+    """The name of a message outside the database (log lines, provider requests).
+
+    ``HMAC-SHA256(SECRET_KEY, key)`` in hex, first 24 characters (96 bits): the
+    same key always gives the same reference, so a provider's idempotency still
+    works across retries and restarts, but nobody without the secret key can tell
+    from it who the message was for or what it was about. To find a logged
+    message, compute the reference of candidate keys (``flask shell``).
+    Rotating ``SECRET_KEY`` changes every reference (a message in flight at that
+    moment may then be delivered twice by a provider).
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:24]
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message ready to leave: already rendered in the person's language."""
 
     id: int
-    key: str  # the outbox key, also the idempotency key
+    key: str  # the outbox key: never logged or sent, see ``reference``
     base_key: str
     channel: str
     user_id: int
@@ -62,6 +84,13 @@ class Outgoing:
     url: str | None = None
     fallback: str | None = None  # "sms", "call" or None
     attempts: int = 1  # this attempt's number
+    handler_id: int | None = None
+    recipient_label: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """What logs and providers see instead of ``key`` (``opaque_reference``)."""
+        return opaque_reference(self.key)
 
 
 class Channel(Protocol):
@@ -85,7 +114,9 @@ class LogChannel:
         self.name = name
 
     def send(self, message: Outgoing) -> None:
-        log.info("%s to=%s key=%s text=%s", self.name, mask(message.to), message.key, message.text)
+        log.info(
+            "%s to=%s ref=%s text=%s", self.name, mask(message.to), message.reference, message.text
+        )
 
 
 class EmailChannel:
@@ -109,8 +140,9 @@ class EmailChannel:
 class HttpChannel:
     """A WhatsApp or SMS provider reached with a JSON POST.
 
-    Body: ``{"to": "+62…", "text": "…", "reference": key}``; headers carry the
-    bearer token and ``Idempotency-Key``. 2xx is delivered, 409 means the provider
+    Body: ``{"to": "+62…", "text": "…", "reference": ref}``; headers carry the
+    bearer token and ``Idempotency-Key: ref`` (``ref`` = ``message.reference``,
+    opaque, stable per message). 2xx is delivered, 409 means the provider
     already accepted this key (delivered). Other 4xx are permanent, except 408
     and 429; 5xx and network errors are retried.
     """
@@ -124,8 +156,9 @@ class HttpChannel:
         self.timeout = timeout
 
     def send(self, message: Outgoing) -> None:
+        reference = message.reference
         payload = json.dumps(
-            {"to": message.to, "text": message.text, "reference": message.key}
+            {"to": message.to, "text": message.text, "reference": reference}
         ).encode()
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
             self.url,
@@ -134,7 +167,7 @@ class HttpChannel:
             headers={
                 "Content-Type": "application/json",
                 "Authorization": f"Bearer {self.token}",
-                "Idempotency-Key": message.key,
+                "Idempotency-Key": reference,
             },
         )
         try:

@@ -26,7 +26,7 @@ How a message is never sent twice and never lost:
 
 The one edge left: killed after a provider accepted a message but before the
 commit that marks it sent, that message is sent again after the lease, with the
-same ``Idempotency-Key``, so a provider that honours the key delivers it once;
+same ``Idempotency-Key`` (the message's opaque reference), so a provider that honours the key delivers it once;
 the log and SMTP channels cannot dedupe and would repeat it.
 
 Commits happen here, not in the caller: this is a job (it owns its
@@ -319,6 +319,8 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str]) -> Outgoing:
         url=row.url,
         fallback=fallback,
         attempts=row.attempts,
+        handler_id=row.handler_id,
+        recipient_label=row.recipient_label,
     )
 
 
@@ -344,6 +346,7 @@ def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult) ->
         added = services._enqueue(
             row.user_id, row.base_key, channel, row.title, row.body, row.params or {},
             row.url, row.urgent, now,
+            handler_id=row.handler_id, recipient_label=row.recipient_label,
         )
     if added:
         result.counts[f"fallback_{channel}"] += 1
@@ -423,7 +426,11 @@ def _record_failure(
 ) -> None:
     attempts = message.attempts
     error = error[:300]
-    log.warning("%s send failed for %s (attempt %d): %s", message.channel, message.key, attempts, error)
+    # The opaque reference, never the key: keys tie people to what they did.
+    log.warning(
+        "%s send failed for ref=%s (attempt %d): %s",
+        message.channel, message.reference, attempts, error,
+    )
     if not permanent and attempts < max_attempts():
         if _mark(message.id, token, status="pending", due_at=now + retry_delay(attempts), last_error=error):
             result.counts["retry"] += 1

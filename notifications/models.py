@@ -67,6 +67,14 @@ class OutboxMessage(db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     url: Mapped[str | None] = mapped_column(String(500))
     urgent: Mapped[bool] = mapped_column(default=False)
+    # The one staff member responsible for this message (e.g. the appointment's
+    # counselor): only they (with the role) see the call task it may lead to.
+    # CASCADE, not SET NULL: a task must never widen to every colleague (their
+    # appointments cascade away with a removed counselor anyway).
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The name staff may see for the recipient (a nickname the member booked
+    # under); the call-task page shows it instead of the account's real name.
+    recipient_label: Mapped[str | None] = mapped_column(String(120))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
@@ -112,8 +120,9 @@ class CallTask(db.Model):
 
     One per message (``message_key`` = the outbox ``base_key``). Only staff with
     ``role`` (set from the key when the task is made, see
-    ``services.call_task_role``) see the task and mark it done; cancelling the
-    message closes the task.
+    ``services.call_task_role``) see the task and mark it done, and when the
+    message named a ``handler`` (``notify(..., handled_by=...)``) only that one
+    person among them; cancelling the message closes the task.
     """
 
     __tablename__ = "notification_call_tasks"
@@ -123,7 +132,13 @@ class CallTask(db.Model):
     message_key: Mapped[str] = mapped_column(String(160), unique=True)
     # The staff role responsible for this call (counselor, umkm_staff, ...).
     role: Mapped[str] = mapped_column(String(20), index=True)
+    # The one staff member responsible (None: anyone with ``role``).
+    handler_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Shown instead of the account's real name (the nickname staff know), if set.
+    recipient_label: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     url: Mapped[str | None] = mapped_column(String(500))

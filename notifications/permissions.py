@@ -19,12 +19,14 @@ def can_view_call_tasks(user: User) -> bool:
 
 
 def can_complete_call_task(user: User, task: CallTask | None) -> bool:
-    """Only the role responsible for the task sees it and marks it done."""
+    """Only the role responsible for the task sees it and marks it done, and of
+    that role only the task's handler when it names one."""
     return (
         task is not None
         and task.status == "open"
         and can_view_call_tasks(user)
         and user.has_role(task.role)
+        and (task.handler_id is None or task.handler_id == user.id)
     )
 
 

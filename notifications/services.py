@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from datetime import datetime, time
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import delete, func, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from accounts.models import User
 from core.db import utcnow
@@ -84,6 +85,8 @@ def notify(
     due_at: datetime | None = None,
     urgent: bool = False,
     channels: Sequence[str] | None = None,
+    handled_by: User | None = None,
+    recipient_label: str | None = None,
 ) -> None:
     """Tell ``user`` something, now or at ``due_at``.
 
@@ -92,17 +95,29 @@ def notify(
     the other channels are queued. Due later: everything waits in the outbox.
     ``channels`` defaults to the person's preferences (``default_channels``).
     ``urgent`` messages (time-critical only) ignore quiet hours and the weekly cap.
+
+    Should the message reach ``user`` on no phone channel, staff are asked to call
+    (a ``CallTask``). ``handled_by``: the one staff member responsible (e.g. the
+    appointment's counselor); then only they see that task, not every colleague
+    with the role. ``recipient_label``: the name that staff member may see for
+    ``user`` (the nickname a member booked under); the task shows it instead of
+    the account's real name.
     Only flushes; messages leave after the caller's commit, through the scheduler.
     """
     now = utcnow()
     due = due_at or now
     params = params or {}
     wanted = list(channels) if channels is not None else default_channels(user)
+    handler_id = handled_by.id if handled_by is not None else None
+    label = (recipient_label or "").strip()[:120] or None
     for channel in wanted:
         if channel == "in_app" and due <= now:
             add_inbox_notice(user.id, key, title, body, params, url)
             continue
-        _enqueue(user.id, key, channel, title, body, params, url, urgent, due)
+        _enqueue(
+            user.id, key, channel, title, body, params, url, urgent, due,
+            handler_id=handler_id, recipient_label=label,
+        )
     db.session.flush()
 
 
@@ -116,6 +131,9 @@ def _enqueue(
     url: str | None,
     urgent: bool,
     due: datetime,
+    *,
+    handler_id: int | None = None,
+    recipient_label: str | None = None,
 ) -> bool:
     """Add one outbox row unless its key exists. Returns whether it was added."""
     channel_key = f"{base_key}:{channel}"
@@ -133,6 +151,8 @@ def _enqueue(
             params=params,
             url=url,
             urgent=urgent,
+            handler_id=handler_id,
+            recipient_label=recipient_label,
             due_at=due,
         )
     )
@@ -239,21 +259,44 @@ def cancel_messages(key_prefix: str) -> int:
     return result.rowcount or 0
 
 
+# Built once: the bell asks this on every page, and building the statement (and its
+# cache key) each time cost more than running it.
+_UNREAD_COUNT = select(func.count(Notification.id)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ) or 0
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
+
+
+_INBOX_PAGE = (
+    select(Notification)
+    .where(Notification.user_id == bindparam("user_id"))
+    .order_by(Notification.created_at.desc(), Notification.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_INBOX_TOTAL = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id")
+)
+
+
+class _InboxPagination(Pagination):
+    """What ``db.paginate`` gives for a person's inbox (same two queries), with the
+    statements built once instead of on every visit."""
+
+    def _query_items(self) -> list[Notification]:
+        params = {"user_id": self._query_args["user_id"], "limit": self.per_page,
+                  "offset": self._query_offset}
+        return list(db.session.scalars(_INBOX_PAGE, params))
+
+    def _query_count(self) -> int:
+        return db.session.scalar(_INBOX_TOTAL, {"user_id": self._query_args["user_id"]})
 
 
 def inbox(user: User, page: int, per_page: int = 20):
-    statement = (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return _InboxPagination(page=page, per_page=per_page, error_out=False, user_id=user.id)
 
 
 def mark_read(user: User, notification_id: int | None = None) -> None:
@@ -282,7 +325,8 @@ def call_task_role(message_key: str) -> str:
 
 def open_call_task(message: OutboxMessage | object) -> bool:
     """Ask staff to call the person: a message reached them on no phone channel.
-    One task per message (``base_key``). Returns whether a task was added."""
+    One task per message (``base_key``); it keeps the message's ``handler_id`` and
+    ``recipient_label``. Returns whether a task was added."""
     exists = db.session.scalar(
         select(CallTask.id).where(CallTask.message_key == message.base_key)
     )
@@ -292,7 +336,9 @@ def open_call_task(message: OutboxMessage | object) -> bool:
         CallTask(
             message_key=message.base_key,
             role=call_task_role(message.base_key),
+            handler_id=getattr(message, "handler_id", None),
             user_id=message.user_id,
+            recipient_label=getattr(message, "recipient_label", None),
             title=message.title,
             params=message.params or {},
             url=message.url,
@@ -303,11 +349,13 @@ def open_call_task(message: OutboxMessage | object) -> bool:
 
 def open_call_tasks(viewer: User, page: int, per_page: int = 25):
     """The open tasks ``viewer``'s roles are responsible for, oldest first (the
-    person waiting longest is called first). Several roles: all their tasks."""
+    person waiting longest is called first). Several roles: all their tasks.
+    A task with a handler is that person's alone (see ``notify(handled_by=...)``)."""
     statement = (
         select(CallTask)
         .where(CallTask.status == "open")
         .where(CallTask.role.in_(sorted(viewer.roles)))
+        .where(or_(CallTask.handler_id.is_(None), CallTask.handler_id == viewer.id))
         .order_by(CallTask.created_at, CallTask.id)
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defaultload
 
 from accounts.models import User
@@ -21,6 +21,7 @@ from mentoring.counseling.models import (
     CANCELLED,
     CONFIRMED,
     NO_SHOW,
+    RELATIONSHIP_STATUSES,
     REQUESTED,
     Appointment,
     CounselorProfile,
@@ -133,8 +134,41 @@ def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboa
     return board
 
 
+def makes_counselor(appointment: Appointment) -> bool:
+    """Whether this appointment makes its counselor the member's counselor: it is
+    confirmed, attended or a no-show AND the member booked it herself or accepted
+    it (``Appointment.agreed_by_member``). A booking made on the member's behalf
+    and never accepted, and any cancelled, declined or still requested
+    appointment do not count: finding a member by phone, booking for her and
+    cancelling is open to every counselor."""
+    return appointment.status in RELATIONSHIP_STATUSES and appointment.agreed_by_member
+
+
+def is_counselor_of(counselor: User, member: User) -> bool:
+    """Whether ``counselor`` is ``member``'s counselor (an appointment for which
+    ``makes_counselor`` holds). Only then may the counselor open the client page
+    and read handover notes."""
+    if counselor is None or member is None or counselor.id == member.id:
+        return False
+    return db.session.scalar(
+        select(Appointment.id)
+        .join(CounselorProfile, CounselorProfile.id == Appointment.counselor_id)
+        .where(
+            CounselorProfile.user_id == counselor.id,
+            Appointment.member_id == member.id,
+            Appointment.status.in_(RELATIONSHIP_STATUSES),
+            or_(
+                Appointment.booked_by_id == Appointment.member_id,
+                Appointment.member_accepted_at.is_not(None),
+            ),
+        )
+        .limit(1)
+    ) is not None
+
+
 def client_history(profile: CounselorProfile, member: User) -> list[Appointment]:
-    """Every appointment of ``member`` with this counselor, newest first."""
+    """Every appointment of ``member`` with this counselor, newest first (the
+    caller checks ``is_counselor_of`` first)."""
     return list(
         db.session.scalars(
             select(Appointment)
@@ -189,6 +223,7 @@ def send_daily_lists(now: datetime | None = None) -> int:
             body=N_("%(count)s sesi hari ini, yang pertama %(time)s."),
             params={"count": count, "time": format_wita(first_at)},
             url=url_path("mentoring.staff_dashboard"),
+            handled_by=profile.user,
         )
         sent += 1
     return sent

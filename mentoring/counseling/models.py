@@ -38,6 +38,11 @@ STATUSES = (REQUESTED, CONFIRMED, DECLINED, CANCELLED, ATTENDED, NO_SHOW)
 # Appointments that hold their time: no other booking may start at or overlap it.
 ACTIVE_STATUSES = (REQUESTED, CONFIRMED)
 _ACTIVE_SQL = text("status IN ('requested', 'confirmed')")
+# Appointments that can make a counselor "the member's counselor" (client page,
+# handover notes), when the member herself booked or accepted them
+# (``Appointment.agreed_by_member``): any counselor can book on a member's
+# behalf and cancel, so requested, cancelled and declined ones never count.
+RELATIONSHIP_STATUSES = (CONFIRMED, ATTENDED, NO_SHOW)
 
 
 class CounselorProfile(db.Model):
@@ -149,6 +154,9 @@ class Appointment(db.Model):
     identity_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     urgent: Mapped[bool] = mapped_column(default=False)
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the member herself agreed to a booking made on her behalf (accepted it,
+    # accepted a new time, moved it). Empty for her own bookings.
+    member_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(String(300))
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     cancelled_by_id: Mapped[int | None] = mapped_column(
@@ -172,6 +180,11 @@ class Appointment(db.Model):
     @property
     def is_pseudonymous(self) -> bool:
         return bool(self.pseudonym) and self.identity_shared_at is None
+
+    @property
+    def agreed_by_member(self) -> bool:
+        """The member booked this herself, or accepted it (see ``member_accepted_at``)."""
+        return self.booked_by_id == self.member_id or self.member_accepted_at is not None
 
     @property
     def client_label(self) -> str:

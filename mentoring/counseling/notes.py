@@ -13,6 +13,7 @@ from accounts.models import Consent, User
 from accounts.services import record_consent
 from core.db import utcnow
 from core.extensions import db
+from mentoring.counseling.agenda import is_counselor_of
 from mentoring.counseling.models import Appointment, HandoverNote, SessionNote
 
 HANDOVER_CONSENT = "counseling_handover"
@@ -97,10 +98,20 @@ def save_handover(author: User, member: User, body: str) -> HandoverNote:
 
 
 def shared_handover_notes(
-    reader: User, member: User, consent: Consent | None | bool = False
+    reader: User,
+    member: User,
+    consent: Consent | None | bool = False,
+    *,
+    counselor_of: bool | None = None,
 ) -> list[HandoverNote]:
-    """Handover notes other counselors wrote about ``member``, only with consent
-    (pass ``consent`` when already known, to save a query)."""
+    """Handover notes other counselors wrote about ``member``: only with the
+    member's consent, and only for her own counselor (``agenda.is_counselor_of``:
+    not a counselor who merely booked on her behalf). Pass ``consent`` and
+    ``counselor_of`` when already known, to save queries."""
+    if counselor_of is None:
+        counselor_of = is_counselor_of(reader, member)
+    if not counselor_of:
+        return []
     if consent is False:
         consent = handover_consent(member)
     if consent is None:

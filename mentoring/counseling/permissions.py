@@ -43,6 +43,16 @@ def can_reschedule_appointment(user: User, appointment: Appointment) -> bool:
     )
 
 
+def can_accept_booking(user: User, appointment: Appointment) -> bool:
+    """The member may agree to an upcoming session a counselor booked for her."""
+    return (
+        can_view_appointment(user, appointment)
+        and not appointment.agreed_by_member
+        and appointment.status in ACTIVE_STATUSES
+        and appointment.starts_at > utcnow()
+    )
+
+
 def can_answer_proposal(user: User, appointment: Appointment) -> bool:
     return can_reschedule_appointment(user, appointment) and appointment.proposed_starts_at is not None
 
@@ -86,6 +96,7 @@ TEMPLATE_PREDICATES = {
     "is_counselor": is_counselor,
     "can_cancel_appointment": can_cancel_appointment,
     "can_reschedule_appointment": can_reschedule_appointment,
+    "can_accept_booking": can_accept_booking,
     "can_answer_proposal": can_answer_proposal,
     "can_confirm_appointment": can_confirm_appointment,
     "can_propose_reschedule": can_propose_reschedule,

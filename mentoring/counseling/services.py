@@ -81,6 +81,8 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
             params=_params(appointment),
             url=_appointment_url(appointment),
             due_at=due,
+            handled_by=appointment.counselor.user,
+            recipient_label=appointment.client_label,
         )
 
 
@@ -92,6 +94,8 @@ def _tell_member_confirmed(appointment: Appointment, now: datetime) -> None:
         body=N_("%(time)s dengan %(counselor)s."),
         params=_params(appointment),
         url=_appointment_url(appointment),
+        handled_by=appointment.counselor.user,
+        recipient_label=appointment.client_label,
     )
     schedule_reminders(appointment, now)
 
@@ -167,6 +171,8 @@ def book_appointment(
             body=N_("%(time)s dengan %(counselor)s. Konselor akan mengonfirmasi."),
             params=_params(appointment),
             url=_appointment_url(appointment),
+            handled_by=appointment.counselor.user,
+            recipient_label=appointment.client_label,
         )
         notify(
             profile.user,
@@ -176,6 +182,7 @@ def book_appointment(
             params=_params(appointment),
             url=_staff_url(appointment),
             urgent=wellbeing.has_open_flag(member),
+            handled_by=profile.user,
         )
     return appointment
 
@@ -234,6 +241,8 @@ def decline_appointment(actor: User, appointment: Appointment, reason: str) -> N
         body=N_("Konselor menuliskan alasannya di halaman jadwal Anda. Anda bisa memilih waktu lain."),
         params=_params(appointment),
         url=_appointment_url(appointment),
+        handled_by=appointment.counselor.user,
+        recipient_label=appointment.client_label,
     )
 
 
@@ -271,6 +280,7 @@ def cancel_appointment(
             body=N_("Sesi %(time)s dibatalkan. Waktunya terbuka lagi."),
             params=_params(appointment),
             url=_staff_url(appointment),
+            handled_by=appointment.counselor.user,
         )
     else:
         notify(
@@ -280,7 +290,27 @@ def cancel_appointment(
             body=N_("Sesi %(time)s dibatalkan oleh konselor. Alasannya ada di halaman jadwal Anda."),
             params=_params(appointment),
             url=_appointment_url(appointment),
+            handled_by=appointment.counselor.user,
+            recipient_label=appointment.client_label,
         )
+
+
+def _mark_agreed(actor: User, appointment: Appointment, now: datetime) -> None:
+    """The member herself acted on a booking made on her behalf: she agreed to it
+    (from now on it makes its counselor her counselor, see ``agenda.is_counselor_of``)."""
+    if actor.id == appointment.member_id and not appointment.agreed_by_member:
+        appointment.member_accepted_at = now
+
+
+def accept_booking(member: User, appointment: Appointment, now: datetime | None = None) -> None:
+    """The member agrees to an upcoming session a counselor booked on her behalf."""
+    now = now or utcnow()
+    if member.id != appointment.member_id or appointment.agreed_by_member:
+        raise CounselingError(N_("Sesi ini tidak menunggu persetujuan Anda."))
+    if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
+        raise CounselingError(N_("Sesi ini sudah tidak aktif."))
+    _mark_agreed(member, appointment, now)
+    db.session.flush()
 
 
 def _move(appointment: Appointment, starts_at: datetime, now: datetime, status: str) -> None:
@@ -311,6 +341,7 @@ def reschedule_appointment(
     profile = appointment.counselor
     status = REQUESTED if profile.requires_confirmation else CONFIRMED
     _move(appointment, starts_at, now, status)
+    _mark_agreed(actor, appointment, now)
     notify(
         profile.user,
         key=f"appointment:{appointment.id}:moved:{stamp(starts_at)}",
@@ -318,6 +349,7 @@ def reschedule_appointment(
         body=N_("Sesi dipindah ke %(time)s."),
         params=_params(appointment),
         url=_staff_url(appointment),
+        handled_by=profile.user,
     )
     if status == CONFIRMED:
         _tell_member_confirmed(appointment, now)
@@ -340,6 +372,8 @@ def propose_reschedule(
         body=N_("Usulan: %(time)s. Buka jadwal Anda untuk menerima atau menolak."),
         params=_params(appointment, starts_at),
         url=_appointment_url(appointment),
+        handled_by=appointment.counselor.user,
+        recipient_label=appointment.client_label,
     )
 
 
@@ -364,6 +398,7 @@ def accept_proposal(actor: User, appointment: Appointment, now: datetime | None 
     appointment.status = CONFIRMED
     appointment.confirmed_at = now
     appointment.proposed_starts_at = None
+    _mark_agreed(actor, appointment, now)
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -385,6 +420,7 @@ def reject_proposal(actor: User, appointment: Appointment) -> None:
         body=N_("Sesi tetap pada %(time)s."),
         params=_params(appointment),
         url=_staff_url(appointment),
+        handled_by=appointment.counselor.user,
     )
 
 

@@ -195,6 +195,7 @@ def staff_appointment(appointment_id: int):
         "mentoring/counseling/staff/appointment.html",
         appointment=appointment,
         form=EmptyForm(),
+        is_client=agenda.is_counselor_of(current_user, appointment.member),
     )
 
 
@@ -323,10 +324,12 @@ def staff_note(appointment_id: int):
 
 
 def _client_or_404(member_id: int):
+    """Only the member's own counselor (``agenda.is_counselor_of``) gets in: not a
+    counselor who found her by phone and booked, or booked and cancelled."""
     profile = _my_profile()
     member = db.session.get(User, member_id, options=[lazyload(User.role_rows)])
     history = agenda.client_history(profile, member) if member else []
-    if not history:
+    if not any(agenda.makes_counselor(a) for a in history):
         abort(404)
     return profile, member, history
 
@@ -350,7 +353,8 @@ def staff_client(member_id: int):
         history=history,
         latest=latest,
         form=form,
-        shared=notes.shared_handover_notes(current_user, member, consent),
+        # ``_client_or_404`` let us in: we are her counselor.
+        shared=notes.shared_handover_notes(current_user, member, consent, counselor_of=True),
         consent=consent,
         no_shows=sum(1 for a in history if a.status == "no_show"),
         late=sum(1 for a in history if a.late_cancellation),

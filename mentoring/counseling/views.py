@@ -36,6 +36,7 @@ from mentoring.counseling.forms import (
 from mentoring.counseling.models import Appointment
 from mentoring.counseling.permissions import (
     TEMPLATE_PREDICATES,
+    can_accept_booking,
     can_answer_proposal,
     can_cancel_appointment,
     can_reschedule_appointment,
@@ -281,6 +282,19 @@ def answer_proposal(appointment_id: int):
         services.reject_proposal(current_user, appointment)
         flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
     db.session.commit()
+    return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+
+
+@bp.route("/counseling/appointments/<int:appointment_id>/accept", methods=["POST"])
+@login_required
+def accept_booking(appointment_id: int):
+    """The member agrees to a session a counselor booked on her behalf."""
+    appointment = _member_appointment_or_404(appointment_id)
+    if not EmptyForm().validate_on_submit() or not can_accept_booking(current_user, appointment):
+        abort(400)
+    services.accept_booking(current_user, appointment)
+    db.session.commit()
+    flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
     return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
 
 

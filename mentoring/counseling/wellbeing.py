@@ -95,6 +95,7 @@ def submit_wellbeing(
                 body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
                 url=url_path("mentoring.staff_dashboard"),
                 urgent=True,
+                handled_by=counselor,
             )
         db.session.flush()
     return check

@@ -218,7 +218,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_key', sa.String(length=160), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('recipient_label', sa.String(length=120), nullable=True),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=True),
@@ -227,11 +229,13 @@ def upgrade():
     sa.Column('done_at', sa.DateTime(), nullable=True),
     sa.Column('done_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['done_by_id'], ['users.id'], name=op.f('fk_notification_call_tasks_done_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['handler_id'], ['users.id'], name=op.f('fk_notification_call_tasks_handler_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_call_tasks_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_call_tasks')),
     sa.UniqueConstraint('message_key', name=op.f('uq_notification_call_tasks_message_key'))
     )
     with op.batch_alter_table('notification_call_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_call_tasks_handler_id'), ['handler_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_call_tasks_role'), ['role'], unique=False)
         batch_op.create_index('ix_notification_call_tasks_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_call_tasks_user_id'), ['user_id'], unique=False)
@@ -276,6 +280,8 @@ def upgrade():
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=True),
     sa.Column('urgent', sa.Boolean(), nullable=False),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_label', sa.String(length=120), nullable=True),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -284,6 +290,7 @@ def upgrade():
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['handler_id'], ['users.id'], name=op.f('fk_outbox_messages_handler_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_messages_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
     sa.UniqueConstraint('key', name=op.f('uq_outbox_messages_key'))
@@ -363,6 +370,7 @@ def upgrade():
     sa.Column('identity_shared_at', sa.DateTime(), nullable=True),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('booked_by_id', sa.Integer(), nullable=True),
+    sa.Column('member_accepted_at', sa.DateTime(), nullable=True),
     sa.Column('decline_reason', sa.String(length=300), nullable=True),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
     sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
@@ -656,6 +664,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notification_call_tasks_user_id'))
         batch_op.drop_index('ix_notification_call_tasks_status_created')
         batch_op.drop_index(batch_op.f('ix_notification_call_tasks_role'))
+        batch_op.drop_index(batch_op.f('ix_notification_call_tasks_handler_id'))
 
     op.drop_table('notification_call_tasks')
     with op.batch_alter_table('kur_applications', schema=None) as batch_op:

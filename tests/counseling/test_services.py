@@ -343,9 +343,11 @@ def test_session_note_encrypted_author_only_and_audited(make_counselor, now, boo
 
 def test_handover_note_shared_only_with_consent(make_counselor, now, book):
     first = make_counselor()
-    second = make_counselor()
+    second = make_counselor(requires_confirmation=False)
+    stranger = make_counselor(requires_confirmation=False)
     appointment = book(first, now=now)
     member = appointment.member
+    book(second, member=member, now=now)  # she chose the second counselor herself
     notes.save_handover(first.user, member, "Lebih nyaman bicara bahasa Dawan.")
     db.session.commit()
     assert notes.shared_handover_notes(second.user, member) == []
@@ -354,6 +356,7 @@ def test_handover_note_shared_only_with_consent(make_counselor, now, book):
     assert [n.body for n in notes.shared_handover_notes(second.user, member)] == [
         "Lebih nyaman bicara bahasa Dawan."
     ]
+    assert notes.shared_handover_notes(stranger.user, member) == []  # not her counselor
     notes.set_handover_consent(member, False)
     assert notes.shared_handover_notes(second.user, member) == []
 

@@ -347,7 +347,7 @@ def test_book_on_behalf_of_a_new_member_with_consent(client, login_as):
 
 
 def test_pseudonymous_client_shows_only_nickname_to_counselor(client, auth, make_counselor, book):
-    profile = make_counselor()
+    profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, pseudonym="Ina", mode="video")
     auth.login(profile.user)
     for url in ("/counseling/staff", f"/counseling/staff/appointments/{appointment.id}",
@@ -365,6 +365,7 @@ def _seed_appointments(profile, members, count, start_day):
             counselor_id=profile.id, member_id=member.id, starts_at=start,
             ends_at=start + timedelta(hours=1), mode="phone",
             status="requested" if i % 3 else "confirmed", pseudonym="Ina" if i % 2 else None,
+            booked_by_id=member.id,
         ))
     db.session.commit()
 

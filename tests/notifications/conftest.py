@@ -1,7 +1,10 @@
 """Fixtures of the notifications tests: channel doubles and a frozen clock."""
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -35,3 +38,29 @@ def channels(app):
 @pytest.fixture
 def member(make_user):
     return make_user(roles=("member",))
+
+
+@pytest.fixture
+def provider():
+    """A fake WhatsApp/SMS provider on 127.0.0.1 that records requests; set
+    ``provider["state"]["status"]`` to make it answer something else than 200."""
+    received: list[dict] = []
+    state = {"status": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"headers": dict(self.headers), "json": json.loads(body)})
+            self.send_response(state["status"])
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/send", "received": received,
+           "state": state}
+    server.shutdown()

@@ -1,10 +1,7 @@
 """The channel wrappers: HTTP provider (against a local fake), email, log."""
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -16,6 +13,7 @@ from notifications.channels import (
     Outgoing,
     PermanentDeliveryError,
     build_channels,
+    opaque_reference,
 )
 
 
@@ -24,39 +22,16 @@ def _message(channel="whatsapp", to="+6281234567890", key="training:1:reminder-2
                     to=to, subject="Rumah Purna: Pengingat", text="Rumah Purna: Pengingat")
 
 
-@pytest.fixture
-def provider():
-    """A fake WhatsApp/SMS provider on 127.0.0.1 that records requests."""
-    received: list[dict] = []
-    state = {"status": 200}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append({"headers": dict(self.headers), "json": json.loads(body)})
-            self.send_response(state["status"])
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}/send", "received": received,
-           "state": state}
-    server.shutdown()
-
-
-def test_http_provider_gets_the_idempotency_key(provider):
+def test_http_provider_gets_an_opaque_idempotency_key(provider):
     channel = HttpChannel("whatsapp", provider["url"], "token-123")
     channel.send(_message())
     (request,) = provider["received"]
-    assert request["headers"]["Idempotency-Key"] == "training:1:reminder-24h:whatsapp"
+    reference = opaque_reference("training:1:reminder-24h:whatsapp")
+    assert len(reference) == 24 and "training" not in reference
+    assert request["headers"]["Idempotency-Key"] == reference
     assert request["headers"]["Authorization"] == "Bearer token-123"
     assert request["json"] == {"to": "+6281234567890", "text": "Rumah Purna: Pengingat",
-                               "reference": "training:1:reminder-24h:whatsapp"}
+                               "reference": reference}
 
 
 @pytest.mark.parametrize(

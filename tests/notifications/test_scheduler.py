@@ -17,6 +17,7 @@ from core import scheduler
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from notifications.channels import opaque_reference
 from notifications.models import NotificationPreference, OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,4 +121,7 @@ def test_scheduler_process_catches_up_once(tmp_path):
         process.kill()
         process.wait(5)
         engine.dispose()
-    assert log.read_text().count("key=training:9:reminder-2h:whatsapp") == 1
+    # Logged once, under its opaque reference (the subprocess has the same SECRET_KEY).
+    reference = opaque_reference("training:9:reminder-2h:whatsapp")
+    assert log.read_text().count(f"ref={reference}") == 1
+    assert "training:9" not in log.read_text()

@@ -1,0 +1,103 @@
+"""The shortcuts that keep pages fast must draw exactly what the slow paths drew:
+template gettext, the per-request translations cache, ``|wita``, icons, per-row
+URLs, per-row forms and the flat template globals."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import render_template_string, url_for
+from flask_babel import force_locale, format_datetime, refresh
+from flask_babel import gettext as babel_gettext
+
+from accounts.forms import EmptyForm
+from core.i18n import current_language, wita
+
+
+@pytest.fixture
+def request_ctx(app):
+    with app.test_request_context("/"):
+        yield
+
+
+def test_template_gettext_escapes_variables_only_where_autoescaping(request_ctx):
+    html = render_template_string("{{ _('%(n)s topik', n='<b>') }}")
+    assert html == "&lt;b&gt; topik"
+    text = render_template_string(
+        "{% autoescape false %}{{ _('%(n)s topik', n='<b>') }}{% endautoescape %}"
+    )
+    assert text == "<b> topik"
+    assert render_template_string("{{ _('100%% gratis') }}") == "100% gratis"
+
+
+def test_template_gettext_in_a_loop_sees_the_loop_variable(request_ctx):
+    html = render_template_string(
+        "{% for n in [1, 2] %}{% set m = n * 10 %}{{ _('%(n)d topik', n=m) }};{% endfor %}"
+    )
+    assert html == "10 topik;20 topik;"
+
+
+def test_translations_follow_force_locale_and_refresh(app, request_ctx):
+    source = "{{ _('Masuk') }}"
+    assert render_template_string(source) == "Masuk"
+    assert babel_gettext("Masuk") == "Masuk"
+    with force_locale("en"):
+        assert render_template_string(source) == "Log in"
+        assert babel_gettext("Masuk") == "Log in"
+        assert current_language() == "en"
+    assert render_template_string(source) == "Masuk"
+    assert current_language() == "id"
+    refresh()
+    assert babel_gettext("Masuk") == "Masuk"
+
+
+def test_english_pages_use_english_after_indonesian_ones(client):
+    assert "Masuk" in client.get("/login").get_data(as_text=True)
+    client.post("/lang", data={"lang": "en", "next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert "Log in" in html and ">Masuk<" not in html
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+@pytest.mark.parametrize("fmt", ["medium", "short", "HH:mm", "d MMM y", "EEEE, d MMMM y, HH:mm"])
+def test_wita_matches_flask_babel(request_ctx, locale, fmt):
+    moment = datetime(2026, 3, 1, 23, 45, 12, tzinfo=UTC)  # already 2 March in WITA
+    with force_locale(locale):
+        assert wita(moment, fmt) == format_datetime(moment, fmt)
+        assert wita(moment, fmt) == wita(moment, fmt)  # the remembered text is the same
+    assert wita(None) == ""
+
+
+def test_icons_are_the_same_svg_every_time(request_ctx):
+    html = render_template_string(
+        "{% from '_macros/icons.html' import icon %}{{ icon('bell') }}|{{ icon('bell') }}"
+    )
+    first, second = html.split("|")
+    assert first == second
+    assert first.startswith('<svg class="icon"') and "<path" in first and first.endswith("</svg>")
+
+
+def test_row_url_gives_what_url_for_gives(app, request_ctx):
+    make = app.jinja_env.globals["row_url"]
+    react = make("community.react", "post_id")
+    moderate = make("community.moderate_post", "post_id", action="hide")
+    for post_id in (1, 42, 1234567):
+        assert react(post_id) == url_for("community.react", post_id=post_id)
+        assert moderate(post_id) == url_for("community.moderate_post", post_id=post_id,
+                                            action="hide")
+
+
+def test_one_form_drawn_once_for_many_rows(app, request_ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    form = EmptyForm()
+    once = app.jinja_env.globals["hidden_tag_once"]
+    assert once(form) == form.hidden_tag()
+    assert once(form) is once(form)
+    assert 'name="csrf_token"' in once(form)
+
+
+def test_template_globals_stay_overridable_per_template(app):
+    env = app.jinja_env
+    template = env.from_string("{{ site_title }}", globals={"site_title": "mine"})
+    assert template.render() == "mine"
+    assert "site_title" not in env.globals
