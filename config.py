@@ -101,6 +101,12 @@ class Config:
     PASSWORD_RESET_LINK_MINUTES = 60
 
     HSTS = False
+    # Forum: minutes a post stays editable, seconds between two posts of one member,
+    # minutes over which reply notices to a follower are batched.
+    FORUM_EDIT_MINUTES = _int("FORUM_EDIT_MINUTES", 30)
+    FORUM_POST_INTERVAL_SECONDS = _int("FORUM_POST_INTERVAL_SECONDS", 15)
+    FORUM_REPLY_NOTICE_MINUTES = _int("FORUM_REPLY_NOTICE_MINUTES", 60)
+
     # Reverse proxies in front of the app (0: none). Set 1 behind one nginx.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
