@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import defaultload
 
 from accounts.models import User
@@ -60,18 +60,25 @@ def member_appointments(member: User, now: datetime | None = None):
 
 def next_appointment(member: User, now: datetime | None = None) -> Appointment | None:
     """The member's next active appointment (for the home card and lists)."""
-    now = now or utcnow()
-    return db.session.scalar(
-        select(Appointment)
-        .options(*APPOINTMENT_LOAD)
-        .where(
-            Appointment.member_id == member.id,
-            Appointment.status.in_(ACTIVE_STATUSES),
-            Appointment.ends_at > now,
+    global _NEXT_APPOINTMENT
+    if _NEXT_APPOINTMENT is None:  # built once, on first use (see availability.py)
+        _NEXT_APPOINTMENT = (
+            select(Appointment)
+            .options(*APPOINTMENT_LOAD)
+            .where(
+                Appointment.member_id == bindparam("member_id"),
+                Appointment.status.in_(ACTIVE_STATUSES),
+                Appointment.ends_at > bindparam("now"),
+            )
+            .order_by(Appointment.starts_at)
+            .limit(1)
         )
-        .order_by(Appointment.starts_at)
-        .limit(1)
+    return db.session.scalar(
+        _NEXT_APPOINTMENT, {"member_id": member.id, "now": now or utcnow()}
     )
+
+
+_NEXT_APPOINTMENT = None
 
 
 def is_first_session(member: User) -> bool:

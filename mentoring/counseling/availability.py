@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy.orm import defaultload, lazyload, load_only, selectinload
 
 from accounts.models import User, UserRole
 from core.db import utcnow
@@ -163,15 +163,12 @@ def busy_by_counselor(
         return busy
     # A day of margin covers appointments that begin before the window and still
     # count for overlap or for the daily maximum of its first day.
-    statement = select(Appointment.counselor_id, Appointment.starts_at, Appointment.ends_at).where(
-        Appointment.counselor_id.in_(ids),
-        Appointment.status.in_(ACTIVE_STATUSES),
-        Appointment.starts_at >= start - timedelta(days=1),
-        Appointment.starts_at < end + timedelta(days=1),
-    )
+    params = {"ids": ids, "start": start - timedelta(days=1), "end": end + timedelta(days=1)}
+    statement = _BUSY
     if exclude_id is not None:
-        statement = statement.where(Appointment.id != exclude_id)
-    for counselor_id, starts_at, ends_at in db.session.execute(statement):
+        statement = _BUSY_EXCLUDING
+        params["exclude_id"] = exclude_id
+    for counselor_id, starts_at, ends_at in db.session.execute(statement, params):
         busy[counselor_id].append((starts_at, ends_at))
     return busy
 
@@ -206,10 +203,10 @@ def nearest_free(profile: CounselorProfile, target: datetime, now: datetime | No
     return slotlib.nearest(free_slots_for(profile, now, exclude=exclude), target)
 
 
-def _counselor_query():
+def _counselor_query(*options):
     return (
         select(CounselorProfile)
-        .options(*AVAILABILITY_LOAD)
+        .options(*(options or AVAILABILITY_LOAD))
         .join(User, User.id == CounselorProfile.user_id)
         .where(CounselorProfile.active.is_(True), User.active.is_(True), User.deleted_at.is_(None))
         .where(
@@ -218,9 +215,42 @@ def _counselor_query():
     )
 
 
+# The statements of the counselor list, built once (on first use, once the models are
+# mapped): building a statement and its cache key on every visit cost more than
+# running it.
+_COUNSELOR_LIST = None
+_BUSY = select(Appointment.counselor_id, Appointment.starts_at, Appointment.ends_at).where(
+    Appointment.counselor_id.in_(bindparam("ids", expanding=True)),
+    Appointment.status.in_(ACTIVE_STATUSES),
+    Appointment.starts_at >= bindparam("start"),
+    Appointment.starts_at < bindparam("end"),
+)
+_BUSY_EXCLUDING = _BUSY.where(Appointment.id != bindparam("exclude_id"))
+
+
 def list_counselors(language: str | None = None, mode: str | None = None) -> list[CounselorProfile]:
     """Active counselors, optionally speaking ``language`` and offering ``mode``."""
-    profiles = db.session.scalars(_counselor_query().order_by(User.name)).unique().all()
+    # The list reads only what it shows and the booking rules for the first free
+    # slot: not the counselors' roles (the query already checks them), bios, links
+    # or account details.
+    global _COUNSELOR_LIST
+    if _COUNSELOR_LIST is None:
+        _COUNSELOR_LIST = (
+            # Their availability is read by ``first_free_slots``, as plain rows.
+            _counselor_query(
+                lazyload(CounselorProfile.ranges),
+                lazyload(CounselorProfile.exceptions),
+                load_only(
+                    CounselorProfile.user_id, CounselorProfile.languages, CounselorProfile.modes,
+                    CounselorProfile.accepts_new_clients, CounselorProfile.session_minutes,
+                    CounselorProfile.buffer_minutes, CounselorProfile.min_notice_hours,
+                    CounselorProfile.horizon_days, CounselorProfile.daily_max,
+                ),
+                defaultload(CounselorProfile.user).load_only(User.name).lazyload(User.role_rows),
+            )
+            .order_by(User.name)
+        )
+    profiles = db.session.scalars(_COUNSELOR_LIST).unique().all()
     # Languages and modes are short JSON lists; filtering them here keeps the query
     # portable between SQLite and PostgreSQL.
     if language:
@@ -235,19 +265,47 @@ def get_counselor(profile_id: int) -> CounselorProfile | None:
     return db.session.scalar(_counselor_query().where(CounselorProfile.id == profile_id))
 
 
+_RANGES = (
+    select(AvailabilityRange.counselor_id, AvailabilityRange.start_minute,
+           AvailabilityRange.end_minute, AvailabilityRange.weekday)
+    .where(AvailabilityRange.counselor_id.in_(bindparam("ids", expanding=True)))
+    .order_by(AvailabilityRange.weekday, AvailabilityRange.start_minute)
+)
+_EXCEPTIONS = (
+    select(AvailabilityException.counselor_id, AvailabilityException.day,
+           AvailabilityException.kind, AvailabilityException.start_minute,
+           AvailabilityException.end_minute)
+    .where(
+        AvailabilityException.counselor_id.in_(bindparam("ids", expanding=True)),
+        AvailabilityException.day >= bindparam("since"),
+    )
+    .order_by(AvailabilityException.day, AvailabilityException.start_minute)
+)
+
+
 def first_free_slots(
     profiles: list[CounselorProfile], now: datetime | None = None
 ) -> dict[int, datetime | None]:
-    """The first free slot of each counselor, with one query for all of them."""
+    """The first free slot of each counselor: their weekly ranges, their days off and
+    extra hours from today on, and their appointments each in one query for all of
+    them (as plain rows), then a search that stops at the first free slot."""
     now = now or utcnow()
     if not profiles:
         return {}
+    ids = [p.id for p in profiles]
+    weekly: dict[int, dict[int, list[slotlib.Range]]] = {cid: {} for cid in ids}
+    for counselor_id, start_minute, end_minute, weekday in db.session.execute(_RANGES, {"ids": ids}):
+        weekly[counselor_id].setdefault(weekday, []).append((start_minute, end_minute))
+    exceptions: dict[int, list[slotlib.DayException]] = {cid: [] for cid in ids}
+    since = now.astimezone(WITA).date() - timedelta(days=1)
+    for counselor_id, *fields in db.session.execute(_EXCEPTIONS, {"ids": ids, "since": since}):
+        exceptions[counselor_id].append(slotlib.DayException(*fields))
     longest = max(p.horizon_days for p in profiles)
-    busy = busy_by_counselor([p.id for p in profiles], now, now + timedelta(days=longest))
+    busy = busy_by_counselor(ids, now, now + timedelta(days=longest))
     result = {}
     for profile in profiles:
         found = slotlib.free_slots(
-            rules_for(profile), weekly_for(profile), exceptions_for(profile),
+            rules_for(profile), weekly[profile.id], exceptions[profile.id],
             busy[profile.id], now, limit=1,
         )
         result[profile.id] = found[0] if found else None

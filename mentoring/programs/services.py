@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from babel.dates import format_datetime
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from icalendar import Calendar, Event
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from accounts.models import User
 from accounts.phones import display_phone
@@ -388,17 +389,68 @@ def mark_attendance(actor: User, training: TrainingSession, attended_ids: Iterab
     return len([r for r in confirmed if r.attended])
 
 
+# What a row of the members' training list shows (``_training_row.html``).
+LIST_COLUMNS = load_only(
+    TrainingSession.title, TrainingSession.place, TrainingSession.regency,
+    TrainingSession.starts_at, TrainingSession.capacity, TrainingSession.status,
+)
+
+
+def _upcoming_statements(tag: bool, regency: bool):
+    """(items, count) statements of the training list with these filters, built once
+    each: building them and their cache keys on every visit cost more than running
+    them. Same SQL as ``db.paginate`` would send."""
+    key = (tag, regency)
+    built = _UPCOMING.get(key)
+    if built is None:
+        statement = select(TrainingSession).options(LIST_COLUMNS).where(
+            TrainingSession.status == "scheduled", TrainingSession.starts_at > bindparam("now")
+        )
+        if tag:
+            statement = statement.where(TrainingSession.tags.like(bindparam("tag"), escape="/"))
+        if regency:
+            statement = statement.where(TrainingSession.regency == bindparam("regency"))
+        statement = statement.order_by(TrainingSession.starts_at, TrainingSession.id)
+        count = select(func.count()).select_from(statement.order_by(None).subquery())
+        items = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+        built = _UPCOMING[key] = (items, count)
+    return built
+
+
+_UPCOMING: dict[tuple[bool, bool], tuple] = {}
+
+
+class _UpcomingPagination(Pagination):
+    """What ``db.paginate`` gives for the members' training list (same two queries)."""
+
+    def _params(self) -> dict:
+        args = self._query_args
+        params = {"now": args["now"]}
+        if args["tag"]:
+            escaped = args["tag"].replace("/", "//").replace("%", "/%").replace("_", "/_")
+            params["tag"] = f"%,{escaped},%"
+        if args["regency"]:
+            params["regency"] = args["regency"]
+        return params
+
+    def _statements(self):
+        return _upcoming_statements(bool(self._query_args["tag"]), bool(self._query_args["regency"]))
+
+    def _query_items(self) -> list[TrainingSession]:
+        params = {**self._params(), "limit": self.per_page, "offset": self._query_offset}
+        return list(db.session.execute(self._statements()[0], params).unique().scalars())
+
+    def _query_count(self) -> int:
+        return db.session.execute(self._statements()[1], self._params()).scalar()
+
+
 def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page: int = 20):
-    """Scheduled sessions that have not started yet, soonest first."""
-    statement = select(TrainingSession).where(
-        TrainingSession.status == "scheduled", TrainingSession.starts_at > utcnow()
+    """Scheduled sessions that have not started yet, soonest first (only the
+    columns the list shows)."""
+    return _UpcomingPagination(
+        page=page, per_page=per_page, error_out=False,
+        now=utcnow(), tag=tag or None, regency=regency or None,
     )
-    if tag:
-        statement = statement.where(TrainingSession.tags.contains(f",{tag},", autoescape=True))
-    if regency:
-        statement = statement.where(TrainingSession.regency == regency)
-    statement = statement.order_by(TrainingSession.starts_at, TrainingSession.id)
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
 def all_trainings(page: int, per_page: int = 20):
@@ -409,20 +461,33 @@ def all_trainings(page: int, per_page: int = 20):
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
+_SEAT_COUNTS = (
+    select(TrainingRegistration.session_id, TrainingRegistration.status, func.count())
+    .where(
+        TrainingRegistration.session_id.in_(bindparam("ids", expanding=True)),
+        TrainingRegistration.status.in_(ACTIVE_STATUSES),
+    )
+    .group_by(TrainingRegistration.session_id, TrainingRegistration.status)
+)
+# The sessions are already loaded by the list: no need to join them again.
+_REGISTRATIONS_OF = (
+    select(TrainingRegistration)
+    .options(lazyload(TrainingRegistration.session))
+    .where(
+        TrainingRegistration.user_id == bindparam("user_id"),
+        TrainingRegistration.session_id.in_(bindparam("ids", expanding=True)),
+        TrainingRegistration.status.in_(ACTIVE_STATUSES),
+    )
+)
+
+
 def seat_counts(training_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """``{session_id: {"confirmed": n, "waitlisted": m}}`` in one query."""
     ids = list(training_ids)
     counts: dict[int, dict[str, int]] = {i: {"confirmed": 0, "waitlisted": 0} for i in ids}
     if not ids:
         return counts
-    rows = db.session.execute(
-        select(TrainingRegistration.session_id, TrainingRegistration.status, func.count())
-        .where(
-            TrainingRegistration.session_id.in_(ids),
-            TrainingRegistration.status.in_(ACTIVE_STATUSES),
-        )
-        .group_by(TrainingRegistration.session_id, TrainingRegistration.status)
-    )
+    rows = db.session.execute(_SEAT_COUNTS, {"ids": ids})
     for session_id, status, count in rows:
         counts[session_id][status] = count
     return counts
@@ -433,13 +498,7 @@ def registrations_of(user: User, training_ids: Iterable[int]) -> dict[int, Train
     ids = list(training_ids)
     if not ids:
         return {}
-    rows = db.session.scalars(
-        select(TrainingRegistration).where(
-            TrainingRegistration.user_id == user.id,
-            TrainingRegistration.session_id.in_(ids),
-            TrainingRegistration.status.in_(ACTIVE_STATUSES),
-        )
-    )
+    rows = db.session.scalars(_REGISTRATIONS_OF, {"user_id": user.id, "ids": ids})
     return {r.session_id: r for r in rows}
 
 
