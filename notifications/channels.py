@@ -29,6 +29,7 @@ import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
@@ -86,6 +87,7 @@ class Outgoing:
     attempts: int = 1  # this attempt's number
     handler_id: int | None = None
     recipient_label: str | None = None
+    expires_at: datetime | None = None
 
     @property
     def reference(self) -> str:

@@ -13,7 +13,10 @@ How a message is never sent twice and never lost:
    marked sent in the *same* commit (a crash rolls both back). Rows in quiet
    hours go back to pending with a later ``due_at``; rows past the weekly cap
    become ``capped`` (the inbox notice carries them); rows for a channel the
-   person turned off move to the next channel. The rest stay ``sending``.
+   person turned off move to the next channel. Rows past their ``expires_at``
+   (or that quiet hours would hold past it) end ``cancelled``: not delivered
+   on any channel, the inbox included, no fallback and no call task. The rest
+   stay ``sending``.
 3. Send, one row at a time, each followed by its own commit that marks it sent
    (only while our ``claim_token`` still holds it). A failure goes back to
    pending with exponential backoff, or after the last attempt ends ``failed``
@@ -71,6 +74,7 @@ MAX_ATTEMPTS = 4
 RETRY_BASE_SECONDS = 60
 CAP_WINDOW = timedelta(days=7)
 CHUNK = 200
+EXPIRED = "expired: the event it is about has begun"
 
 
 @dataclass
@@ -222,6 +226,9 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         if user is None or user.deleted_at is not None:
             _finish(row, "cancelled", "account closed", result)
             continue
+        if _expired(row, now):
+            _expire(row, result)
+            continue
         person = prefs.get(user.id) or NotificationPreference.defaults(user.id)
         if row.channel == "in_app":
             ensure_inbox(row)
@@ -240,6 +247,9 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         # Urgent = time-critical (a crisis alert to a counselor, a session
         # cancelled at short notice): it goes out in quiet hours too.
         wait_until = None if row.urgent else quiet_until(person, now)
+        if wait_until is not None and _expired(row, wait_until):
+            _expire(row, result)  # it would only go out after it is pointless
+            continue
         if wait_until is not None:
             row.status, row.due_at, row.claim_token = "pending", wait_until, None
             result.counts["quiet_hours"] += 1
@@ -257,6 +267,17 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         row.attempts += 1
         sends.append(_outgoing(row, user, chain))
     return sends
+
+
+def _expired(row, moment: datetime) -> bool:
+    """Whether ``row`` (an outbox row or an ``Outgoing``) is pointless at ``moment``."""
+    expires_at = getattr(row, "expires_at", None)
+    return expires_at is not None and moment >= expires_at
+
+
+def _expire(row: OutboxMessage, result: DispatchResult) -> None:
+    _finish(row, "cancelled", EXPIRED, result)
+    result.counts["expired"] += 1
 
 
 def _channel_open(channel: str, user: User, prefs: NotificationPreference, chain: list[str]) -> bool:
@@ -321,6 +342,7 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str]) -> Outgoing:
         attempts=row.attempts,
         handler_id=row.handler_id,
         recipient_label=row.recipient_label,
+        expires_at=row.expires_at,
     )
 
 
@@ -335,6 +357,8 @@ def _finish(row, status: str, error: str | None, result: DispatchResult, now=Non
 
 def _give_up(row, error: str, now: datetime, result: DispatchResult, chain: list[str]) -> None:
     _finish(row, "failed", error, result)
+    if _expired(row, now):
+        return  # no fallback and no call about something already past
     if row.channel == "whatsapp" and "sms" in chain:
         _queue_fallback(row, "sms", now, result)
     elif row.channel in ("whatsapp", "sms"):
@@ -347,6 +371,7 @@ def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult) ->
             row.user_id, row.base_key, channel, row.title, row.body, row.params or {},
             row.url, row.urgent, now,
             handler_id=row.handler_id, recipient_label=row.recipient_label,
+            expires_at=getattr(row, "expires_at", None),
         )
     if added:
         result.counts[f"fallback_{channel}"] += 1
@@ -438,6 +463,8 @@ def _record_failure(
     if not _mark(message.id, token, status="failed", last_error=error):
         return
     result.counts["failed"] += 1
+    if _expired(message, now):
+        return  # no fallback and no call about something already past
     if message.fallback == "sms":
         _queue_fallback(message, "sms", now, result)
     elif message.fallback == "call":

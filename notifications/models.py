@@ -16,6 +16,7 @@ EXTERNAL_CHANNELS = ("email", "whatsapp", "sms")
 # pending → sending → sent; a failed send goes back to pending (retry with
 # backoff) or ends failed (the fallback takes over). "capped" = past the person's
 # weekly cap: not sent on this channel, the inbox notice carries it instead.
+# A message past its ``expires_at`` ends "cancelled" (``last_error`` says why).
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "capped")
 
 DEFAULT_QUIET_FROM = time(21, 0)
@@ -76,6 +77,9 @@ class OutboxMessage(db.Model):
     # under); the call-task page shows it instead of the account's real name.
     recipient_label: Mapped[str | None] = mapped_column(String(120))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # After this moment the message is pointless (a reminder of a session that has
+    # started): the dispatcher cancels it instead of delivering it. None = never.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

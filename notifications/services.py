@@ -87,6 +87,7 @@ def notify(
     channels: Sequence[str] | None = None,
     handled_by: User | None = None,
     recipient_label: str | None = None,
+    expires_at: datetime | None = None,
 ) -> None:
     """Tell ``user`` something, now or at ``due_at``.
 
@@ -101,11 +102,16 @@ def notify(
     appointment's counselor); then only they see that task, not every colleague
     with the role. ``recipient_label``: the name that staff member may see for
     ``user`` (the nickname a member booked under); the task shows it instead of
-    the account's real name.
+    the account's real name. ``expires_at`` (aware UTC): after this moment the
+    message is pointless (a reminder of a session that has begun); the dispatcher
+    then cancels it on every channel, the inbox included, and no call task is
+    made. A message already expired when ``notify`` is called is not created.
     Only flushes; messages leave after the caller's commit, through the scheduler.
     """
     now = utcnow()
     due = due_at or now
+    if expires_at is not None and expires_at <= now:
+        return
     params = params or {}
     wanted = list(channels) if channels is not None else default_channels(user)
     handler_id = handled_by.id if handled_by is not None else None
@@ -116,7 +122,7 @@ def notify(
             continue
         _enqueue(
             user.id, key, channel, title, body, params, url, urgent, due,
-            handler_id=handler_id, recipient_label=label,
+            handler_id=handler_id, recipient_label=label, expires_at=expires_at,
         )
     db.session.flush()
 
@@ -134,6 +140,7 @@ def _enqueue(
     *,
     handler_id: int | None = None,
     recipient_label: str | None = None,
+    expires_at: datetime | None = None,
 ) -> bool:
     """Add one outbox row unless its key exists. Returns whether it was added."""
     channel_key = f"{base_key}:{channel}"
@@ -154,6 +161,7 @@ def _enqueue(
             handler_id=handler_id,
             recipient_label=recipient_label,
             due_at=due,
+            expires_at=expires_at,
         )
     )
     return True

@@ -81,6 +81,7 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
             params=_params(appointment),
             url=_appointment_url(appointment),
             due_at=due,
+            expires_at=appointment.starts_at,
             handled_by=appointment.counselor.user,
             recipient_label=appointment.client_label,
         )

@@ -41,7 +41,8 @@ KUR_BANKS = [
 BANK_NAMES = dict(KUR_BANKS)
 
 # preparing documents -> submitted to the bank -> survey/interview -> decision ->
-# contract and disbursement; or rejected (with a reason) from any active stage.
+# contract and disbursement; or rejected (with a reason) from any active stage;
+# or withdrawn by the member before the bank decides.
 KUR_STAGES = [
     ("preparing", _l("Menyiapkan berkas")),
     ("submitted", _l("Berkas diserahkan ke bank")),
@@ -49,11 +50,14 @@ KUR_STAGES = [
     ("decision", _l("Menunggu keputusan bank")),
     ("disbursed", _l("Akad kredit dan pencairan")),
     ("rejected", _l("Ditolak")),
+    ("withdrawn", _l("Dibatalkan")),
 ]
 STAGE_NAMES = dict(KUR_STAGES)
 FORWARD_STAGES = ["preparing", "submitted", "survey", "decision", "disbursed"]
 ACTIVE_STAGES = ("preparing", "submitted", "survey", "decision")
-FINAL_STAGES = ("disbursed", "rejected")
+FINAL_STAGES = ("disbursed", "rejected", "withdrawn")
+# The member may withdraw only before the application waits for the bank's decision.
+WITHDRAWABLE_STAGES = ("preparing", "submitted", "survey")
 
 KUR_MAX_AMOUNT = 500_000_000
 KUR_MIN_AMOUNT = 1_000_000

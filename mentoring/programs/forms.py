@@ -329,3 +329,11 @@ class KurFilterForm(FlaskForm):
         choices=[("stuck", _l("Paling lama di satu tahap")), ("newest", _l("Paling baru"))],
         validators=[Optional()],
     )
+
+
+class KurWithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Alasan (boleh dikosongkan)"),
+        validators=[Optional(), Length(max=500, message=_l("Alasan paling panjang 500 karakter."))],
+        filters=[strip],
+    )

@@ -139,7 +139,7 @@ class KurApplication(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.stage not in ("disbursed", "rejected")
+        return self.stage not in ("disbursed", "rejected", "withdrawn")
 
 
 class KurStageEvent(db.Model):

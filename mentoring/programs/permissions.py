@@ -6,6 +6,7 @@ Views use these after the role decorator (a false answer on a loaded object is a
 from __future__ import annotations
 
 from accounts.models import User
+from mentoring.programs.data import WITHDRAWABLE_STAGES
 from mentoring.programs.models import KurApplication, TrainingRegistration, TrainingSession
 
 STAFF_ROLE = "umkm_staff"
@@ -29,6 +30,11 @@ def can_view_kur_application(user: User, application: KurApplication) -> bool:
     return bool(user and user.is_authenticated and application.user_id == user.id)
 
 
+def can_withdraw_kur_application(user: User, application: KurApplication) -> bool:
+    """The owner, while the bank has not started deciding."""
+    return can_view_kur_application(user, application) and application.stage in WITHDRAWABLE_STAGES
+
+
 def can_manage_kur(user: User) -> bool:
     return bool(user and user.is_authenticated and user.has_role(STAFF_ROLE))
 
@@ -37,4 +43,5 @@ TEMPLATE_PREDICATES = {
     "can_manage_trainings": can_manage_trainings,
     "can_edit_training": can_edit_training,
     "can_manage_kur": can_manage_kur,
+    "can_withdraw_kur_application": can_withdraw_kur_application,
 }

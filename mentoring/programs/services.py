@@ -25,6 +25,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
+from accounts import audit
 from accounts.models import User
 from accounts.phones import display_phone
 from core.db import utcnow
@@ -35,6 +36,7 @@ from mentoring.programs.data import (
     FORWARD_STAGES,
     MIN_BUSINESS_MONTHS,
     NPWP_THRESHOLD,
+    WITHDRAWABLE_STAGES,
 )
 from mentoring.programs.models import (
     KurApplication,
@@ -259,6 +261,7 @@ def _schedule_reminders(training: TrainingSession, registration: TrainingRegistr
                     "place": training.place or training.online_url or ""},
             url=f"/trainings/{training.id}",
             due_at=due,
+            expires_at=training.starts_at,
         )
 
 
@@ -652,6 +655,7 @@ STAGE_MESSAGES = {
     "decision": N_("Pengajuan KUR untuk %(business)s: menunggu keputusan bank."),
     "disbursed": N_("Pengajuan KUR untuk %(business)s disetujui: tahap akad kredit dan pencairan."),
     "rejected": N_("Pengajuan KUR untuk %(business)s tidak disetujui. Lihat alasannya di halaman pengajuan."),
+    "withdrawn": N_("Pengajuan KUR untuk %(business)s dibatalkan atas permintaan Anda. Anda boleh mengajukan lagi kapan saja."),
 }
 
 
@@ -752,7 +756,23 @@ def move_kur_application(
         if not note:
             raise ProgramError(_l("Tulis alasan penolakan supaya anggota mengerti."))
         application.rejection_reason = note[:500]
-    return _record_stage(actor, application, to_stage, note)
+    event = _record_stage(actor, application, to_stage, note)
+    audit.record(actor, "kur.stage_change", subject=application.user,
+                 object_type="kur_application", object_id=application.id, detail=to_stage)
+    return event
+
+
+def withdraw_kur_application(
+    user: User, application: KurApplication, reason: str | None
+) -> KurStageEvent:
+    """The member withdraws their own application before the bank decides; every
+    pending KUR reminder for it stops, and the history keeps the optional reason."""
+    if application.user_id != user.id:
+        raise ProgramError(_l("Pengajuan ini bukan milik Anda."))
+    if application.stage not in WITHDRAWABLE_STAGES:
+        raise ProgramError(_l("Pengajuan ini sudah diputuskan atau sedang menunggu keputusan bank, jadi tidak bisa dibatalkan lagi. Hubungi petugas UMKM jika perlu."))
+    cancel_messages(f"kur:{application.id}:")
+    return _record_stage(user, application, "withdrawn", (reason or "").strip()[:500] or None)
 
 
 def set_bank_appointment(user: User, application: KurApplication, when: datetime | None) -> None:

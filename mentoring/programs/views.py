@@ -35,6 +35,7 @@ from mentoring.programs.forms import (
     KurFilterForm,
     KurMoveForm,
     KurStartForm,
+    KurWithdrawForm,
     TrainingFilterForm,
     TrainingForm,
 )
@@ -371,7 +372,7 @@ def kur_new():
     return render_template("mentoring/programs/kur_new.html", form=form, problems=problems)
 
 
-def _kur_detail_page(application, checklist=None, appointment=None, status=200):
+def _kur_detail_page(application, checklist=None, appointment=None, status=200, withdraw=None):
     if checklist is None:
         checklist = KurChecklistForm(obj=application, formdata=None)
     if appointment is None:
@@ -388,6 +389,7 @@ def _kur_detail_page(application, checklist=None, appointment=None, status=200):
         missing=services.missing_documents(application),
         npwp_threshold=NPWP_THRESHOLD,
         form=EmptyForm(),
+        withdraw=withdraw or KurWithdrawForm(formdata=None),
     ), status
 
 
@@ -444,6 +446,27 @@ def kur_mark_submitted(application_id: int):
         flash(str(error.message), "info")
     else:
         flash(_("Tercatat: berkas Anda sudah diserahkan ke bank."), "success")
+    return redirect(url_for("mentoring.kur_detail", application_id=application.id))
+
+
+@bp.route("/kur/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+def kur_withdraw(application_id: int):
+    application = _own_kur_or_404(application_id)
+    form = KurWithdrawForm()
+    if not permissions.can_withdraw_kur_application(current_user, application):
+        flash(_("Pengajuan ini sudah diputuskan atau sedang menunggu keputusan bank, jadi tidak bisa dibatalkan lagi. Hubungi petugas UMKM jika perlu."), "info")
+        return redirect(url_for("mentoring.kur_detail", application_id=application.id))
+    if not form.validate_on_submit():
+        return _kur_detail_page(application, withdraw=form)
+    try:
+        services.withdraw_kur_application(current_user, application, form.reason.data)
+        db.session.commit()
+    except services.ProgramError as error:
+        db.session.rollback()
+        flash(str(error.message), "info")
+    else:
+        flash(_("Pengajuan KUR Anda dibatalkan. Pengingatnya juga dihentikan."), "info")
     return redirect(url_for("mentoring.kur_detail", application_id=application.id))
 
 

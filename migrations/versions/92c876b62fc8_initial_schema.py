@@ -283,6 +283,7 @@ def upgrade():
     sa.Column('handler_id', sa.Integer(), nullable=True),
     sa.Column('recipient_label', sa.String(length=120), nullable=True),
     sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
