@@ -92,6 +92,29 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
+def _posting_form(form, posting_category, save, template: str, **context):
+    """The shared flow of writing a thread or a reply: anonymity only where the
+    category allows it, nothing while suspended, a refusal shown under the text."""
+    if not can_post_anonymously(current_user, posting_category):
+        del form.anonymous
+    suspension = services.active_suspension(current_user)
+    if form.validate_on_submit() and suspension is None:
+        try:
+            result = save(bool(getattr(form, "anonymous", None) and form.anonymous.data))
+        except services.PostingRefused as refused:
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, refused.message]
+        else:
+            db.session.commit()
+            return _after_posting(result)
+    return render_template(
+        template,
+        form=form,
+        suspension_message=services.suspension_message(suspension) if suspension else None,
+        **context,
+    )
+
+
 def _after_posting(result: services.PostResult):
     """Where a member lands after writing: their post, with the crisis card when
     crisis words appeared, and a word about approval when it waits."""
@@ -143,29 +166,14 @@ def new_thread(slug: str):
     if not can_start_thread(current_user, category):
         abort(404)
     form = ThreadForm()
-    if not can_post_anonymously(current_user, category):
-        del form.anonymous
-    suspension = services.active_suspension(current_user)
-    if form.validate_on_submit() and suspension is None:
-        try:
-            result = services.create_thread(
-                current_user,
-                category,
-                form.title.data,
-                form.body.data,
-                anonymous=bool(getattr(form, "anonymous", None) and form.anonymous.data),
-            )
-        except services.PostingRefused as refused:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, refused.message]
-        else:
-            db.session.commit()
-            return _after_posting(result)
-    return render_template(
+    return _posting_form(
+        form,
+        category,
+        lambda anonymous: services.create_thread(
+            current_user, category, form.title.data, form.body.data, anonymous=anonymous
+        ),
         "community/new_thread.html",
         category=category,
-        form=form,
-        suspension_message=services.suspension_message(suspension) if suspension else None,
     )
 
 
@@ -232,28 +240,14 @@ def reply(thread_id: int):
     if not can_reply(current_user, thread):
         abort(404)
     form = ReplyForm()
-    if not can_post_anonymously(current_user, thread.category):
-        del form.anonymous
-    suspension = services.active_suspension(current_user)
-    if form.validate_on_submit() and suspension is None:
-        try:
-            result = services.create_reply(
-                current_user,
-                thread,
-                form.body.data,
-                anonymous=bool(getattr(form, "anonymous", None) and form.anonymous.data),
-            )
-        except services.PostingRefused as refused:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, refused.message]
-        else:
-            db.session.commit()
-            return _after_posting(result)
-    return render_template(
+    return _posting_form(
+        form,
+        thread.category,
+        lambda anonymous: services.create_reply(
+            current_user, thread, form.body.data, anonymous=anonymous
+        ),
         "community/reply.html",
         thread=thread,
-        form=form,
-        suspension_message=services.suspension_message(suspension) if suspension else None,
     )
 
 

@@ -61,6 +61,36 @@ def _params(appointment: Appointment, when: datetime | None = None) -> dict:
     }
 
 
+def _tell_member(appointment: Appointment, key: str, title: str, body: str, **extra) -> None:
+    """Notify the member about ``appointment``: every such message names the counselor
+    as the one who handles it and carries the label the counselor may see, so a
+    failed delivery only ever reaches that counselor's call list."""
+    extra.setdefault("params", _params(appointment))
+    notify(
+        appointment.member,
+        key=key,
+        title=title,
+        body=body,
+        url=_appointment_url(appointment),
+        handled_by=appointment.counselor.user,
+        recipient_label=appointment.client_label,
+        **extra,
+    )
+
+
+def _tell_counselor(appointment: Appointment, key: str, title: str, body: str) -> None:
+    """Notify the appointment's counselor (their own call list only)."""
+    notify(
+        appointment.counselor.user,
+        key=key,
+        title=title,
+        body=body,
+        params=_params(appointment),
+        url=_staff_url(appointment),
+        handled_by=appointment.counselor.user,
+    )
+
+
 def schedule_reminders(appointment: Appointment, now: datetime | None = None) -> None:
     """The 24 h and 2 h reminders of a confirmed appointment (keys carry its start,
     so a moved appointment gets new reminders while the old ones are cancelled)."""
@@ -73,30 +103,22 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
         due = appointment.starts_at - timedelta(hours=hours)
         if due <= now:
             continue  # a reminder that would arrive late says nothing useful
-        notify(
-            appointment.member,
-            key=f"appointment:{appointment.id}:reminder-{label}:{started}",
-            title=title,
-            body=N_("%(time)s dengan %(counselor)s."),
-            params=_params(appointment),
-            url=_appointment_url(appointment),
+        _tell_member(
+            appointment,
+            f"appointment:{appointment.id}:reminder-{label}:{started}",
+            title,
+            N_("%(time)s dengan %(counselor)s."),
             due_at=due,
             expires_at=appointment.starts_at,
-            handled_by=appointment.counselor.user,
-            recipient_label=appointment.client_label,
         )
 
 
 def _tell_member_confirmed(appointment: Appointment, now: datetime) -> None:
-    notify(
-        appointment.member,
-        key=f"appointment:{appointment.id}:confirmed:{stamp(appointment.starts_at)}",
-        title=N_("Sesi konseling dikonfirmasi"),
-        body=N_("%(time)s dengan %(counselor)s."),
-        params=_params(appointment),
-        url=_appointment_url(appointment),
-        handled_by=appointment.counselor.user,
-        recipient_label=appointment.client_label,
+    _tell_member(
+        appointment,
+        f"appointment:{appointment.id}:confirmed:{stamp(appointment.starts_at)}",
+        N_("Sesi konseling dikonfirmasi"),
+        N_("%(time)s dengan %(counselor)s."),
     )
     schedule_reminders(appointment, now)
 
@@ -165,15 +187,11 @@ def book_appointment(
     if confirmed:
         _tell_member_confirmed(appointment, now)
     else:
-        notify(
-            member,
-            key=f"appointment:{appointment.id}:requested",
-            title=N_("Permintaan sesi konseling terkirim"),
-            body=N_("%(time)s dengan %(counselor)s. Konselor akan mengonfirmasi."),
-            params=_params(appointment),
-            url=_appointment_url(appointment),
-            handled_by=appointment.counselor.user,
-            recipient_label=appointment.client_label,
+        _tell_member(
+            appointment,
+            f"appointment:{appointment.id}:requested",
+            N_("Permintaan sesi konseling terkirim"),
+            N_("%(time)s dengan %(counselor)s. Konselor akan mengonfirmasi."),
         )
         notify(
             profile.user,
@@ -235,15 +253,11 @@ def decline_appointment(actor: User, appointment: Appointment, reason: str) -> N
     appointment.proposed_starts_at = None
     cancel_messages(f"appointment:{appointment.id}:")
     db.session.flush()
-    notify(
-        appointment.member,
-        key=f"appointment:{appointment.id}:declined",
-        title=N_("Permintaan sesi belum bisa diterima"),
-        body=N_("Konselor menuliskan alasannya di halaman jadwal Anda. Anda bisa memilih waktu lain."),
-        params=_params(appointment),
-        url=_appointment_url(appointment),
-        handled_by=appointment.counselor.user,
-        recipient_label=appointment.client_label,
+    _tell_member(
+        appointment,
+        f"appointment:{appointment.id}:declined",
+        N_("Permintaan sesi belum bisa diterima"),
+        N_("Konselor menuliskan alasannya di halaman jadwal Anda. Anda bisa memilih waktu lain."),
     )
 
 
@@ -274,25 +288,18 @@ def cancel_appointment(
     cancel_messages(f"appointment:{appointment.id}:")
     db.session.flush()
     if by_member:
-        notify(
-            appointment.counselor.user,
-            key=f"appointment:{appointment.id}:cancelled",
-            title=N_("Sesi dibatalkan oleh klien"),
-            body=N_("Sesi %(time)s dibatalkan. Waktunya terbuka lagi."),
-            params=_params(appointment),
-            url=_staff_url(appointment),
-            handled_by=appointment.counselor.user,
+        _tell_counselor(
+            appointment,
+            f"appointment:{appointment.id}:cancelled",
+            N_("Sesi dibatalkan oleh klien"),
+            N_("Sesi %(time)s dibatalkan. Waktunya terbuka lagi."),
         )
     else:
-        notify(
-            appointment.member,
-            key=f"appointment:{appointment.id}:cancelled",
-            title=N_("Sesi konseling dibatalkan"),
-            body=N_("Sesi %(time)s dibatalkan oleh konselor. Alasannya ada di halaman jadwal Anda."),
-            params=_params(appointment),
-            url=_appointment_url(appointment),
-            handled_by=appointment.counselor.user,
-            recipient_label=appointment.client_label,
+        _tell_member(
+            appointment,
+            f"appointment:{appointment.id}:cancelled",
+            N_("Sesi konseling dibatalkan"),
+            N_("Sesi %(time)s dibatalkan oleh konselor. Alasannya ada di halaman jadwal Anda."),
         )
 
 
@@ -343,14 +350,11 @@ def reschedule_appointment(
     status = REQUESTED if profile.requires_confirmation else CONFIRMED
     _move(appointment, starts_at, now, status)
     _mark_agreed(actor, appointment, now)
-    notify(
-        profile.user,
-        key=f"appointment:{appointment.id}:moved:{stamp(starts_at)}",
-        title=N_("Jadwal sesi diubah oleh klien"),
-        body=N_("Sesi dipindah ke %(time)s."),
-        params=_params(appointment),
-        url=_staff_url(appointment),
-        handled_by=profile.user,
+    _tell_counselor(
+        appointment,
+        f"appointment:{appointment.id}:moved:{stamp(starts_at)}",
+        N_("Jadwal sesi diubah oleh klien"),
+        N_("Sesi dipindah ke %(time)s."),
     )
     if status == CONFIRMED:
         _tell_member_confirmed(appointment, now)
@@ -366,15 +370,12 @@ def propose_reschedule(
     _check_free(appointment.counselor, starts_at, now, exclude=appointment, ignore_notice=True)
     appointment.proposed_starts_at = starts_at
     db.session.flush()
-    notify(
-        appointment.member,
-        key=f"appointment:{appointment.id}:proposal:{stamp(starts_at)}",
-        title=N_("Konselor mengusulkan waktu baru"),
-        body=N_("Usulan: %(time)s. Buka jadwal Anda untuk menerima atau menolak."),
+    _tell_member(
+        appointment,
+        f"appointment:{appointment.id}:proposal:{stamp(starts_at)}",
+        N_("Konselor mengusulkan waktu baru"),
+        N_("Usulan: %(time)s. Buka jadwal Anda untuk menerima atau menolak."),
         params=_params(appointment, starts_at),
-        url=_appointment_url(appointment),
-        handled_by=appointment.counselor.user,
-        recipient_label=appointment.client_label,
     )
 
 
@@ -414,14 +415,11 @@ def reject_proposal(actor: User, appointment: Appointment) -> None:
         raise CounselingError(N_("Tidak ada usulan waktu baru."))
     appointment.proposed_starts_at = None
     db.session.flush()
-    notify(
-        appointment.counselor.user,
-        key=f"appointment:{appointment.id}:proposal-rejected:{stamp(proposed)}",
-        title=N_("Usulan waktu baru ditolak"),
-        body=N_("Sesi tetap pada %(time)s."),
-        params=_params(appointment),
-        url=_staff_url(appointment),
-        handled_by=appointment.counselor.user,
+    _tell_counselor(
+        appointment,
+        f"appointment:{appointment.id}:proposal-rejected:{stamp(proposed)}",
+        N_("Usulan waktu baru ditolak"),
+        N_("Sesi tetap pada %(time)s."),
     )
 
 
