@@ -7,3 +7,19 @@ named posts stay in the conversations they belong to, shown as "Mantan anggota".
 Reactions, reports, follows, read markers and the forum profile are deleted, and
 pending forum messages to the person are cancelled.
 """
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def blueprint() -> Blueprint:
+    """The ``community`` blueprint with every forum page: members' (``views``),
+    moderators' (``moderation_views``) and admins' (``admin_views``). Nested
+    blueprints of sub-packages (``adminduk``, ``reports``) are registered on it here."""
+    # Moderator and admin pages put their routes on ``views.bp`` when first imported
+    # (once per process, like every module-level route); named here, not at the end of
+    # views.py, so the table of contents in ``create_app`` shows where they come from.
+    from community import admin_views, moderation_views, views  # noqa: F401
+
+    return views.bp

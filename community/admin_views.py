@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from accounts import audit
 from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
-from community import services
+from community import reading
 from community.forms import CategoryForm, CrisisTermForm, HotlineForm
 from community.models import Category, CrisisTerm, Hotline
 from community.views import bp
@@ -25,7 +25,7 @@ HOTLINE_FIELDS = ("name", "number", "description_id", "description_en", "positio
 @bp.route("/admin/categories")
 @roles_required("admin")
 def admin_categories():
-    return render_template("community/admin_categories.html", categories=services.categories())
+    return render_template("community/admin_categories.html", categories=reading.categories())
 
 
 def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
@@ -110,7 +110,7 @@ def admin_delete_crisis_term(term_id: int):
 @roles_required("admin")
 def admin_hotlines():
     return render_template(
-        "community/admin_hotlines.html", hotlines=services.hotlines(), action_form=EmptyForm()
+        "community/admin_hotlines.html", hotlines=reading.hotlines(), action_form=EmptyForm()
     )
 
 

@@ -1,27 +1,60 @@
-"""Demo forum for ``flask seed-demo``: the seven categories, each with believable
-threads and replies in Bahasa Indonesia. Idempotent: a category that already has
-threads is left alone. Only flushes."""
+"""The forum's starting data. ``seed_defaults``: the crisis words and help lines
+every installation starts with (production too, ``flask community seed-defaults``).
+``seed_forum``: the demo forum for ``flask seed-demo``, the seven categories, each with
+believable threads and replies in Bahasa Indonesia. Both idempotent: a list an admin
+has emptied stays empty, a category that already has threads is left alone. Only
+flushes."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.phones import normalise_phone
 from accounts.services import create_user_with_roles, find_by_login
 from community import markdown
-from community.models import Category, Post, Thread, ThreadMember
-from community.services import (
-    PROFILE_PATH,
-    anon_no_for,
-    profile_for,
-    refresh_category,
-    refresh_thread,
-    seed_defaults,
-)
+from community.models import Category, CrisisTerm, Hotline, Post, Thread, ThreadMember
+from community.profiles import PROFILE_PATH, anon_no_for, profile_for
+from community.reading import refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
+
+DEFAULT_CRISIS_TERMS = [
+    "bunuh diri", "ingin mati", "mau mati", "mengakhiri hidup", "disiksa", "dianiaya",
+    "paspor ditahan", "dokumen ditahan", "dijual", "diperdagangkan", "disekap",
+    "suicide", "kill myself", "want to die", "end my life", "abused", "trafficked",
+    "passport held",
+]
+DEFAULT_HOTLINES = [
+    ("SEJIWA", "119 ext 8",
+     "Layanan konsultasi kesehatan jiwa. Tekan 8 setelah tersambung ke 119.",
+     "Mental health support line. Press 8 after you reach 119."),
+    ("Crisis Center KP2MI/BP2MI", "0800-1000",
+     "Pengaduan pekerja migran: kekerasan, gaji tidak dibayar, paspor ditahan, pemulangan. Gratis.",
+     "Migrant worker complaints: abuse, unpaid wages, held passports, repatriation. Free."),
+    ("SAPA 129", "129",
+     "Layanan Sahabat Perempuan dan Anak untuk kekerasan terhadap perempuan dan anak.",
+     "Support line for violence against women and children."),
+    ("Polisi", "110", "Keadaan darurat dan kejahatan.", "Emergencies and crime."),
+]
+
+
+
+def seed_defaults() -> None:
+    """The crisis words and hotlines every installation starts with (idempotent:
+    only when the admin lists are empty, so an admin's deletions stick)."""
+    if db.session.scalar(select(func.count(CrisisTerm.id))) == 0:
+        for phrase in DEFAULT_CRISIS_TERMS:
+            db.session.add(CrisisTerm(phrase=phrase))
+    if db.session.scalar(select(func.count(Hotline.id))) == 0:
+        for position, (name, number, desc_id, desc_en) in enumerate(DEFAULT_HOTLINES):
+            db.session.add(
+                Hotline(name=name, number=number, description_id=desc_id,
+                        description_en=desc_en, position=position)
+            )
+    db.session.flush()
+
 
 CATEGORIES = [
     # slug, name_id, name_en, description_id, description_en, safe room, calo banner

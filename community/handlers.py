@@ -7,7 +7,7 @@ from core.signals import account_deleting, collect_personal_data, member_home_ca
 
 @collect_personal_data.connect
 def _collect_personal_data(user, **_kw):
-    from community.services import export_member_data
+    from community.personal_data import export_member_data
 
     data = export_member_data(user)
     return ("forum", data) if data else None
@@ -15,7 +15,7 @@ def _collect_personal_data(user, **_kw):
 
 @account_deleting.connect
 def _account_deleting(user, **_kw):
-    from community.services import forget_member
+    from community.personal_data import forget_member
     from notifications.services import cancel_messages
 
     forget_member(user)
@@ -27,7 +27,7 @@ def _home_cards(user, **_kw):
     """A card when followed threads have replies the member has not read."""
     from flask_babel import gettext as _
 
-    from community.services import unread_followed_count
+    from community.reading import unread_followed_count
 
     count = unread_followed_count(user)
     if not count:

@@ -1,7 +1,7 @@
 """The forum: categories, threads, posts, reactions, flags, moderation and safety lists.
 
 Counters on categories and threads (thread count, reply count, latest activity) are
-kept by ``services.refresh_*`` so the list pages read one row per item. Anonymous
+kept by ``reading.refresh_*`` so the list pages read one row per item. Anonymous
 authorship is stored (``author_id``) so a moderator can reveal it through a logged
 action, but nothing shown to anyone else reads it: pages use ``display_author``.
 """

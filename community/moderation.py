@@ -14,12 +14,8 @@ from sqlalchemy import func, select
 from accounts import audit
 from accounts.models import User
 from community.models import Category, Flag, ModerationAction, Post, Suspension, Thread
-from community.services import (
-    POST_PATH,
-    publish,
-    refresh_category,
-    refresh_thread,
-)
+from community.posting import publish
+from community.reading import POST_PATH, refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA

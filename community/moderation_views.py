@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.permissions import roles_required
-from community import moderation, services
+from community import moderation, reading
 from community.forms import MoveForm, ReasonForm, RevealForm, SuspendForm
 from community.models import Category, Post, Thread
 from community.permissions import can_reveal_author
@@ -85,7 +85,7 @@ def moderate_thread(thread_id: int, action: str):
 def move_thread(thread_id: int):
     thread = _thread_or_404(thread_id)
     form = MoveForm()
-    form.category.choices = [(c.id, c.name) for c in services.categories()]
+    form.category.choices = [(c.id, c.name) for c in reading.categories()]
     if request.method == "GET":
         form.category.data = thread.category_id
     if form.validate_on_submit():

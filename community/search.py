@@ -91,7 +91,7 @@ def search_posts(query: str, page: int, per_page: int = 20):
     words = terms(query)
     if not words:
         return [], False
-    from community.services import author_options
+    from community.reading import author_options
 
     statement = (
         select(Post)

@@ -1,6 +1,7 @@
 """The forum for members: categories, threads, posting, reactions, reports, search,
-profiles and the help page. Moderation and admin pages are on the same blueprint
-(``moderation_views``, ``admin_views``)."""
+profiles and the help page. Moderation and admin pages add their routes to the same
+blueprint (``moderation_views``, ``admin_views``); ``community.blueprint()`` returns it
+with all of them, for ``core.register_blueprints``."""
 from __future__ import annotations
 
 from flask import (
@@ -19,8 +20,8 @@ from flask_login import current_user, login_required
 
 from accounts.data import REGENCY_NAMES
 from accounts.forms import EmptyForm
+from community import demo, posting, profiles, reading, safety
 from community import search as search_service
-from community import services
 from community.forms import (
     FLAG_REASON_LABELS,
     EditPostForm,
@@ -60,8 +61,8 @@ def counselor_booking_url() -> str | None:
 def _template_globals(state):
     state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     state.app.jinja_env.globals.update(
-        forum_author_label=services.author_label,
-        forum_author_url=services.author_url,
+        forum_author_label=profiles.author_label,
+        forum_author_url=profiles.author_url,
         forum_counselor_url=counselor_booking_url,
         forum_flag_reasons=FLAG_REASON_LABELS,
     )
@@ -72,21 +73,21 @@ def _page() -> int:
 
 
 def _category_or_404(slug: str):
-    category = services.category_by_slug(slug)
+    category = reading.category_by_slug(slug)
     if category is None:
         abort(404)
     return category
 
 
 def _thread_or_404(thread_id: int) -> Thread:
-    thread = services.get_thread(thread_id)
+    thread = reading.get_thread(thread_id)
     if thread is None or not can_view_thread(current_user, thread):
         abort(404)
     return thread
 
 
 def _post_or_404(post_id: int) -> Post:
-    post = services.get_post(post_id)
+    post = reading.get_post(post_id)
     if post is None or not can_view_post(current_user, post):
         abort(404)
     return post
@@ -97,11 +98,11 @@ def _posting_form(form, posting_category, save, template: str, **context):
     category allows it, nothing while suspended, a refusal shown under the text."""
     if not can_post_anonymously(current_user, posting_category):
         del form.anonymous
-    suspension = services.active_suspension(current_user)
+    suspension = safety.active_suspension(current_user)
     if form.validate_on_submit() and suspension is None:
         try:
             result = save(bool(getattr(form, "anonymous", None) and form.anonymous.data))
-        except services.PostingRefused as refused:
+        except safety.PostingRefused as refused:
             db.session.rollback()
             form.body.errors = [*form.body.errors, refused.message]
         else:
@@ -110,12 +111,12 @@ def _posting_form(form, posting_category, save, template: str, **context):
     return render_template(
         template,
         form=form,
-        suspension_message=services.suspension_message(suspension) if suspension else None,
+        suspension_message=safety.suspension_message(suspension) if suspension else None,
         **context,
     )
 
 
-def _after_posting(result: services.PostResult):
+def _after_posting(result: posting.PostResult):
     """Where a member lands after writing: their post, with the crisis card when
     crisis words appeared, and a word about approval when it waits."""
     if result.crisis_words:
@@ -135,7 +136,7 @@ def _after_posting(result: services.PostResult):
 def index():
     return render_template(
         "community/index.html",
-        categories=services.categories(),
+        categories=reading.categories(),
         search_form=SearchForm(formdata=None),
     )
 
@@ -145,7 +146,7 @@ def index():
 def category(slug: str):
     category = _category_or_404(slug)
     page = _page()
-    rows, has_next = services.threads_page(category, current_user, page)
+    rows, has_next = reading.threads_page(category, current_user, page)
     return render_template(
         "community/category.html", category=category, rows=rows, page=page, has_next=has_next
     )
@@ -155,7 +156,7 @@ def category(slug: str):
 @login_required
 def following():
     page = _page()
-    rows, has_next = services.followed_threads(current_user, page)
+    rows, has_next = reading.followed_threads(current_user, page)
     return render_template("community/following.html", rows=rows, page=page, has_next=has_next)
 
 
@@ -169,7 +170,7 @@ def new_thread(slug: str):
     return _posting_form(
         form,
         category,
-        lambda anonymous: services.create_thread(
+        lambda anonymous: posting.create_thread(
             current_user, category, form.title.data, form.body.data, anonymous=anonymous
         ),
         "community/new_thread.html",
@@ -182,11 +183,11 @@ def new_thread(slug: str):
 def thread(thread_id: int):
     thread = _thread_or_404(thread_id)
     page = _page()
-    posts, has_next = services.posts_page(thread, current_user, page)
+    posts, has_next = reading.posts_page(thread, current_user, page)
     if not posts and page > 1:
         abort(404)
-    member = services.thread_member(current_user, thread)
-    suspension = services.active_suspension(current_user) if can_reply(current_user, thread) else None
+    member = reading.thread_member(current_user, thread)
+    suspension = safety.active_suspension(current_user) if can_reply(current_user, thread) else None
     crisis_post_id = session.pop(CRISIS_SESSION_KEY, None)
     html = render_template(
         "community/thread.html",
@@ -194,18 +195,18 @@ def thread(thread_id: int):
         posts=posts,
         page=page,
         has_next=has_next,
-        reacted=services.reacted_post_ids(current_user, [p.id for p in posts]),
+        reacted=reading.reacted_post_ids(current_user, [p.id for p in posts]),
         following=bool(member and member.following),
         last_read=member.last_read_post_id if member else 0,
-        suspension_message=services.suspension_message(suspension) if suspension else None,
+        suspension_message=safety.suspension_message(suspension) if suspension else None,
         reply_form=ReplyForm(formdata=None) if can_reply(current_user, thread) else None,
         action_form=EmptyForm(),
-        hotlines=services.hotlines() if crisis_post_id else [],
+        hotlines=reading.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,
     )
     # Reading is remembered after the page is drawn, so drawing needs no reload.
     # Nothing to commit when the page was already read (the usual revisit).
-    if posts and services.mark_read(current_user, thread, member, max(p.id for p in posts)):
+    if posts and reading.mark_read(current_user, thread, member, max(p.id for p in posts)):
         db.session.commit()
     return html
 
@@ -215,10 +216,10 @@ def thread(thread_id: int):
 def thread_new(thread_id: int):
     """Jump to the first post the member has not read yet."""
     thread = _thread_or_404(thread_id)
-    post = services.first_unread_post(thread, current_user)
+    post = reading.first_unread_post(thread, current_user)
     if post is None:
         return redirect(url_for("community.thread", thread_id=thread.id))
-    page = services.page_of_post(post, current_user)
+    page = reading.page_of_post(post, current_user)
     return redirect(url_for("community.thread", thread_id=thread.id, page=page, _anchor=f"post-{post.id}"))
 
 
@@ -227,7 +228,7 @@ def thread_new(thread_id: int):
 def post(post_id: int):
     """A link to one post: the thread page it is on."""
     post = _post_or_404(post_id)
-    page = services.page_of_post(post, current_user)
+    page = reading.page_of_post(post, current_user)
     return redirect(
         url_for("community.thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}")
     )
@@ -243,7 +244,7 @@ def reply(thread_id: int):
     return _posting_form(
         form,
         thread.category,
-        lambda anonymous: services.create_reply(
+        lambda anonymous: posting.create_reply(
             current_user, thread, form.body.data, anonymous=anonymous
         ),
         "community/reply.html",
@@ -265,11 +266,11 @@ def edit_post(post_id: int):
         del form.title
     if form.validate_on_submit():
         try:
-            result = services.edit_post(
+            result = posting.edit_post(
                 current_user, post, form.body.data,
                 title=form.title.data if post.is_first else None,
             )
-        except services.PostingRefused as refused:
+        except safety.PostingRefused as refused:
             db.session.rollback()
             form.body.errors = [*form.body.errors, refused.message]
         else:
@@ -290,7 +291,7 @@ def delete_post(post_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         thread_id = post.thread_id
-        services.delete_post(current_user, post)
+        posting.delete_post(current_user, post)
         db.session.commit()
         flash(_("Tulisan Anda sudah dihapus."), "info")
         thread = db.session.get(Thread, thread_id)
@@ -307,7 +308,7 @@ def react(post_id: int):
     if not can_react(current_user, post):
         abort(404)
     if EmptyForm().validate_on_submit():
-        services.toggle_reaction(current_user, post)
+        posting.toggle_reaction(current_user, post)
         db.session.commit()
     return redirect(url_for("community.post", post_id=post_id))
 
@@ -320,7 +321,7 @@ def flag(post_id: int):
         abort(404)
     form = FlagForm()
     if form.validate_on_submit():
-        services.flag_post(current_user, post, form.reason.data, form.note.data or "")
+        posting.flag_post(current_user, post, form.reason.data, form.note.data or "")
         db.session.commit()
         flash(_("Terima kasih. Laporan Anda sudah kami terima dan akan diperiksa moderator."), "info")
         return redirect(url_for("community.thread", thread_id=post.thread_id))
@@ -333,7 +334,7 @@ def follow(thread_id: int):
     thread = _thread_or_404(thread_id)
     if EmptyForm().validate_on_submit():
         following = request.form.get("follow") == "1"
-        services.set_following(current_user, thread, following)
+        reading.set_following(current_user, thread, following)
         db.session.commit()
         if following:
             flash(_("Anda mengikuti topik ini. Balasan baru akan masuk ke kotak masuk Anda."), "success")
@@ -364,11 +365,11 @@ def search():
 @bp.route("/u/<handle>")
 @login_required
 def profile(handle: str):
-    profile = services.profile_by_handle(handle)
+    profile = profiles.profile_by_handle(handle)
     if profile is None or profile.user.deleted_at is not None:
         abort(404)
     page = _page()
-    threads, has_next = services.public_threads_of(profile.user_id, page)
+    threads, has_next = reading.public_threads_of(profile.user_id, page)
     return render_template(
         "community/profile.html",
         profile=profile,
@@ -383,16 +384,12 @@ def profile(handle: str):
 @bp.route("/help")
 @login_required
 def help_lines():
-    return render_template("community/help.html", hotlines=services.hotlines())
+    return render_template("community/help.html", hotlines=reading.hotlines())
 
 
 @bp.cli.command("seed-defaults")
 def seed_defaults_command():
     """Add the default crisis words and hotlines when their lists are empty."""
-    services.seed_defaults()
+    demo.seed_defaults()
     db.session.commit()
     print("Forum crisis words and hotlines ready.")  # noqa: T201
-
-
-# Moderator and admin pages live on this blueprint too; importing registers them.
-from community import admin_views, moderation_views  # noqa: E402, F401

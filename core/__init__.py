@@ -80,14 +80,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from accounts import admin_views  # noqa: F401  (routes on the accounts blueprint)
     from accounts.views import bp as accounts_bp
-    from community.views import bp as community_bp
+    from community import blueprint as community_blueprint
     from core.views import bp as site_bp
     from mentoring.views import bp as mentoring_bp
     from notifications.views import bp as notifications_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(community_bp)
+    app.register_blueprint(community_blueprint())
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mentoring_bp)
 

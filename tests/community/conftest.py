@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from community import services
+from community import demo, posting
 from community.models import Category
 from core.db import utcnow
 from core.extensions import db
@@ -23,7 +23,7 @@ def _no_post_interval(app):
 
 @pytest.fixture
 def forum():
-    services.seed_defaults()
+    demo.seed_defaults()
     general = Category(slug="usaha-umkm", name_id="Usaha & UMKM", name_en="Business",
                        description_id="Usaha sepulang kerja.", description_en="Business.")
     safe = Category(slug="kesehatan-mental", name_id="Kesehatan Mental", name_en="Mental Health",
@@ -65,12 +65,12 @@ def write():
 
     def thread(user, category, title="Jualan se'i sapi di pasar", body="Ada yang mau gabung?",
                anonymous=False):
-        result = services.create_thread(user, category, title, body, anonymous=anonymous)
+        result = posting.create_thread(user, category, title, body, anonymous=anonymous)
         db.session.commit()
         return result.post.thread
 
     def reply(user, thread, body="Saya mau ikut.", anonymous=False):
-        result = services.create_reply(user, thread, body, anonymous=anonymous)
+        result = posting.create_reply(user, thread, body, anonymous=anonymous)
         db.session.commit()
         return result.post
 

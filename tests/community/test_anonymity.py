@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from community import moderation, services
+from community import moderation, posting, profiles, reading
 from community.models import Post, Thread
 from core.extensions import db
 from notifications.models import Notification
@@ -20,7 +20,7 @@ def anon_thread(forum, member, write):
     """A member with an approved anonymous history writes an anonymous thread and
     an anonymous reply in a safe room; a public thread of hers exists too."""
     author = member(name=SECRET_NAME)
-    services.profile_for(author)
+    profiles.profile_for(author)
     moderator = member(roles=("member", "moderator"))
     first = write.thread(author, forum.safe, title="Paspor saya ditahan agen",
                          body="Saya takut pulang ke kampung.", anonymous=True)
@@ -70,7 +70,7 @@ def test_pseudonym_is_stable_in_a_thread_and_differs_across_threads(anon_thread,
     assert len(numbers) == 1
     number = numbers.pop()
     assert number != author.id or number >= 100
-    other_numbers = {services.pseudonym_number(thread.id + k, author.id) for k in range(1, 6)}
+    other_numbers = {profiles.pseudonym_number(thread.id + k, author.id) for k in range(1, 6)}
     assert len(other_numbers | {number}) > 1  # not a per-person constant
 
 
@@ -102,7 +102,7 @@ def test_other_members_export_holds_nothing_of_hers(client, anon_thread, member,
 def test_moderator_pages_do_not_show_the_name_without_reveal(client, anon_thread, switch_to):
     author, thread, moderator = anon_thread
     post = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.is_first))
-    services.flag_post(moderator, post, "other")  # put it in the queue
+    posting.flag_post(moderator, post, "other")  # put it in the queue
     db.session.commit()
     switch_to(moderator)
     for url in ("/forum/moderation", f"/forum/t/{thread.id}"):
@@ -148,7 +148,7 @@ def test_an_anonymous_post_creates_no_public_profile(forum, member):
     from community.models import MemberProfile
 
     writer = member(name="Maria Survivor")
-    services.create_thread(writer, forum.safe, "Berat sekali", "Saya belum bisa cerita ke siapa pun.", anonymous=True)
+    posting.create_thread(writer, forum.safe, "Berat sekali", "Saya belum bisa cerita ke siapa pun.", anonymous=True)
     db.session.commit()
     count = db.session.scalar(select(func.count(MemberProfile.id)).where(MemberProfile.user_id == writer.id))
     assert count == 0
@@ -158,10 +158,10 @@ def test_safe_room_notices_never_leave_the_inbox(forum, member):
     from notifications.models import OutboxMessage
 
     writer, follower, moderator = member(), member(), member(roles=("member", "moderator"))
-    result = services.create_thread(writer, forum.safe, "Paspor saya", "Paspor masih ditahan agen.", anonymous=True)
+    result = posting.create_thread(writer, forum.safe, "Paspor saya", "Paspor masih ditahan agen.", anonymous=True)
     moderation.approve(moderator, result.post)
-    services.set_following(follower, result.post.thread, True)
-    reply = services.create_reply(member(), result.post.thread, "Kami di sini untuk Anda.")
+    reading.set_following(follower, result.post.thread, True)
+    reply = posting.create_reply(member(), result.post.thread, "Kami di sini untuk Anda.")
     if reply.post.status == "pending":
         moderation.approve(moderator, reply.post)
     db.session.commit()

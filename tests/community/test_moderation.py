@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
-from community import services
+from community import safety
 from community.models import Category, Hotline, ModerationAction, Post, Thread
 from core.extensions import db
 from notifications.models import Notification
@@ -169,7 +169,7 @@ def test_suspend_needs_reason_and_days(client, forum, member, switch_to, write):
     html = client.post(f"/forum/moderation/p/{_first_post(thread).id}/suspend",
                        data={"days": "0", "reason": ""}).get_data(as_text=True)
     assert "Antara 1 dan 365 hari." in html and "Tulis alasannya." in html
-    assert services.active_suspension(thread.author) is None
+    assert safety.active_suspension(thread.author) is None
 
 
 def test_reveal_needs_reason_and_is_logged(client, forum, member, switch_to, write):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from community import services
+from community import profiles, reading
 from community.models import Post, Thread
 from core.db import utcnow
 from core.extensions import db
@@ -26,8 +26,8 @@ def _bulk_threads(user, category, n):
                                 body_source=f"isi {i}-{j}", body_html=f"<p>isi {i}-{j}</p>",
                                 search_text=f"isi {i}"))
         db.session.flush()
-        services.refresh_thread(thread)
-    services.refresh_category(category)
+        reading.refresh_thread(thread)
+    reading.refresh_category(category)
     db.session.commit()
 
 
@@ -37,7 +37,7 @@ def _bulk_posts(users, thread, n):
                             body_source=f"balasan {i}", body_html=f"<p>balasan {i}</p>",
                             search_text=f"balasan {i}", reaction_count=i % 3))
     db.session.flush()
-    services.refresh_thread(thread)
+    reading.refresh_thread(thread)
     db.session.commit()
 
 
@@ -170,7 +170,7 @@ def test_unfollow_stops_notices(client, forum, member, switch_to, write):
 
 def test_mention_notifies_the_person(client, forum, member, switch_to, write):
     maria = member(name="Maria Nenobais")
-    services.profile_for(maria)
+    profiles.profile_for(maria)
     db.session.commit()
     author = member()
     thread = write.thread(author, forum.general, body="Tanya ke @maria_nenobais soal jagung bose")
@@ -286,7 +286,7 @@ def test_two_first_visits_at_once_do_not_fail(forum, member, write):
     author, reader = member(), member()
     thread = write.thread(author, forum.general)
     post_id = db.session.scalar(select(Post.id))
-    services.mark_read(reader, thread, None, post_id)
-    services.mark_read(reader, thread, None, post_id)  # would violate the unique constraint
+    reading.mark_read(reader, thread, None, post_id)
+    reading.mark_read(reader, thread, None, post_id)  # would violate the unique constraint
     db.session.commit()
-    assert services.thread_member(reader, thread).last_read_post_id == post_id
+    assert reading.thread_member(reader, thread).last_read_post_id == post_id

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import func, select
 
 from accounts import services as account_services
-from community import moderation, services
+from community import moderation, posting
 from community.models import Category, Post, Thread
 from community.search import highlight, search_posts, snippet
 from core.extensions import db
@@ -40,7 +40,7 @@ def test_search_never_returns_hidden_deleted_or_pending(forum, member, write):
     deleted = write.thread(author, forum.general, title="Rahasia dua", body="kata unik")
     write.thread(member(), forum.safe, title="Rahasia tiga", body="kata unik", anonymous=True)
     moderation.hide(moderator, db.session.scalar(select(Post).where(Post.thread_id == hidden.id)))
-    services.delete_post(author, db.session.scalar(select(Post).where(Post.thread_id == deleted.id)))
+    posting.delete_post(author, db.session.scalar(select(Post).where(Post.thread_id == deleted.id)))
     db.session.commit()
     assert search_posts("unik", 1)[0] == []
     assert search_posts("rahasia", 1)[0] == []
@@ -50,7 +50,7 @@ def test_search_follows_edits(forum, member, write):
     author = member()
     thread = write.thread(author, forum.general, body="kata pertama")
     post = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
-    services.edit_post(author, post, "kata kedua")
+    posting.edit_post(author, post, "kata kedua")
     db.session.commit()
     assert search_posts("pertama", 1)[0] == [] and len(search_posts("kedua", 1)[0]) == 1
 

@@ -1,0 +1,319 @@
+"""Reading the forum: categories, pages of threads and posts, read markers,
+following, and the counters the list pages read (``refresh_*``).
+
+The statements of the pages people read most (a category's threads, a thread's
+posts) are built once with bind parameters: building a statement and its cache key
+on every visit cost more than running it.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from accounts.models import User
+from community.models import Category, Hotline, Post, Reaction, Thread, ThreadMember
+from core.db import utcnow
+from core.extensions import db
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+
+THREAD_PATH = "/forum/t/{thread_id}"
+POST_PATH = "/forum/p/{post_id}"
+
+
+@cache
+def author_options(entity) -> tuple:
+    """Load authors without their roles: lists never need them, and it saves a query
+    per list. (The reader's own roles are loaded before, by Flask-Login.)"""
+    return (joinedload(entity.author).noload(User.role_rows),)
+
+
+@cache
+def _thread_statement():
+    return select(Thread).options(*author_options(Thread)).where(Thread.id == bindparam("thread_id"))
+
+
+def get_thread(thread_id: int) -> Thread | None:
+    if (Thread, (thread_id,), None) in db.session.identity_map:
+        return db.session.get(Thread, thread_id, options=author_options(Thread))
+    # Not loaded yet: the same SELECT ``session.get`` would run, built once.
+    return db.session.scalar(_thread_statement(), {"thread_id": thread_id})
+
+
+def get_post(post_id: int) -> Post | None:
+    return db.session.get(
+        Post, post_id,
+        options=[*author_options(Post), joinedload(Post.thread).options(*author_options(Thread))],
+    )
+
+
+_CATEGORIES = select(Category).order_by(Category.position, Category.id)
+_CATEGORY_BY_SLUG = select(Category).where(Category.slug == bindparam("slug"))
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(_CATEGORIES))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
+
+
+@cache
+def _threads_page_statement():
+    return (
+        select(Thread, ThreadMember.last_read_post_id)
+        .outerjoin(
+            ThreadMember,
+            and_(ThreadMember.thread_id == Thread.id,
+                 ThreadMember.user_id == bindparam("user_id")),
+        )
+        .options(*author_options(Thread), lazyload(Thread.category))
+        .where(Thread.category_id == bindparam("category_id"), Thread.status == "visible")
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+def threads_page(category: Category, user: User, page: int, per_page: int = THREADS_PER_PAGE):
+    """Visible threads of a category (pinned first, then latest activity), each with
+    the reader's last read post id. Returns ``([(thread, last_read)], has_next)``."""
+    params = {"user_id": user.id, "category_id": category.id,
+              "limit": per_page + 1, "offset": (page - 1) * per_page}
+    rows = [(thread, last_read) for thread, last_read
+            in db.session.execute(_threads_page_statement(), params).unique()]
+    for thread, _last_read in rows:
+        set_committed_value(thread, "category", category)  # no query: it is this category
+    return rows[:per_page], len(rows) > per_page
+
+
+def _visible_posts_clause(user: User):
+    if user.has_role("moderator", "counselor"):
+        return Post.status.in_(("visible", "deleted", "pending", "hidden"))
+    return or_(
+        Post.status.in_(("visible", "deleted")),
+        and_(Post.author_id == user.id, Post.status.in_(("pending", "hidden"))),
+    )
+
+
+@cache
+def _posts_page_statement(sees_unpublished: bool):
+    """The page of posts, for staff (every status) or for a member (their own
+    pending/hidden posts besides the visible and deleted ones). The posts' thread is
+    not joined in (the caller holds it) and the columns pages never show (markdown
+    source, search text) are left out."""
+    if sees_unpublished:
+        visible = Post.status.in_(("visible", "deleted", "pending", "hidden"))
+    else:
+        visible = or_(
+            Post.status.in_(("visible", "deleted")),
+            and_(Post.author_id == bindparam("user_id"), Post.status.in_(("pending", "hidden"))),
+        )
+    return (
+        select(Post)
+        .options(*author_options(Post), lazyload(Post.thread),
+                 defer(Post.body_source), defer(Post.search_text))
+        .where(Post.thread_id == bindparam("thread_id"), visible)
+        .order_by(Post.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+def posts_page(thread: Thread, user: User, page: int, per_page: int = POSTS_PER_PAGE):
+    """The posts of ``thread`` this reader may see, oldest first, 20 a page.
+    Returns ``(posts, has_next)``."""
+    staff = user.has_role("moderator", "counselor")
+    params = {"thread_id": thread.id, "limit": per_page + 1, "offset": (page - 1) * per_page}
+    if not staff:
+        params["user_id"] = user.id
+    posts = list(db.session.scalars(_posts_page_statement(staff), params).unique())
+    for post in posts:
+        set_committed_value(post, "thread", thread)  # no query: it is this thread
+    return posts[:per_page], len(posts) > per_page
+
+
+def page_of_post(post: Post, user: User, per_page: int = POSTS_PER_PAGE) -> int:
+    """Which page of its thread ``post`` is on, for this reader."""
+    before = db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.thread_id == post.thread_id, Post.id < post.id, _visible_posts_clause(user)
+        )
+    ) or 0
+    return before // per_page + 1
+
+
+def first_unread_post(thread: Thread, user: User) -> Post | None:
+    """The first post this member has not seen yet (None when all are read)."""
+    last_read = db.session.scalar(
+        select(ThreadMember.last_read_post_id).where(
+            ThreadMember.thread_id == thread.id, ThreadMember.user_id == user.id
+        )
+    ) or 0
+    return db.session.scalar(
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.id > last_read, _visible_posts_clause(user))
+        .order_by(Post.id)
+        .limit(1)
+    )
+
+
+_REACTED = select(Reaction.post_id).where(
+    Reaction.user_id == bindparam("user_id"),
+    Reaction.post_id.in_(bindparam("post_ids", expanding=True)),
+)
+_THREAD_MEMBER = select(ThreadMember).where(
+    ThreadMember.thread_id == bindparam("thread_id"), ThreadMember.user_id == bindparam("user_id")
+)
+
+
+def reacted_post_ids(user: User, post_ids: list[int]) -> set[int]:
+    if not post_ids:
+        return set()
+    return set(db.session.scalars(_REACTED, {"user_id": user.id, "post_ids": list(post_ids)}))
+
+
+def thread_member(user: User, thread: Thread) -> ThreadMember | None:
+    return db.session.scalar(_THREAD_MEMBER, {"thread_id": thread.id, "user_id": user.id})
+
+
+def mark_read(user: User, thread: Thread, member: ThreadMember | None, post_id: int) -> bool:
+    """Remember that ``user`` has read ``thread`` up to ``post_id``. Returns whether
+    anything was written (a page read again changes nothing)."""
+    if member is None:
+        # Two first visits at the same moment (two tabs) must not fail on the unique
+        # constraint: insert-or-ignore, one statement on SQLite and PostgreSQL.
+        dialect = db.engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        db.session.execute(
+            insert(ThreadMember)
+            .values(thread_id=thread.id, user_id=user.id, last_read_post_id=post_id,
+                    last_read_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["thread_id", "user_id"])
+        )
+    elif post_id > member.last_read_post_id:
+        member.last_read_post_id = post_id
+        member.last_read_at = utcnow()
+    else:
+        return False
+    db.session.flush()
+    return True
+
+
+def _followed_statement(user: User):
+    return (
+        select(Thread, ThreadMember.last_read_post_id)
+        .options(*author_options(Thread))
+        .join(ThreadMember, ThreadMember.thread_id == Thread.id)
+        .where(
+            ThreadMember.user_id == user.id,
+            ThreadMember.following.is_(True),
+            Thread.status == "visible",
+        )
+    )
+
+
+def followed_threads(user: User, page: int, per_page: int = THREADS_PER_PAGE):
+    """Threads the member follows, latest activity first, with their read marker."""
+    statement = (
+        _followed_statement(user)
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    )
+    rows = [(thread, last_read) for thread, last_read in db.session.execute(statement).unique()]
+    return rows[:per_page], len(rows) > per_page
+
+
+def unread_followed_count(user: User) -> int:
+    """How many followed threads have posts the member has not read."""
+    return db.session.scalar(
+        select(func.count(Thread.id))
+        .join(ThreadMember, ThreadMember.thread_id == Thread.id)
+        .where(
+            ThreadMember.user_id == user.id,
+            ThreadMember.following.is_(True),
+            Thread.status == "visible",
+            Thread.last_post_id > ThreadMember.last_read_post_id,
+        )
+    ) or 0
+
+
+def public_threads_of(user_id: int, page: int, per_page: int = THREADS_PER_PAGE):
+    """A member's threads for their profile: visible and never anonymous."""
+    statement = (
+        select(Thread)
+        .options(*author_options(Thread))
+        .where(
+            Thread.author_id == user_id,
+            Thread.is_anonymous.is_(False),
+            Thread.status == "visible",
+        )
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    )
+    threads = list(db.session.scalars(statement).unique())
+    return threads[:per_page], len(threads) > per_page
+
+
+def hotlines() -> list[Hotline]:
+    return list(db.session.scalars(select(Hotline).order_by(Hotline.position, Hotline.id)))
+
+def refresh_thread(thread: Thread) -> None:
+    """Recount a thread's replies and latest activity; its status follows its
+    opening post (a deleted opening post keeps a thread that has replies)."""
+    db.session.flush()
+    first_status, replies, last_id, last_at = db.session.execute(
+        select(
+            func.max(case((Post.is_first.is_(True), Post.status))),
+            func.count(case((and_(Post.is_first.is_(False), Post.status == "visible"), 1))),
+            func.max(case((Post.status == "visible", Post.id))),
+            func.max(case((Post.status == "visible", Post.created_at))),
+        ).where(Post.thread_id == thread.id)
+    ).one()
+    thread.reply_count = replies or 0
+    thread.last_post_id = last_id or 0
+    if last_at is not None:
+        thread.last_activity_at = _aware(last_at)
+    if first_status == "deleted" and replies:
+        thread.status = "visible"
+    else:
+        thread.status = first_status or "deleted"
+
+
+def refresh_category(category: Category) -> None:
+    """Recount a category's visible threads and its latest activity."""
+    db.session.flush()
+    count, last_at = db.session.execute(
+        select(func.count(Thread.id), func.max(Thread.last_activity_at)).where(
+            Thread.category_id == category.id, Thread.status == "visible"
+        )
+    ).one()
+    category.thread_count = count or 0
+    category.last_activity_at = _aware(last_at) if last_at is not None else None
+
+
+def _aware(value) -> datetime:
+    """Aggregates may come back without the column type (naive, or text on SQLite)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def set_following(user: User, thread: Thread, following: bool) -> None:
+    member = thread_member(user, thread)
+    if member is None:
+        db.session.add(ThreadMember(thread_id=thread.id, user_id=user.id, following=following))
+    else:
+        member.following = following
+    db.session.flush()

@@ -1,0 +1,156 @@
+"""Forum safety: suspensions, the posting rate limits and new-member rules, and
+crisis words (which show the writer the help lines and alert counselors).
+
+Plain functions; they only flush.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, case, func, select
+
+from accounts.models import User, UserRole
+from community import markdown
+from community.models import CrisisTerm, Post, Suspension
+from community.reading import POST_PATH
+from core.db import utcnow
+from core.extensions import db
+from core.i18n import WITA
+from notifications.services import N_, notify
+
+NEW_MEMBER_HOURS = 24
+NEW_MEMBER_THREADS_PER_DAY = 3
+NEW_MEMBER_REPLIES_PER_DAY = 10
+POST_INTERVAL_SECONDS = 15
+
+
+class PostingRefused(Exception):
+    """A post was not saved; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str, field_name: str = "body"):
+        super().__init__(message)
+        self.message = message
+        self.field_name = field_name
+
+
+
+_ACTIVE_SUSPENSION = (
+    select(Suspension)
+    .where(
+        Suspension.user_id == bindparam("user_id"),
+        Suspension.until_at > bindparam("now"),
+        Suspension.lifted_at.is_(None),
+    )
+    .order_by(Suspension.until_at.desc())
+    .limit(1)
+)
+
+
+def active_suspension(user: User) -> Suspension | None:
+    return db.session.scalar(_ACTIVE_SUSPENSION, {"user_id": user.id, "now": utcnow()})
+
+
+def is_new_member(user: User) -> bool:
+    if user.has_role("moderator", "counselor", "admin"):
+        return False
+    return utcnow() - user.created_at < timedelta(hours=NEW_MEMBER_HOURS)
+
+
+def suspension_message(suspension: Suspension) -> str:
+    return _("Anda sedang tidak bisa menulis di forum sampai %(until)s. Alasan dari moderator: %(reason)s",
+             until=suspension.until_at.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA"),
+             reason=suspension.reason)
+
+
+def check_not_suspended(user: User) -> None:
+    suspension = active_suspension(user)
+    if suspension is not None:
+        raise PostingRefused(suspension_message(suspension))
+
+
+def check_may_post(user: User, *, new_thread: bool, texts: list[str]) -> None:
+    """Raise ``PostingRefused`` when a suspension or rate limit forbids this post."""
+    check_not_suspended(user)
+    now = utcnow()
+    interval = current_app.config.get("FORUM_POST_INTERVAL_SECONDS", POST_INTERVAL_SECONDS)
+    recent = db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.author_id == user.id, Post.created_at > now - timedelta(seconds=interval)
+        )
+    )
+    if recent:
+        raise PostingRefused(
+            _("Anda baru saja menulis. Tunggu %(seconds)d detik, lalu kirim lagi. Tulisan Anda masih ada di formulir.",
+              seconds=interval)
+        )
+    if not is_new_member(user):
+        return
+    if any(markdown.has_link(t) for t in texts):
+        raise PostingRefused(
+            _("Anggota baru belum bisa menulis tautan (alamat web) pada 24 jam pertama. Hapus tautannya, lalu kirim lagi.")
+        )
+    since = now - timedelta(hours=24)
+    counts = db.session.execute(
+        select(
+            func.count(case((Post.is_first.is_(True), 1))),
+            func.count(case((Post.is_first.is_(False), 1))),
+        ).where(Post.author_id == user.id, Post.created_at > since)
+    ).one()
+    threads_today, replies_today = counts
+    if new_thread and threads_today >= NEW_MEMBER_THREADS_PER_DAY:
+        raise PostingRefused(
+            _("Pada hari pertama, anggota baru bisa membuat paling banyak %(n)d topik. Silakan coba lagi besok.",
+              n=NEW_MEMBER_THREADS_PER_DAY)
+        )
+    if not new_thread and replies_today >= NEW_MEMBER_REPLIES_PER_DAY:
+        raise PostingRefused(
+            _("Pada hari pertama, anggota baru bisa menulis paling banyak %(n)d balasan. Silakan coba lagi besok.",
+              n=NEW_MEMBER_REPLIES_PER_DAY)
+        )
+
+
+def _normalise(value: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", (value or "").lower())) + " "
+
+
+def crisis_words_in(*texts: str) -> list[str]:
+    """The crisis words or phrases (admin list) that appear in ``texts``."""
+    haystack = _normalise(" ".join(texts))
+    found = []
+    for phrase in db.session.scalars(select(CrisisTerm.phrase).order_by(CrisisTerm.id)):
+        if _normalise(phrase) != "  " and _normalise(phrase) in haystack:
+            found.append(phrase)
+    return found
+
+
+def alert_counselors(post: Post) -> None:
+    """An urgent inbox notice to every counselor, linking to the post (no content)."""
+    counselors = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "counselor", User.active.is_(True), User.deleted_at.is_(None))
+    ).unique()
+    for counselor in counselors:
+        if counselor.id == post.author_id:
+            continue
+        notify(
+            counselor,
+            key=f"community:u{counselor.id}:p{post.id}:crisis",
+            title=N_("Tulisan di forum mungkin butuh perhatian konselor"),
+            body=N_("Sebuah tulisan di forum memuat kata-kata yang menandakan krisis. Mohon dibaca dan ditanggapi dengan hati-hati."),
+            url=POST_PATH.format(post_id=post.id),
+            urgent=True,
+        )
+
+
+def moderators() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == "moderator", User.active.is_(True), User.deleted_at.is_(None))
+        ).unique()
+    )
