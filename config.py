@@ -55,7 +55,9 @@ class Config:
     SITE_NAME = "Rumah Purna"
     PREFERRED_URL_SCHEME = "http"
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: the engine never writes SQL parameters (password hashes,
+    # phones, session tokens) into error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
     # Sessions and cookies (SECURITY.md "Accounts and sessions").

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,7 +11,6 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
-    TelField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -21,35 +19,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
 from accounts.data import COUNTRIES, REGENCIES
 from accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
-from accounts.phones import normalise_phone
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class PhoneField(TelField):
-    """A phone number in any Indonesian format; ``data`` becomes E.164."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.raw_text = self.data
-        self.data = normalise_phone(self.data) if self.data else None
-
-    def pre_validate(self, form):
-        if getattr(self, "raw_text", None) and self.data is None:
-            raise StopValidation(
-                _l("Nomor HP tidak dikenali. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.")
-            )
-
-    def _value(self):
-        return getattr(self, "raw_text", None) or (self.data or "")
+from core.forms import BaseForm, EmptyForm, PhoneField, strip  # noqa: F401 (re-exported)
 
 
 def _password_policy(form, field):
@@ -81,7 +56,7 @@ def _year_not_future(form, field):
         raise ValidationError(_l("Tahun pulang tidak boleh di masa depan."))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     name = StringField(_l("Nama lengkap"), validators=NAME_VALIDATORS, filters=[strip])
     phone = PhoneField(
         _l("Nomor HP (WhatsApp)"),
@@ -124,7 +99,7 @@ class RegistrationForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     identifier = StringField(
         _l("Nomor HP atau email"),
         validators=[
@@ -143,7 +118,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Tetap masuk di HP ini (30 hari)"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(_l("Nama lengkap"), validators=NAME_VALIDATORS, filters=[strip])
     regency = SelectField(
         _l("Kabupaten/kota tempat tinggal"),
@@ -166,7 +141,7 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(BaseForm):
     """Changing phone or email needs the current password."""
 
     phone = PhoneField(
@@ -187,7 +162,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Kata sandi sekarang"),
         validators=[DataRequired(message=_l("Tulis kata sandi Anda sekarang."))],
@@ -195,7 +170,7 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("Kata sandi baru"), validators=NEW_PASSWORD_VALIDATORS)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[
@@ -207,11 +182,11 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetWithLinkForm(FlaskForm):
+class ResetWithLinkForm(BaseForm):
     new_password = PasswordField(_l("Kata sandi baru"), validators=NEW_PASSWORD_VALIDATORS)
 
 
-class ResetWithCodeForm(FlaskForm):
+class ResetWithCodeForm(BaseForm):
     identifier = StringField(
         _l("Nomor HP atau email"),
         validators=[
@@ -231,7 +206,7 @@ class ResetWithCodeForm(FlaskForm):
     new_password = PasswordField(_l("Kata sandi baru"), validators=NEW_PASSWORD_VALIDATORS)
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     current_password = PasswordField(
         _l("Kata sandi Anda"), validators=[DataRequired(message=_l("Tulis kata sandi Anda."))]
     )
@@ -241,22 +216,18 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(BaseForm):
     current_password = PasswordField(
         _l("Kata sandi Anda"), validators=[DataRequired(message=_l("Tulis kata sandi Anda."))]
     )
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(BaseForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Cari nama, nomor HP atau email"), validators=[Optional(), Length(max=100)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Peran"), choices=[])
-
-
-class EmptyForm(FlaskForm):
-    """Just the CSRF token, for buttons that change something."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from accounts.forms import strip
+from core.forms import BaseForm
 
 TITLE_MAX = 160
 BODY_MAX = 10_000
@@ -51,7 +51,7 @@ BODY_VALIDATORS = [
 ]
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(BaseForm):
     title = StringField(
         _l("Judul"),
         filters=[strip],
@@ -64,12 +64,12 @@ class ThreadForm(FlaskForm):
     anonymous = BooleanField(_l("Kirim sebagai Anggota anonim"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     body = TextAreaField(_l("Balasan Anda"), validators=BODY_VALIDATORS)
     anonymous = BooleanField(_l("Kirim sebagai Anggota anonim"))
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(BaseForm):
     title = StringField(
         _l("Judul"),
         filters=[strip],
@@ -81,7 +81,7 @@ class EditPostForm(FlaskForm):
     body = TextAreaField(_l("Isi"), validators=BODY_VALIDATORS)
 
 
-class FlagForm(FlaskForm):
+class FlagForm(BaseForm):
     reason = SelectField(
         _l("Alasan"),
         choices=FLAG_REASON_CHOICES,
@@ -94,7 +94,7 @@ class FlagForm(FlaskForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -105,7 +105,7 @@ class SearchForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """Optional reason for a moderation action."""
 
     reason = StringField(
@@ -115,7 +115,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class RevealForm(FlaskForm):
+class RevealForm(BaseForm):
     reason = TextAreaField(
         _l("Alasan membuka identitas penulis"),
         filters=[strip],
@@ -126,7 +126,7 @@ class RevealForm(FlaskForm):
     )
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(BaseForm):
     days = IntegerField(
         _l("Lama penangguhan (hari)"),
         validators=[
@@ -144,7 +144,7 @@ class SuspendForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     category = SelectField(
         _l("Pindahkan ke kategori"),
         coerce=int,
@@ -158,7 +158,7 @@ class MoveForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     slug = StringField(
         _l("Alamat singkat (huruf kecil, angka, tanda -)"),
         filters=[strip],
@@ -200,7 +200,7 @@ class CategoryForm(FlaskForm):
     shows_calo_banner = BooleanField(_l("Tampilkan pesan Waspada Calo"))
 
 
-class CrisisTermForm(FlaskForm):
+class CrisisTermForm(BaseForm):
     phrase = StringField(
         _l("Kata atau frasa"),
         filters=[strip],
@@ -212,7 +212,7 @@ class CrisisTermForm(FlaskForm):
     )
 
 
-class HotlineForm(FlaskForm):
+class HotlineForm(BaseForm):
     name = StringField(
         _l("Nama layanan"),
         filters=[strip],

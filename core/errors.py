@@ -1,8 +1,12 @@
 """Generic error pages in the user's language; never a traceback."""
+import re
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from core.extensions import db
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _wants_json() -> bool:
@@ -14,6 +18,19 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify({"status": "error", "code": status}), status
         return render_template(template), status
+
+    def refuse_control_characters():
+        """The safety net under the forms kit: a path or query-string key or value
+        holding a control character (``%00``) never reaches a view or the database."""
+        if _CONTROL.search(request.path) or any(
+            _CONTROL.search(key) or _CONTROL.search(value)
+            for key, value in request.args.items(multi=True)
+        ):
+            return render(400, "errors/bad_characters.html")
+        return None
+
+    # First of all before-request functions: nothing may read the input before it.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
 
     @app.errorhandler(400)
     def bad_request(_error):

@@ -31,3 +31,20 @@ seed_demo = _signals.signal("seed-demo")
 """Sent by ``flask seed-demo`` after the demo accounts exist, with
 ``sender=users`` (a dict from demo key such as ``"member"`` to ``User``).
 Receivers add their demo data idempotently and only flush."""
+
+role_granted = _signals.signal("role-granted")
+"""Sent with ``sender=user`` (who received the role), ``role=`` the role name and
+``by=`` the acting user, after the role is flushed (before commit), by
+``accounts`` whenever a role is granted. Receivers prepare what the role needs
+(a counselor's profile) and only flush; they never commit."""
+
+service_links = _signals.signal("service-links")
+"""Sent with ``sender=user`` (or ``None`` for a visitor) when the "Layanan" page
+(all services of the platform) is drawn. Each receiver returns a list of
+``ServiceLink`` (see ``core.home``) the user may open, or an empty list."""
+
+staff_workspace = _signals.signal("staff-workspace")
+"""Sent with ``sender=user`` when the home page of a logged-in user is drawn.
+Receivers return a list of ``StaffPanel`` (see ``core.home``) for the staff roles
+the user holds (their dashboard, queue, today's work), or an empty list for a
+user without that role. Panels are shown first, above the member cards."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.validators import ValidationError
+
+from core.forms import BaseForm
 
 HOURS = [f"{hour:02d}:00" for hour in range(24)]
 WEEKLY_CAPS = [3, 5, 7, 10, 14, 20, 30]
@@ -26,7 +27,7 @@ def _one_of(choices, message):
     return check
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(BaseForm):
     whatsapp = BooleanField(_l("WhatsApp"))
     sms = BooleanField(_l("SMS"))
     email = BooleanField(_l("Email"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.forms import NAME_VALIDATORS, PhoneField, strip
+from core.forms import BaseForm
 from mentoring.counseling.wellbeing import WELLBEING_QUESTIONS
 
 SLOT_FORMAT = "%Y%m%dT%H%MZ"
@@ -86,7 +86,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CounselorFilterForm(FlaskForm):
+class CounselorFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -98,7 +98,7 @@ class CounselorFilterForm(FlaskForm):
     )
 
 
-class BookingForm(FlaskForm):
+class BookingForm(BaseForm):
     start = HiddenField(validators=[_slot_required])
     mode = RadioField(
         _l("Cara bertemu"),
@@ -122,7 +122,7 @@ class BookingForm(FlaskForm):
             raise ValidationError(_l("Tulis nama panggilan yang boleh dilihat konselor."))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = TextAreaField(
         _l("Alasan"),
         validators=[
@@ -133,11 +133,11 @@ class ReasonForm(FlaskForm):
     )
 
 
-class SlotForm(FlaskForm):
+class SlotForm(BaseForm):
     start = HiddenField(validators=[_slot_required])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     bio = TextAreaField(
         _l("Tentang Anda (singkat)"),
         validators=[Optional(), Length(max=1000, message=_l("Paling panjang 1000 karakter."))],
@@ -222,7 +222,7 @@ class ProfileForm(FlaskForm):
             URL(require_tld=True, message=_l("Tulis tautan lengkap, diawali https://"))(self, field)
 
 
-class RangeForm(FlaskForm):
+class RangeForm(BaseForm):
     weekday = SelectField(_l("Hari"), choices=WEEKDAY_CHOICES)
     start = TimeField(
         _l("Mulai"), validators=[InputRequired(message=_l("Tulis jam mulai, misalnya 09:00."))]
@@ -233,7 +233,7 @@ class RangeForm(FlaskForm):
     )
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(BaseForm):
     day = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Pilih tanggal."))])
     kind = SelectField(
         _l("Jenis"),
@@ -243,7 +243,7 @@ class ExceptionForm(FlaskForm):
     end = TimeField(_l("Selesai"), validators=[Optional()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     body = TextAreaField(
         _l("Catatan sesi"),
         validators=[
@@ -253,7 +253,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(BaseForm):
     body = TextAreaField(
         _l("Catatan serah terima (singkat)"),
         validators=[
@@ -264,7 +264,7 @@ class HandoverForm(FlaskForm):
     )
 
 
-class HandoverConsentForm(FlaskForm):
+class HandoverConsentForm(BaseForm):
     consent = BooleanField(
         _l("Saya setuju catatan serah terima dibagikan ke konselor lain yang menangani saya.")
     )
@@ -273,7 +273,7 @@ class HandoverConsentForm(FlaskForm):
 def wellbeing_form_class():
     """A form with one required radio question per wellbeing question."""
 
-    class WellbeingForm(FlaskForm):
+    class WellbeingForm(BaseForm):
         appointment = HiddenField()
 
     for name, question, choices, _acute in WELLBEING_QUESTIONS:
@@ -289,7 +289,7 @@ def wellbeing_form_class():
     return WellbeingForm
 
 
-class FindMemberForm(FlaskForm):
+class FindMemberForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -298,7 +298,7 @@ class FindMemberForm(FlaskForm):
     )
 
 
-class NewMemberForm(FlaskForm):
+class NewMemberForm(BaseForm):
     name = StringField(_l("Nama lengkap"), validators=NAME_VALIDATORS, filters=[strip])
     phone = PhoneField(
         _l("Nomor HP (WhatsApp)"), validators=[DataRequired(message=_l("Tulis nomor HP anggota."))]
@@ -309,7 +309,7 @@ class NewMemberForm(FlaskForm):
     )
 
 
-class OnBehalfBookingForm(FlaskForm):
+class OnBehalfBookingForm(BaseForm):
     member_phone = HiddenField()
     start = SelectField(_l("Waktu"), choices=[], validators=[_slot_required], validate_choice=False)
     mode = RadioField(

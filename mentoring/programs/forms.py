@@ -5,7 +5,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 
 from accounts.data import REGENCIES
 from core.db import utcnow
+from core.forms import BaseForm, strip
 from core.i18n import WITA
 from mentoring.programs.data import (
     KUR_BANKS,
@@ -41,10 +41,6 @@ from mentoring.programs.data import (
 
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
 YES_NO = [("yes", _l("Ya")), ("no", _l("Tidak"))]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class WitaDateTimeField(DateTimeLocalField):
@@ -98,7 +94,7 @@ class MultiCheckboxField(SelectMultipleField):
     """Several choices shown as checkboxes (rendered in the template)."""
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(BaseForm):
     title = StringField(
         _l("Judul pelatihan"),
         validators=[
@@ -198,7 +194,7 @@ class TrainingForm(FlaskForm):
         return ok
 
 
-class TrainingFilterForm(FlaskForm):
+class TrainingFilterForm(BaseForm):
     """GET filter on the training list (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -210,7 +206,7 @@ class TrainingFilterForm(FlaskForm):
                           validators=[Optional()])
 
 
-class CancelTrainingForm(FlaskForm):
+class CancelTrainingForm(BaseForm):
     reason = TextAreaField(
         _l("Alasan (ditampilkan di halaman pelatihan, boleh dikosongkan)"),
         validators=[Optional(), Length(max=500, message=_l("Alasan paling panjang 500 karakter."))],
@@ -222,11 +218,11 @@ class CancelTrainingForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(BaseForm):
     attended = SelectMultipleField(_l("Hadir"), coerce=int, validators=[Optional()])
 
 
-class KurStartForm(FlaskForm):
+class KurStartForm(BaseForm):
     has_ektp = RadioField(
         _l("Apakah Anda punya e-KTP?"), choices=YES_NO,
         validators=[InputRequired(message=_l("Pilih ya atau tidak."))],
@@ -276,7 +272,7 @@ class KurStartForm(FlaskForm):
     )
 
 
-class KurChecklistForm(FlaskForm):
+class KurChecklistForm(BaseForm):
     doc_ktp = BooleanField(_l("e-KTP (fotokopi dan asli)"))
     doc_kk = BooleanField(_l("KK (Kartu Keluarga)"))
     doc_business_letter = BooleanField(
@@ -285,7 +281,7 @@ class KurChecklistForm(FlaskForm):
     doc_npwp = BooleanField(_l("NPWP (Nomor Pokok Wajib Pajak), wajib untuk pinjaman di atas Rp50 juta"))
 
 
-class KurAppointmentForm(FlaskForm):
+class KurAppointmentForm(BaseForm):
     appointment_at = WitaDateTimeField(
         _l("Tanggal dan jam janji di bank (WITA)"), validators=[Optional()]
     )
@@ -300,7 +296,7 @@ class KurAppointmentForm(FlaskForm):
             raise ValidationError(_l("Janji di bank paling lambat setahun dari sekarang."))
 
 
-class KurMoveForm(FlaskForm):
+class KurMoveForm(BaseForm):
     to_stage = SelectField(
         _l("Pindah ke tahap"), choices=[],
         validators=[DataRequired(message=_l("Pilih tahap."))],
@@ -316,7 +312,7 @@ class KurMoveForm(FlaskForm):
             raise ValidationError(_l("Tulis alasan penolakan supaya anggota mengerti."))
 
 
-class KurFilterForm(FlaskForm):
+class KurFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -331,7 +327,7 @@ class KurFilterForm(FlaskForm):
     )
 
 
-class KurWithdrawForm(FlaskForm):
+class KurWithdrawForm(BaseForm):
     reason = TextAreaField(
         _l("Alasan (boleh dikosongkan)"),
         validators=[Optional(), Length(max=500, message=_l("Alasan paling panjang 500 karakter."))],
