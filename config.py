@@ -77,6 +77,21 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 8) * 1024 * 1024
+    # Uploads (core/uploads.py, core/storage.py): "local" keeps files in
+    # instance/uploads/ (UPLOAD_FOLDER overrides), "s3" in an S3-compatible bucket.
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    UPLOAD_MAX_IMAGE_PIXELS = _int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+    UPLOAD_MAX_IMAGE_SIDE = _int("UPLOAD_MAX_IMAGE_SIDE", 2400)
+    UPLOAD_MAX_PDF_PAGES = _int("UPLOAD_MAX_PDF_PAGES", 20)
+    UPLOAD_MAX_PDF_MB = _int("UPLOAD_MAX_PDF_MB", 5)
+    UPLOAD_ORPHAN_HOURS = _int("UPLOAD_ORPHAN_HOURS", 6)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"

@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+    from core.uploads import init_uploads
+
+    init_uploads(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     # Each part keeps its own catalog under translations/<part>/; Flask-Babel merges them.

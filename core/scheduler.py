@@ -63,12 +63,19 @@ def _counseling_morning_lists():
     return send_counselor_morning_lists()
 
 
+def _sweep_orphan_uploads():
+    from core.uploads import sweep_orphan_uploads
+
+    return sweep_orphan_uploads()
+
+
 def jobs() -> list[Job]:
     """Every periodic job, in one place."""
     return [
         Job("purge-reset-codes", _purge_reset_codes, "interval", {"hours": 1}),
         # 06:00 WITA; one message per counselor per day, so a catch-up run is safe.
         Job("counseling-morning-lists", _counseling_morning_lists, "cron", {"hour": 22, "minute": 0}, run_at_start=True),
+        Job("sweep-orphan-uploads", _sweep_orphan_uploads, "interval", {"hours": 1}),
         Job("remind-stale-kur", _remind_stale_kur, "interval", {"hours": 6}, run_at_start=True),
         Job(
             "dispatch-notifications", _dispatch_notifications, "interval", {"minutes": 1},

@@ -31,6 +31,7 @@ def build_config(tmp_dir: Path, **overrides) -> TestingConfig:
     if not POSTGRES:
         # A file, not :memory:, so the live server's threads share the database.
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_dir / 'test.db'}"
+    config.UPLOAD_FOLDER = str(tmp_dir / "uploads")
     for key, value in overrides.items():
         setattr(config, key, value)
     return config
