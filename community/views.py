@@ -52,8 +52,8 @@ CRISIS_SESSION_KEY = "community_crisis_post"
 
 def counselor_booking_url() -> str | None:
     """The "book a counselor" link, only once the counseling pages exist."""
-    if "mentoring.counselors" in current_app.view_functions:
-        return url_for("mentoring.counselors")
+    if "mentoring.counseling.counselors" in current_app.view_functions:
+        return url_for("mentoring.counseling.counselors")
     return None
 
 

@@ -13,7 +13,7 @@ from core.i18n import current_language, wita
 NAV_ITEMS = [
     ("site.home", _l("Beranda"), "home"),
     ("community.index", _l("Forum"), "forum"),
-    ("mentoring.counselors", _l("Konseling"), "heart"),
+    ("mentoring.counseling.counselors", _l("Konseling"), "heart"),
     ("marketplace.index", _l("Pasar"), "market"),
     ("accounts.account", _l("Akun"), "user"),
 ]
@@ -21,7 +21,7 @@ NAV_ITEMS = [
 # Staff workspaces listed on the Akun page, for the roles that may open them (an
 # entry shows only once its endpoint exists).
 STAFF_LINKS = [
-    ("counselor", "mentoring.staff_dashboard", _l("Dasbor konselor")),
+    ("counselor", "mentoring.counseling.staff_dashboard", _l("Dasbor konselor")),
     ("umkm_staff", "mentoring.staff_trainings", _l("Kelola pelatihan")),
     ("umkm_staff", "mentoring.kur_applications", _l("Pengajuan KUR")),
     ("moderator", "community.moderation_queue", _l("Antrean moderasi")),

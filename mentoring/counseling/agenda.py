@@ -229,7 +229,7 @@ def send_daily_lists(now: datetime | None = None) -> int:
             title=N_("Jadwal Anda hari ini"),
             body=N_("%(count)s sesi hari ini, yang pertama %(time)s."),
             params={"count": count, "time": format_wita(first_at)},
-            url=url_path("mentoring.staff_dashboard"),
+            url=url_path("mentoring.counseling.staff_dashboard"),
             handled_by=profile.user,
         )
         sent += 1

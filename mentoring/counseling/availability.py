@@ -35,11 +35,32 @@ def get_profile_for(user: User) -> CounselorProfile | None:
     return db.session.scalar(select(CounselorProfile).where(CounselorProfile.user_id == user.id))
 
 
+def profile_defaults() -> dict:
+    """What a new counselor profile starts with (also what the set-up form shows
+    before the profile exists); fresh lists on every call."""
+    return {**_PROFILE_DEFAULTS, "languages": ["id"], "modes": ["in_person", "phone"]}
+
+
+_PROFILE_DEFAULTS = {
+    "bio": "",
+    "accepts_new_clients": True,
+    "requires_confirmation": True,
+    "session_minutes": 60,
+    "buffer_minutes": 15,
+    "min_notice_hours": 12,
+    "horizon_days": 30,
+    "daily_max": 6,
+    "cancel_notice_hours": 24,
+}
+
+
 def get_or_create_profile(user: User) -> CounselorProfile:
-    """The counselor's profile, created with sensible defaults on first use."""
+    """The counselor's profile, created with ``profile_defaults()`` when it does not
+    exist yet (when the role is granted, by the demo seed, or when a counselor
+    who predates that saves the set-up form). Never called on a GET."""
     profile = get_profile_for(user)
     if profile is None:
-        profile = CounselorProfile(user_id=user.id, user=user)
+        profile = CounselorProfile(user_id=user.id, user=user, **profile_defaults())
         db.session.add(profile)
         db.session.flush()
     return profile

@@ -12,7 +12,7 @@ from core.cli import DEMO_PASSWORD
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
-from mentoring.counseling import availability, services
+from mentoring.counseling import availability, notices
 from mentoring.counseling.models import ATTENDED, CONFIRMED, REQUESTED, Appointment
 from mentoring.counseling.slots import local_moment
 
@@ -111,4 +111,4 @@ def seed(users: dict) -> None:
         db.session.add(appointment)
         db.session.flush()
         if status == CONFIRMED:
-            services.schedule_reminders(appointment, now)
+            notices.schedule_reminders(appointment, now)

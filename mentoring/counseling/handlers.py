@@ -17,7 +17,7 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
     appointment = agenda.next_appointment(user)
     if appointment is None:
         return []
-    url = url_for("mentoring.appointment_detail", appointment_id=appointment.id)
+    url = url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id)
     when = format_datetime(appointment.starts_at, "EEEE, d MMMM, HH:mm") + " WITA"
     if appointment.proposed_starts_at is not None:
         return [HomeCard(

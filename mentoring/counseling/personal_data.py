@@ -11,6 +11,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from mentoring.counseling.availability import get_profile_for
+from mentoring.counseling.booking import cancel_appointment
 from mentoring.counseling.models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -19,7 +20,6 @@ from mentoring.counseling.models import (
     SessionNote,
     WellbeingCheck,
 )
-from mentoring.counseling.services import cancel_appointment
 from notifications.services import cancel_messages
 
 

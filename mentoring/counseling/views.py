@@ -1,41 +1,34 @@
-"""Members' counseling pages on the shared ``mentoring`` blueprint: find a
-counselor, book, "my appointments" (cancel, reschedule, answer a proposal,
-calendar file), the wellbeing check and handover consent. The counselors'
-pages are in ``staff_views.py``; both modules are imported by
-``mentoring/views.py``. The template helpers below serve both.
+"""Members' counseling pages (``mentoring.counseling``): find a counselor,
+book, "my appointments" (cancel, reschedule, answer a proposal, calendar
+file), the wellbeing check and handover consent. The counselors' pages are in
+the ``staff_*views.py`` modules.
 """
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import EmptyForm
-from accounts.phones import display_phone
 from core.db import utcnow
 from core.extensions import db
-from mentoring.blueprint import bp
-from mentoring.counseling import agenda, availability, notes, services
+from mentoring.counseling import agenda, availability, booking, notes, rescheduling
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling._common import CounselingError, SlotTaken
+from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import (
-    LANGUAGE_NAMES,
     MODE_CHOICES,
     MODE_NAMES,
-    WEEKDAY_NAMES,
     BookingForm,
     CounselorFilterForm,
     HandoverConsentForm,
     ReasonForm,
     SlotForm,
     parse_slot,
-    slot_value,
     wellbeing_form_class,
 )
 from mentoring.counseling.models import Appointment
 from mentoring.counseling.permissions import (
-    TEMPLATE_PREDICATES,
     can_accept_booking,
     can_answer_proposal,
     can_cancel_appointment,
@@ -43,35 +36,6 @@ from mentoring.counseling.permissions import (
     can_view_appointment,
 )
 from mentoring.counseling.wellbeing import WELLBEING_QUESTIONS, submit_wellbeing
-from notifications.services import N_
-
-STATUS_LABELS = {
-    "requested": N_("menunggu"),
-    "confirmed": N_("dikonfirmasi"),
-    "declined": N_("ditolak"),
-    "cancelled": N_("dibatalkan"),
-    "attended": N_("selesai"),
-    "no_show": N_("tidak hadir"),
-}
-
-
-def _minutes_label(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}" if minute < 1440 else "24:00"
-
-
-@bp.context_processor
-def _counseling_helpers():
-    return {
-        **TEMPLATE_PREDICATES,
-        "slot_value": slot_value,
-        "status_label": lambda status: _(STATUS_LABELS.get(status, status)),
-        "mode_label": lambda mode: MODE_NAMES.get(mode, mode),
-        "language_label": lambda code: LANGUAGE_NAMES.get(code, code),
-        "day_label": lambda day: format_date(day, "EEEE, d MMMM"),
-        "minutes_label": _minutes_label,
-        "weekday_label": lambda weekday: WEEKDAY_NAMES.get(weekday, ""),
-        "display_phone": display_phone,
-    }
 
 
 def _first_days(free: list, shown: int = 7):
@@ -154,10 +118,10 @@ def book(profile_id: int):
     start = parse_slot(form.start.data)
     if start is None:
         flash(_("Pilih salah satu waktu yang tersedia."), "info")
-        return redirect(url_for("mentoring.counselor_detail", profile_id=profile.id))
+        return redirect(url_for("mentoring.counseling.counselor_detail", profile_id=profile.id))
     if form.validate_on_submit():
         try:
-            appointment = services.book_appointment(
+            appointment = booking.book_appointment(
                 current_user,
                 profile,
                 current_user,
@@ -171,13 +135,13 @@ def book(profile_id: int):
         except CounselingError as error:
             db.session.rollback()
             flash(_(str(error)), "info")
-            return redirect(url_for("mentoring.counselor_detail", profile_id=profile.id))
+            return redirect(url_for("mentoring.counseling.counselor_detail", profile_id=profile.id))
         db.session.commit()
         if appointment.status == "confirmed":
             flash(_("Sesi Anda sudah dikonfirmasi."), "success")
         else:
             flash(_("Permintaan Anda terkirim. Konselor akan mengonfirmasi, dan Anda akan diberi tahu."), "success")
-        return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+        return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     return render_template(
         "mentoring/counseling/book.html", profile=profile, form=form, start=start
     )
@@ -202,7 +166,7 @@ def appointment_detail(appointment_id: int):
         appointment=appointment,
         form=EmptyForm(),
         show_check=show_check,
-        late=appointment.is_active and services.is_late_cancellation(appointment, utcnow()),
+        late=appointment.is_active and booking.is_late_cancellation(appointment, utcnow()),
     )
 
 
@@ -212,20 +176,20 @@ def cancel_appointment(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not can_cancel_appointment(current_user, appointment):
         flash(_("Sesi ini tidak bisa dibatalkan lagi."), "info")
-        return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+        return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        services.cancel_appointment(current_user, appointment, form.reason.data)
+        booking.cancel_appointment(current_user, appointment, form.reason.data)
         db.session.commit()
         flash(_("Sesi sudah dibatalkan. Waktunya terbuka lagi untuk orang lain."), "success")
-        return redirect(url_for("mentoring.my_appointments"))
+        return redirect(url_for("mentoring.counseling.my_appointments"))
     return render_template(
         "mentoring/counseling/cancel.html",
         appointment=appointment,
         form=form,
-        late=services.is_late_cancellation(appointment, utcnow()),
-        action=url_for("mentoring.cancel_appointment", appointment_id=appointment.id),
-        back=url_for("mentoring.appointment_detail", appointment_id=appointment.id),
+        late=booking.is_late_cancellation(appointment, utcnow()),
+        action=url_for("mentoring.counseling.cancel_appointment", appointment_id=appointment.id),
+        back=url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id),
     )
 
 
@@ -235,21 +199,21 @@ def reschedule(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not can_reschedule_appointment(current_user, appointment):
         flash(_("Sesi ini tidak bisa dipindah lagi."), "info")
-        return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+        return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = SlotForm()
     if request.method == "GET":
         form.start.data = request.args.get("start", "")
     start = parse_slot(form.start.data)
     if form.validate_on_submit():
         try:
-            services.reschedule_appointment(current_user, appointment, start)
+            rescheduling.reschedule_appointment(current_user, appointment, start)
         except SlotTaken:
             return _just_taken(
                 appointment.counselor, start, {"appointment": appointment}, exclude=appointment
             )
         db.session.commit()
         flash(_("Jadwal sudah dipindah."), "success")
-        return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+        return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     free = [] if start else availability.free_slots_for(appointment.counselor, exclude=appointment)
     days, more = _first_days(free)
     return render_template(
@@ -272,17 +236,17 @@ def answer_proposal(appointment_id: int):
     if request.form.get("answer") == "accept":
         proposed = appointment.proposed_starts_at
         try:
-            services.accept_proposal(current_user, appointment)
+            rescheduling.accept_proposal(current_user, appointment)
         except SlotTaken:
             return _just_taken(
                 appointment.counselor, proposed, {"appointment": appointment}, exclude=appointment
             )
         flash(_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success")
     else:
-        services.reject_proposal(current_user, appointment)
+        rescheduling.reject_proposal(current_user, appointment)
         flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
     db.session.commit()
-    return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+    return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
 @bp.route("/counseling/appointments/<int:appointment_id>/accept", methods=["POST"])
@@ -292,10 +256,10 @@ def accept_booking(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_accept_booking(current_user, appointment):
         abort(400)
-    services.accept_booking(current_user, appointment)
+    booking.accept_booking(current_user, appointment)
     db.session.commit()
     flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
-    return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+    return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
 @bp.route("/counseling/appointments/<int:appointment_id>/share", methods=["POST"])
@@ -303,10 +267,10 @@ def accept_booking(appointment_id: int):
 def share_identity(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if EmptyForm().validate_on_submit():
-        services.share_identity(current_user, appointment)
+        booking.share_identity(current_user, appointment)
         db.session.commit()
         flash(_("Konselor sekarang bisa melihat nama lengkap Anda."), "success")
-    return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
+    return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
 @bp.route("/counseling/appointments/<int:appointment_id>/calendar.ics")
@@ -351,8 +315,8 @@ def wellbeing():
             return render_template("mentoring/counseling/crisis.html")
         flash(_("Terima kasih. Jawaban Anda membantu konselor bersiap."), "success")
         if appointment is not None:
-            return redirect(url_for("mentoring.appointment_detail", appointment_id=appointment.id))
-        return redirect(url_for("mentoring.counselors"))
+            return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
+        return redirect(url_for("mentoring.counseling.counselors"))
     return render_template(
         "mentoring/counseling/wellbeing.html", form=form, questions=WELLBEING_QUESTIONS
     )
@@ -369,7 +333,7 @@ def handover_sharing():
         notes.set_handover_consent(current_user, bool(form.consent.data))
         db.session.commit()
         flash(_("Pilihan Anda sudah disimpan."), "success")
-        return redirect(url_for("mentoring.handover_sharing"))
+        return redirect(url_for("mentoring.counseling.handover_sharing"))
     return render_template(
         "mentoring/counseling/sharing.html",
         form=form,

@@ -93,7 +93,7 @@ def submit_wellbeing(
                 key=f"wellbeing:{check.id}:urgent:{counselor.id}",
                 title=N_("Perlu perhatian segera"),
                 body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
-                url=url_path("mentoring.staff_dashboard"),
+                url=url_path("mentoring.counseling.staff_dashboard"),
                 urgent=True,
                 handled_by=counselor,
             )

@@ -9,7 +9,7 @@ import pytest
 
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling import availability, services
+from mentoring.counseling import availability, booking
 from mentoring.counseling.models import AvailabilityRange, CounselorProfile
 
 _names = itertools.count(1)
@@ -68,7 +68,7 @@ def book(make_user):
     def do(profile, member=None, index=0, now=None, **kwargs):
         member = member or make_user()
         slots = availability.free_slots_for(profile, now)
-        appointment = services.book_appointment(
+        appointment = booking.book_appointment(
             member, profile, member, slots[index], kwargs.pop("mode", "phone"), now=now, **kwargs
         )
         db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
-from mentoring.counseling import availability, services
+from mentoring.counseling import availability, booking
 from mentoring.counseling.models import Appointment, CounselorProfile
 
 pytestmark = pytest.mark.skipif(
@@ -58,10 +58,10 @@ def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make
         counselor = db.session.get(CounselorProfile, profile_id)
         member = db.session.get(User, members[i])
         try:
-            services.book_appointment(member, counselor, member, start, "phone", now=now)
+            booking.book_appointment(member, counselor, member, start, "phone", now=now)
             db.session.commit()
             return "booked"
-        except services.SlotTaken:
+        except booking.SlotTaken:
             db.session.rollback()
             return "taken"
 
@@ -74,10 +74,10 @@ def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make
     assert len(active) == 1
 
     # Cancelling frees the slot: one of the others gets it now.
-    services.cancel_appointment(active[0].member, active[0], "Tidak jadi", now)
+    booking.cancel_appointment(active[0].member, active[0], "Tidak jadi", now)
     db.session.commit()
     other = db.session.get(User, members[-1] if active[0].member_id != members[-1] else members[0])
-    again = services.book_appointment(other, db.session.get(CounselorProfile, profile_id), other, start, "phone", now=now)
+    again = booking.book_appointment(other, db.session.get(CounselorProfile, profile_id), other, start, "phone", now=now)
     db.session.commit()
     assert again.starts_at == start
 
@@ -101,10 +101,10 @@ def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_couns
         counselor = db.session.get(User, counselor_user_id)
         appointment = db.session.get(Appointment, ids[i])
         try:
-            services.confirm_appointment(counselor, appointment, now)
+            booking.confirm_appointment(counselor, appointment, now)
             db.session.commit()
             return "confirmed"
-        except services.CounselingError:
+        except booking.CounselingError:
             db.session.rollback()
             return "refused"
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling import agenda, availability, notes, services
+from mentoring.counseling import agenda, availability, booking, notes, rescheduling
 from mentoring.counseling.models import Appointment
 from notifications.channels import OVERRIDE_KEY, PermanentDeliveryError
 from notifications.jobs import dispatch_due
@@ -102,7 +102,7 @@ def test_her_own_counselor_still_has_the_client_page(client, auth, story):
 )
 def test_which_on_behalf_appointments_count(story, status, accepted, counts):
     slot = availability.free_slots_for(story.second)[0]
-    booked = services.book_appointment(story.second.user, story.second, story.member, slot, "phone")
+    booked = booking.book_appointment(story.second.user, story.second, story.member, slot, "phone")
     booked.status = status
     booked.member_accepted_at = utcnow() if accepted else None
     db.session.commit()
@@ -151,11 +151,11 @@ def test_the_member_accepts_a_booking_made_for_her(client, auth, story, make_use
 
 def test_accepting_a_new_time_is_accepting_the_booking(story):
     slots = availability.free_slots_for(story.second)
-    booked = services.book_appointment(
+    booked = booking.book_appointment(
         story.second.user, story.second, story.member, slots[0], "phone")
-    services.propose_reschedule(story.second.user, booked, slots[3])
+    rescheduling.propose_reschedule(story.second.user, booked, slots[3])
     assert not agenda.is_counselor_of(story.second.user, story.member)
-    services.accept_proposal(story.member, booked)
+    rescheduling.accept_proposal(story.member, booked)
     db.session.commit()
     assert booked.member_accepted_at is not None
     assert agenda.is_counselor_of(story.second.user, story.member)
@@ -208,12 +208,12 @@ def test_every_counseling_message_names_its_handler(make_counselor, make_user, b
     profile = make_counselor()  # confirms requests itself
     member = make_user(name="Paulina Rahasia")
     appointment = book(profile, member=member, pseudonym="Ina", now=now)
-    services.confirm_appointment(profile.user, appointment, now)
+    booking.confirm_appointment(profile.user, appointment, now)
     slots = availability.free_slots_for(profile, now)
-    services.propose_reschedule(profile.user, appointment, slots[5], now)
-    services.reject_proposal(member, appointment)
+    rescheduling.propose_reschedule(profile.user, appointment, slots[5], now)
+    rescheduling.reject_proposal(member, appointment)
     agenda.send_daily_lists(appointment.starts_at - timedelta(hours=1))
-    services.cancel_appointment(member, appointment, "Sakit.", now)
+    booking.cancel_appointment(member, appointment, "Sakit.", now)
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage)).all()
     to_member = [r for r in rows if r.user_id == member.id]

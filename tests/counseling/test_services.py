@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import AuditEvent, User
 from accounts.services import delete_account, export_personal_data
 from core.extensions import db
-from mentoring.counseling import availability, notes, services, wellbeing
+from mentoring.counseling import availability, booking, notes, rescheduling, wellbeing
 from mentoring.counseling.jobs import send_counselor_morning_lists
 from mentoring.counseling.models import Appointment, SessionNote
 from mentoring.counseling.slots import local_day, local_moment
@@ -28,7 +28,7 @@ def test_booking_needs_confirmation_and_tells_both_sides(make_counselor, make_us
     profile = make_counselor()
     member = make_user()
     start = availability.free_slots_for(profile, now)[0]
-    appointment = services.book_appointment(member, profile, member, start, "phone", now=now)
+    appointment = booking.book_appointment(member, profile, member, start, "phone", now=now)
     db.session.commit()
     assert appointment.status == "requested"
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=60)
@@ -44,7 +44,7 @@ def test_counselor_without_confirmation_books_at_once_with_reminders(make_counse
     profile = make_counselor(requires_confirmation=False)
     member = make_user()
     start = availability.free_slots_for(profile, now)[5]
-    appointment = services.book_appointment(member, profile, member, start, "video", now=now)
+    appointment = booking.book_appointment(member, profile, member, start, "video", now=now)
     db.session.commit()
     assert appointment.status == "confirmed"
     stamp = int(start.timestamp())
@@ -58,7 +58,7 @@ def test_late_reminder_is_skipped_when_booked_inside_24_hours(make_counselor, ma
     member = make_user()
     start = availability.free_slots_for(profile, now)[2]  # 10:30 WITA, 2.5 h ahead
     assert timedelta(hours=2) < start - now < timedelta(hours=24)
-    appointment = services.book_appointment(member, profile, member, start, "phone", now=now)
+    appointment = booking.book_appointment(member, profile, member, start, "phone", now=now)
     keys = outbox(f"appointment:{appointment.id}:reminder")
     assert not [k for k in keys if "24h" in k] and [k for k in keys if "2h" in k]
 
@@ -71,8 +71,8 @@ def test_slot_not_offered_is_refused(make_counselor, make_user, now):
     too_soon = now + timedelta(hours=1)
     too_far = now + timedelta(days=31)
     for start in (off_grid, too_soon, too_far):
-        with pytest.raises(services.SlotTaken):
-            services.book_appointment(member, profile, member, start, "phone", now=now)
+        with pytest.raises(booking.SlotTaken):
+            booking.book_appointment(member, profile, member, start, "phone", now=now)
     assert db.session.scalar(select(Appointment.id)) is None
 
 
@@ -80,17 +80,17 @@ def test_mode_must_be_offered_and_no_booking_with_oneself(make_counselor, make_u
     profile = make_counselor(modes=["phone"])
     member = make_user()
     start = availability.free_slots_for(profile, now)[0]
-    with pytest.raises(services.CounselingError):
-        services.book_appointment(member, profile, member, start, "in_person", now=now)
-    with pytest.raises(services.CounselingError):
-        services.book_appointment(profile.user, profile, profile.user, start, "phone", now=now)
+    with pytest.raises(booking.CounselingError):
+        booking.book_appointment(member, profile, member, start, "in_person", now=now)
+    with pytest.raises(booking.CounselingError):
+        booking.book_appointment(profile.user, profile, profile.user, start, "phone", now=now)
 
 
 def test_counselor_not_taking_new_clients(make_counselor, make_user, now):
     profile = make_counselor(accepts_new_clients=False)
     member = make_user()
-    with pytest.raises(services.CounselingError):
-        services.book_appointment(
+    with pytest.raises(booking.CounselingError):
+        booking.book_appointment(
             member, profile, member, availability.free_slots_for(profile, now)[0], "phone", now=now
         )
 
@@ -99,8 +99,8 @@ def test_same_slot_twice_is_just_taken(make_counselor, make_user, now, book):
     profile = make_counselor()
     first = book(profile, now=now)
     other = make_user()
-    with pytest.raises(services.SlotTaken):
-        services.book_appointment(other, profile, other, first.starts_at, "phone", now=now)
+    with pytest.raises(booking.SlotTaken):
+        booking.book_appointment(other, profile, other, first.starts_at, "phone", now=now)
     db.session.rollback()
     nearest = availability.nearest_free(profile, first.starts_at, now)
     assert nearest and first.starts_at not in nearest
@@ -130,17 +130,17 @@ def test_overlapping_lengths_are_refused(make_counselor, make_user, now):
     profile = make_counselor(session_minutes=60, buffer_minutes=0)
     member = make_user()
     start = availability.free_slots_for(profile, now)[0]
-    services.book_appointment(member, profile, member, start, "phone", now=now)
+    booking.book_appointment(member, profile, member, start, "phone", now=now)
     db.session.commit()
     # The counselor switches to 30-minute sessions: 30 min later is now on the grid
     # but overlaps the existing hour.
     profile.session_minutes = 30
     db.session.commit()
     other = make_user()
-    with pytest.raises(services.SlotTaken):
-        services.book_appointment(other, profile, other, start + timedelta(minutes=30), "phone", now=now)
+    with pytest.raises(booking.SlotTaken):
+        booking.book_appointment(other, profile, other, start + timedelta(minutes=30), "phone", now=now)
     db.session.rollback()
-    services.book_appointment(other, profile, other, start + timedelta(minutes=60), "phone", now=now)
+    booking.book_appointment(other, profile, other, start + timedelta(minutes=60), "phone", now=now)
 
 
 def test_two_overlapping_pending_requests_cannot_both_be_confirmed(make_counselor, make_user, now):
@@ -156,10 +156,10 @@ def test_two_overlapping_pending_requests_cannot_both_be_confirmed(make_counselo
         db.session.add(row)
         rows.append(row)
     db.session.commit()
-    services.confirm_appointment(profile.user, rows[0], now)
+    booking.confirm_appointment(profile.user, rows[0], now)
     db.session.commit()
-    with pytest.raises(services.CounselingError):
-        services.confirm_appointment(profile.user, rows[1], now)
+    with pytest.raises(booking.CounselingError):
+        booking.confirm_appointment(profile.user, rows[1], now)
     db.session.rollback()
     assert db.session.get(Appointment, rows[1].id).status == "requested"
 
@@ -167,16 +167,16 @@ def test_two_overlapping_pending_requests_cannot_both_be_confirmed(make_counselo
 def test_confirm_then_decline_rules(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, index=5, now=now)
-    services.confirm_appointment(profile.user, appointment, now)
+    booking.confirm_appointment(profile.user, appointment, now)
     assert appointment.status == "confirmed"
     assert outbox(f"appointment:{appointment.id}:reminder-24h")
-    with pytest.raises(services.CounselingError):
-        services.confirm_appointment(profile.user, appointment, now)
-    with pytest.raises(services.CounselingError):
-        services.decline_appointment(profile.user, appointment, "Penuh")
+    with pytest.raises(booking.CounselingError):
+        booking.confirm_appointment(profile.user, appointment, now)
+    with pytest.raises(booking.CounselingError):
+        booking.decline_appointment(profile.user, appointment, "Penuh")
     other = book(profile, index=1, now=now)
     assert other.starts_at not in availability.free_slots_for(profile, now)
-    services.decline_appointment(profile.user, other, "Saya sedang cuti, silakan pilih konselor lain.")
+    booking.decline_appointment(profile.user, other, "Saya sedang cuti, silakan pilih konselor lain.")
     db.session.commit()
     assert other.status == "declined" and other.decline_reason.startswith("Saya")
     assert other.starts_at in availability.free_slots_for(profile, now)
@@ -186,7 +186,7 @@ def test_cancelling_frees_the_slot_and_cancels_reminders(make_counselor, make_us
     profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, index=3, now=now)
     member = appointment.member
-    services.cancel_appointment(member, appointment, "Ada urusan keluarga", now)
+    booking.cancel_appointment(member, appointment, "Ada urusan keluarga", now)
     db.session.commit()
     assert appointment.status == "cancelled" and not appointment.late_cancellation
     reminders = [m for k, m in outbox(f"appointment:{appointment.id}:reminder").items()]
@@ -194,7 +194,7 @@ def test_cancelling_frees_the_slot_and_cancels_reminders(make_counselor, make_us
     # The counselor is told; the slot can be booked again.
     assert outbox(f"appointment:{appointment.id}:cancelled")
     other = make_user()
-    again = services.book_appointment(other, profile, other, appointment.starts_at, "phone", now=now)
+    again = booking.book_appointment(other, profile, other, appointment.starts_at, "phone", now=now)
     db.session.commit()
     assert again.status == "confirmed"
 
@@ -202,22 +202,22 @@ def test_cancelling_frees_the_slot_and_cancels_reminders(make_counselor, make_us
 def test_late_cancellation_after_the_counselors_notice(make_counselor, now, book):
     profile = make_counselor(cancel_notice_hours=48)
     appointment = book(profile, now=now)  # about 24 h ahead
-    services.cancel_appointment(appointment.member, appointment, "Sakit", now)
+    booking.cancel_appointment(appointment.member, appointment, "Sakit", now)
     assert appointment.late_cancellation is True
     far = book(profile, index=20, now=now)
-    services.cancel_appointment(far.member, far, "Sakit", now)
+    booking.cancel_appointment(far.member, far, "Sakit", now)
     assert far.late_cancellation is False
     # A counselor cancelling is never the member's late cancellation.
     third = book(profile, index=2, now=now)
-    services.cancel_appointment(profile.user, third, "Saya sakit", now)
+    booking.cancel_appointment(profile.user, third, "Saya sakit", now)
     assert third.late_cancellation is False
 
 
 def test_past_appointment_cannot_be_cancelled(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, now=now)
-    with pytest.raises(services.CounselingError):
-        services.cancel_appointment(appointment.member, appointment, "x", appointment.starts_at + timedelta(minutes=1))
+    with pytest.raises(booking.CounselingError):
+        booking.cancel_appointment(appointment.member, appointment, "x", appointment.starts_at + timedelta(minutes=1))
 
 
 def test_reschedule_moves_reminders(make_counselor, now, book):
@@ -225,7 +225,7 @@ def test_reschedule_moves_reminders(make_counselor, now, book):
     appointment = book(profile, index=10, now=now)
     old_stamp = int(appointment.starts_at.timestamp())
     new_start = availability.free_slots_for(profile, now)[20]
-    services.reschedule_appointment(appointment.member, appointment, new_start, now)
+    rescheduling.reschedule_appointment(appointment.member, appointment, new_start, now)
     db.session.commit()
     assert appointment.starts_at == new_start and appointment.status == "confirmed"
     keys = outbox(f"appointment:{appointment.id}:reminder")
@@ -240,18 +240,18 @@ def test_reschedule_into_a_taken_slot_is_refused(make_counselor, now, book):
     profile = make_counselor()
     first = book(profile, index=0, now=now)
     second = book(profile, index=1, now=now)
-    with pytest.raises(services.SlotTaken):
-        services.reschedule_appointment(second.member, second, first.starts_at, now)
+    with pytest.raises(booking.SlotTaken):
+        rescheduling.reschedule_appointment(second.member, second, first.starts_at, now)
 
 
 def test_counselor_proposes_member_accepts(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, index=0, now=now)
     proposed = availability.free_slots_for(profile, now)[8]
-    services.propose_reschedule(profile.user, appointment, proposed, now)
+    rescheduling.propose_reschedule(profile.user, appointment, proposed, now)
     db.session.commit()
     assert appointment.starts_at != proposed and appointment.proposed_starts_at == proposed
-    services.accept_proposal(appointment.member, appointment, now)
+    rescheduling.accept_proposal(appointment.member, appointment, now)
     db.session.commit()
     assert appointment.starts_at == proposed and appointment.status == "confirmed"
     assert appointment.proposed_starts_at is None
@@ -261,21 +261,21 @@ def test_proposal_taken_meanwhile_is_just_taken(make_counselor, make_user, now, 
     profile = make_counselor()
     appointment = book(profile, index=0, now=now)
     proposed = availability.free_slots_for(profile, now)[8]
-    services.propose_reschedule(profile.user, appointment, proposed, now)
+    rescheduling.propose_reschedule(profile.user, appointment, proposed, now)
     db.session.commit()
     other = make_user()
-    services.book_appointment(other, profile, other, proposed, "phone", now=now)
+    booking.book_appointment(other, profile, other, proposed, "phone", now=now)
     db.session.commit()
-    with pytest.raises(services.SlotTaken):
-        services.accept_proposal(appointment.member, appointment, now)
+    with pytest.raises(booking.SlotTaken):
+        rescheduling.accept_proposal(appointment.member, appointment, now)
 
 
 def test_outcome_only_after_the_start(make_counselor, now, book):
     profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, now=now)
-    with pytest.raises(services.CounselingError):
-        services.mark_outcome(profile.user, appointment, True, now)
-    services.mark_outcome(profile.user, appointment, False, appointment.starts_at + timedelta(minutes=20))
+    with pytest.raises(booking.CounselingError):
+        booking.mark_outcome(profile.user, appointment, True, now)
+    booking.mark_outcome(profile.user, appointment, False, appointment.starts_at + timedelta(minutes=20))
     assert appointment.status == "no_show"
 
 
@@ -284,11 +284,11 @@ def test_on_behalf_booking_skips_notice_and_is_confirmed(make_counselor, make_us
     member = make_user()
     soon = availability.free_slots_for(profile, now, ignore_notice=True)[0]
     assert soon - now < timedelta(hours=12)
-    appointment = services.book_appointment(profile.user, profile, member, soon, "in_person", now=now)
+    appointment = booking.book_appointment(profile.user, profile, member, soon, "in_person", now=now)
     assert appointment.status == "confirmed" and appointment.booked_by_id == profile.user_id
     stranger = make_user(roles=("member", "counselor"))
-    with pytest.raises(services.CounselingError):
-        services.book_appointment(stranger, profile, member, soon + timedelta(hours=2), "phone", now=now)
+    with pytest.raises(booking.CounselingError):
+        booking.book_appointment(stranger, profile, member, soon + timedelta(hours=2), "phone", now=now)
 
 
 def test_pseudonym_until_shared(make_counselor, now, book):
@@ -296,7 +296,7 @@ def test_pseudonym_until_shared(make_counselor, now, book):
     appointment = book(profile, now=now, pseudonym="Ina")
     later = book(profile, member=appointment.member, index=30, now=now, pseudonym="Ina")
     assert appointment.client_label == "Ina" and appointment.member.name not in appointment.client_label
-    services.share_identity(appointment.member, appointment)
+    booking.share_identity(appointment.member, appointment)
     assert appointment.client_label == appointment.member.name
     assert later.client_label == appointment.member.name
 

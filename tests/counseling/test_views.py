@@ -12,7 +12,7 @@ from accounts.models import AuditEvent, Consent, User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
-from mentoring.counseling import availability, services
+from mentoring.counseling import availability, booking
 from mentoring.counseling.forms import slot_value
 from mentoring.counseling.models import Appointment, CounselorProfile, SessionNote
 from mentoring.counseling.slots import local_moment
@@ -239,6 +239,21 @@ def test_counselor_proposes_and_member_accepts(client, auth, make_counselor, boo
     assert slot_value(row.starts_at) == choice and row.status == "confirmed"
 
 
+def test_staff_pages_never_create_the_profile_on_a_get(app, client, login_as, appointment):
+    login_as("member", "counselor")
+    gets = [r for r in staff_rules(app) if "GET" in r.methods]
+    assert len(gets) == 10
+    for rule in gets:
+        response = client.get(build(rule, appointment))
+        assert response.status_code in (200, 302, 404), rule.rule
+        if rule.endpoint == "mentoring.counseling.staff_dashboard":
+            assert response.headers["Location"] == "/counseling/staff/profile"
+    assert db.session.scalar(select(func.count(CounselorProfile.id))) == 1  # only the fixture's
+    page = client.get("/counseling/staff/profile").get_data(as_text=True)
+    assert re.search(r'name="session_minutes"[^>]* value="60"', page)  # the defaults
+    assert db.session.scalar(select(func.count(CounselorProfile.id))) == 1
+
+
 def test_profile_and_availability_validation(client, login_as):
     login_as("member", "counselor")
     response = client.post("/counseling/staff/profile", data={
@@ -249,8 +264,15 @@ def test_profile_and_availability_validation(client, login_as):
     html = response.get_data(as_text=True)
     assert "Antara 15 dan 180 menit" in html and "Tulis tempat bertemu" in html
     assert "Halo</textarea>" in html
+    assert db.session.scalar(select(func.count(CounselorProfile.id))) == 0  # nothing saved
+    response = client.post("/counseling/staff/profile", data={
+        "languages": ["id"], "modes": ["phone"], "session_minutes": "45",
+        "buffer_minutes": "10", "min_notice_hours": "12", "horizon_days": "30",
+        "daily_max": "6", "cancel_notice_hours": "24", "bio": "Halo",
+    })
+    assert response.status_code == 302
     profile = db.session.scalar(select(CounselorProfile))
-    assert profile.session_minutes == 60 and profile.bio == ""
+    assert profile.session_minutes == 45 and profile.bio == "Halo"
     response = client.post("/counseling/staff/availability", data={
         "range-weekday": "0", "range-start": "12:00", "range-end": "09:00", "range-submit": "1"})
     assert response.status_code == 400 and "Jam selesai harus sesudah jam mulai" in response.get_data(as_text=True)
@@ -319,8 +341,7 @@ def test_wellbeing_needs_every_answer(client, login_as):
 
 def test_book_on_behalf_of_a_new_member_with_consent(client, login_as):
     counselor = login_as("member", "counselor")
-    client.get("/counseling/staff")  # creates the profile
-    profile = db.session.scalar(select(CounselorProfile))
+    profile = availability.get_or_create_profile(counselor)
     availability.add_range(profile, 0, 0, 1440)
     for day in range(1, 7):
         availability.add_range(profile, day, 0, 1440)
@@ -335,7 +356,7 @@ def test_book_on_behalf_of_a_new_member_with_consent(client, login_as):
     assert response.status_code == 302
     member = db.session.scalar(select(User).where(User.name == "Melkianus Kana"))
     purposes = set(db.session.scalars(select(Consent.purpose).where(Consent.user_id == member.id)))
-    assert {"privacy_notice", services.ON_BEHALF_CONSENT} <= purposes
+    assert {"privacy_notice", booking.ON_BEHALF_CONSENT} <= purposes
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     start = re.search(r'<option value="(\w+)"', page).group(1)
     response = client.post("/counseling/staff/book", data={

@@ -9,7 +9,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
 from mentoring.counseling import availability
-from mentoring.counseling import services as counseling
+from mentoring.counseling import booking as counseling
 from mentoring.counseling.models import AvailabilityRange, CounselorProfile
 from notifications.channels import PermanentDeliveryError
 from notifications.jobs import dispatch_due

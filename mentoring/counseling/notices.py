@@ -1,0 +1,93 @@
+"""What counseling tells people, one helper per recipient: the member (every
+message names the counselor as the one who handles it and carries the label
+the counselor may see, so a failed delivery only ever reaches that
+counselor's call list) and the counselor. Also the reminders of a confirmed
+session. They only queue messages (the outbox); the caller commits."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.db import utcnow
+from mentoring.counseling._common import format_wita, stamp, url_path
+from mentoring.counseling.models import Appointment
+from notifications.services import N_, notify
+
+
+def appointment_url(appointment: Appointment) -> str:
+    """The member's page of ``appointment`` (a site path)."""
+    return url_path("mentoring.counseling.appointment_detail", appointment_id=appointment.id)
+
+
+def staff_url(appointment: Appointment) -> str:
+    """The counselor's page of ``appointment`` (a site path)."""
+    return url_path("mentoring.counseling.staff_appointment", appointment_id=appointment.id)
+
+
+def params(appointment: Appointment, when: datetime | None = None) -> dict:
+    """The parameters every appointment message may use."""
+    return {
+        "time": format_wita(when or appointment.starts_at),
+        "counselor": appointment.counselor.name,
+    }
+
+
+def tell_member(appointment: Appointment, key: str, title: str, body: str, **extra) -> None:
+    """Notify the member about ``appointment`` (handled by its counselor only)."""
+    extra.setdefault("params", params(appointment))
+    notify(
+        appointment.member,
+        key=key,
+        title=title,
+        body=body,
+        url=appointment_url(appointment),
+        handled_by=appointment.counselor.user,
+        recipient_label=appointment.client_label,
+        **extra,
+    )
+
+
+def tell_counselor(appointment: Appointment, key: str, title: str, body: str, **extra) -> None:
+    """Notify the appointment's counselor (their own call list only)."""
+    extra.setdefault("params", params(appointment))
+    notify(
+        appointment.counselor.user,
+        key=key,
+        title=title,
+        body=body,
+        url=staff_url(appointment),
+        handled_by=appointment.counselor.user,
+        **extra,
+    )
+
+
+def schedule_reminders(appointment: Appointment, now: datetime | None = None) -> None:
+    """The 24 h and 2 h reminders of a confirmed appointment (keys carry its start,
+    so a moved appointment gets new reminders while the old ones are cancelled)."""
+    now = now or utcnow()
+    started = stamp(appointment.starts_at)
+    for label, hours, title in (
+        ("24h", 24, N_("Pengingat: sesi konseling besok")),
+        ("2h", 2, N_("Pengingat: sesi konseling 2 jam lagi")),
+    ):
+        due = appointment.starts_at - timedelta(hours=hours)
+        if due <= now:
+            continue  # a reminder that would arrive late says nothing useful
+        tell_member(
+            appointment,
+            f"appointment:{appointment.id}:reminder-{label}:{started}",
+            title,
+            N_("%(time)s dengan %(counselor)s."),
+            due_at=due,
+            expires_at=appointment.starts_at,
+        )
+
+
+def tell_member_confirmed(appointment: Appointment, now: datetime) -> None:
+    """The member's "confirmed" notice, and the reminders that follow it."""
+    tell_member(
+        appointment,
+        f"appointment:{appointment.id}:confirmed:{stamp(appointment.starts_at)}",
+        N_("Sesi konseling dikonfirmasi"),
+        N_("%(time)s dengan %(counselor)s."),
+    )
+    schedule_reminders(appointment, now)
