@@ -130,6 +130,14 @@ class Config:
 
     SCHEDULER_TIMEZONE = "UTC"
 
+    # Payments: Stripe Checkout is on only when a secret key is set (cash/QRIS always).
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    # Webhook deliveries signed longer ago than this are refused (replays).
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS = _int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+    # Tests plug a stripe.HTTPClient double in here; None: the library's default.
+    STRIPE_HTTP_CLIENT = None
+
     # Fernet key(s) for data encrypted at rest; development keeps one in instance/.
     DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
     # Minutes a re-entered password stays valid for sensitive pages.

@@ -87,12 +87,14 @@ def register_blueprints(app: Flask) -> None:
     from core.views import bp as site_bp
     from mentoring.views import bp as mentoring_bp
     from notifications.views import bp as notifications_bp
+    from payments.views import bp as payments_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(community_blueprint())
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mentoring_bp)
+    app.register_blueprint(payments_bp)
 
 
 def register_handlers() -> None:

@@ -48,3 +48,9 @@ staff_workspace = _signals.signal("staff-workspace")
 Receivers return a list of ``StaffPanel`` (see ``core.home``) for the staff roles
 the user holds (their dashboard, queue, today's work), or an empty list for a
 user without that role. Panels are shown first, above the member cards."""
+
+invoice_status_changed = _signals.signal("invoice-status-changed")
+"""Sent by ``payments`` with ``sender=invoice`` and ``old_status``/``new_status``
+after an invoice changed state (paid, expired, refunded, void), inside the
+transaction. The package that owns the invoice's subject (``invoice.subject_kind``)
+reacts; receivers only flush."""

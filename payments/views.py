@@ -1,0 +1,174 @@
+"""Payments: the payer's invoices and Stripe Checkout, the Stripe webhook (the
+only CSRF-exempt route, it checks Stripe's signature instead), and staff pages:
+the invoice list, recording cash/QRIS, payment issues and reconciliation."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts.permissions import roles_required
+from core.db import utcnow
+from core.extensions import csrf, db
+from core.forms import EmptyForm
+from payments import services, webhooks
+from payments.errors import PaymentRefused
+from payments.forms import ManualPaymentForm
+from payments.models import STATUSES, Invoice, PaymentIssue
+from payments.money import format_rupiah
+from payments.permissions import STAFF_ROLES, TEMPLATE_PREDICATES, can_view_invoice
+from payments.providers import stripe_provider
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+log = logging.getLogger("rumahpurna.payments")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.record_once
+def _template_globals(state):
+    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    state.app.jinja_env.filters["rupiah"] = format_rupiah
+
+
+def _own_invoice_or_404(invoice_id: int) -> Invoice:
+    invoice = services.get_invoice(invoice_id)
+    if invoice is None or not can_view_invoice(current_user, invoice):
+        abort(404)
+    return invoice
+
+
+@bp.route("/invoices")
+@login_required
+def my_invoices():
+    return render_template("payments/my_invoices.html", invoices=services.invoices_of(current_user)), 200, NO_STORE
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@login_required
+def invoice_detail(invoice_id: int):
+    invoice = _own_invoice_or_404(invoice_id)
+    return render_template(
+        "payments/invoice.html", invoice=invoice, form=EmptyForm(), stripe_on=services.stripe_enabled()
+    ), 200, NO_STORE
+
+
+@bp.route("/invoices/<int:invoice_id>/checkout", methods=["POST"])
+@login_required
+def checkout(invoice_id: int):
+    invoice = _own_invoice_or_404(invoice_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        url = services.start_checkout(
+            current_user, invoice,
+            success_url=url_for("payments.checkout_done", invoice_id=invoice.id, _external=True),
+            cancel_url=url_for("payments.invoice_detail", invoice_id=invoice.id, _external=True),
+        )
+    except PaymentRefused as refusal:
+        db.session.rollback()
+        flash(_(str(refusal)), "attention")
+        return redirect(url_for("payments.invoice_detail", invoice_id=invoice.id))
+    db.session.commit()
+    return redirect(url, code=303)
+
+
+@bp.route("/invoices/<int:invoice_id>/done")
+@login_required
+def checkout_done(invoice_id: int):
+    """Where Stripe sends the payer back. Marks nothing: only the webhook does."""
+    invoice = _own_invoice_or_404(invoice_id)
+    return render_template("payments/checkout_done.html", invoice=invoice), 200, NO_STORE
+
+
+@bp.route("/stripe/webhook", methods=["POST"])
+@csrf.exempt
+def stripe_webhook():
+    payload = request.get_data(cache=False, as_text=False)
+    try:
+        outcome = webhooks.handle(payload, request.headers.get("Stripe-Signature"))
+    except webhooks.BadSignature as error:
+        db.session.rollback()
+        log.warning("stripe webhook refused: %s", error)
+        return {"status": "refused"}, 400
+    except webhooks.DuplicateEvent:
+        db.session.rollback()
+        return {"status": "duplicate"}, 200
+    except Exception:
+        db.session.rollback()
+        log.exception("stripe webhook failed; Stripe will retry")
+        return {"status": "error"}, 500
+    db.session.commit()
+    return {"status": outcome.outcome}, 200
+
+
+# --- staff ---------------------------------------------------------------------------
+
+@bp.route("/staff/invoices")
+@roles_required(*STAFF_ROLES)
+def staff_invoices():
+    status = request.args.get("status")
+    status = status if status in STATUSES else None
+    return render_template(
+        "payments/staff_invoices.html",
+        invoices=services.staff_invoices(status),
+        issues=services.open_issues(),
+        status=status,
+        statuses=STATUSES,
+        form=EmptyForm(),
+    ), 200, NO_STORE
+
+
+@bp.route("/staff/invoices/<int:invoice_id>", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def staff_invoice(invoice_id: int):
+    invoice = services.get_invoice(invoice_id)
+    if invoice is None:
+        abort(404)
+    form = ManualPaymentForm()
+    if form.validate_on_submit():
+        try:
+            services.record_manual_payment(
+                current_user, invoice, method=form.method.data, receipt_number=form.receipt_number.data
+            )
+        except PaymentRefused as refusal:
+            db.session.rollback()
+            flash(_(str(refusal)), "attention")
+        else:
+            db.session.commit()
+            flash(_("Pembayaran dicatat."), "success")
+            return redirect(url_for("payments.staff_invoice", invoice_id=invoice.id))
+    return render_template("payments/staff_invoice.html", invoice=invoice, form=form), 200, NO_STORE
+
+
+@bp.route("/staff/issues/<int:issue_id>/resolve", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def resolve_issue(issue_id: int):
+    issue = db.session.get(PaymentIssue, issue_id)
+    if issue is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    if issue.resolved_at is None:
+        issue.resolved_at = utcnow()
+        db.session.commit()
+    flash(_("Masalah pembayaran ditandai selesai."), "success")
+    return redirect(url_for("payments.staff_invoices"))
+
+
+@bp.route("/staff/reconciliation")
+@roles_required(*STAFF_ROLES)
+def reconciliation():
+    """What Stripe says beside what we recorded, for the last 30 days."""
+    provider = stripe_provider()
+    rows, error = [], False
+    if provider.enabled():
+        since = utcnow() - timedelta(days=30)
+        try:
+            rows = services.reconcile(provider.sessions_since(since), since)
+        except Exception:
+            log.exception("could not read Stripe for reconciliation")
+            error = True
+    return render_template(
+        "payments/reconciliation.html", rows=rows, enabled=provider.enabled(), error=error
+    ), 200, NO_STORE

@@ -1,0 +1,111 @@
+"""Stripe Checkout through the real library and the HTTP-client double."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.db import utcnow
+from core.extensions import db
+from payments import services
+from payments.errors import PaymentRefused
+
+
+def _pay_click(client, invoice):
+    return client.post(f"/payments/invoices/{invoice.id}/checkout")
+
+
+def test_checkout_session_has_the_server_amount_in_minor_units(client, login_as, make_invoice, stripe_double):
+    payer = login_as("member")
+    invoice = make_invoice(payer=payer, amount=25_000)
+    response = _pay_click(client, invoice)
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("https://checkout.stripe.test/")
+    call = stripe_double.calls[-1]
+    assert call["path"] == "/v1/checkout/sessions"
+    assert call["params"]["line_items[0][price_data][unit_amount]"] == "2500000"
+    assert call["params"]["line_items[0][price_data][currency]"] == "idr"
+    assert call["params"]["client_reference_id"] == str(invoice.id)
+    assert call["key"] == f"invoice-{invoice.id}-checkout-0"
+
+
+def test_double_click_makes_one_session(client, login_as, make_invoice, stripe_double):
+    payer = login_as("member")
+    invoice = make_invoice(payer=payer)
+    first = _pay_click(client, invoice).headers["Location"]
+    second = _pay_click(client, invoice).headers["Location"]
+    assert first == second
+    assert len(stripe_double.sessions) == 1
+
+
+def test_a_retry_with_the_same_key_gets_the_same_session(app, make_invoice, make_user, stripe_double):
+    """The library retries a dropped connection with the same idempotency key."""
+    payer = make_user()
+    invoice = make_invoice(payer=payer)
+    stripe_double.fail_next = 1
+    with app.test_request_context():
+        url = services.start_checkout(payer, invoice, success_url="http://x/ok", cancel_url="http://x/no")
+    assert len([c for c in stripe_double.calls if c["path"] == "/v1/checkout/sessions"]) == 2
+    assert {c["key"] for c in stripe_double.calls} == {f"invoice-{invoice.id}-checkout-0"}
+    assert len(stripe_double.sessions) == 1
+    assert url.endswith(next(iter(stripe_double.sessions)))
+
+
+def test_expired_session_gets_a_new_attempt(app, make_invoice, make_user, stripe_double):
+    payer = make_user()
+    invoice = make_invoice(payer=payer)
+    services.start_checkout(payer, invoice, success_url="http://x/ok", cancel_url="http://x/no")
+    invoice.stripe_session_expires_at = utcnow() - timedelta(minutes=1)
+    services.start_checkout(payer, invoice, success_url="http://x/ok", cancel_url="http://x/no")
+    assert [c["key"] for c in stripe_double.calls] == [
+        f"invoice-{invoice.id}-checkout-0", f"invoice-{invoice.id}-checkout-1",
+    ]
+
+
+def test_no_key_means_cash_only(client, login_as, make_invoice):
+    payer = login_as("member")
+    invoice = make_invoice(payer=payer)
+    page = client.get(f"/payments/invoices/{invoice.id}")
+    assert b"Bayar daring" not in page.data
+    assert b"QRIS" in page.data
+    response = _pay_click(client, invoice)
+    assert response.status_code == 302
+    assert db.session.get(type(invoice), invoice.id).stripe_session_id is None
+
+
+def test_success_page_never_marks_paid(client, login_as, make_invoice, stripe_double):
+    payer = login_as("member")
+    invoice = make_invoice(payer=payer)
+    _pay_click(client, invoice)
+    stripe_double.pay(db.session.get(type(invoice), invoice.id).stripe_session_id)
+    page = client.get(f"/payments/invoices/{invoice.id}/done?session_id=cs_test_1&paid=1")
+    assert page.status_code == 200
+    assert db.session.get(type(invoice), invoice.id).status == "open"
+
+
+def test_someone_elses_invoice_is_404(client, login_as, make_invoice, stripe_double):
+    login_as("member")
+    other = make_invoice()
+    assert client.get(f"/payments/invoices/{other.id}").status_code == 404
+    assert _pay_click(client, other).status_code == 404
+    assert client.get(f"/payments/invoices/{other.id}/done").status_code == 404
+    assert stripe_double.calls == []
+
+
+def test_only_the_payer_of_an_open_invoice_can_start(app, make_invoice, make_user, stripe_double):
+    invoice = make_invoice()
+    with pytest.raises(PaymentRefused, match="tidak bisa dibayar"):
+        services.start_checkout(make_user(), invoice, success_url="http://x", cancel_url="http://x")
+
+
+def test_amounts_are_never_taken_from_the_client(client, login_as, make_invoice, stripe_double):
+    payer = login_as("member")
+    invoice = make_invoice(payer=payer, amount=25_000)
+    client.post(f"/payments/invoices/{invoice.id}/checkout", data={"amount": "1", "unit_amount": "100"})
+    assert stripe_double.calls[-1]["params"]["line_items[0][price_data][unit_amount]"] == "2500000"
+
+
+@pytest.mark.parametrize("amount", [0, -5, 25_000.5, 10**12])
+def test_invoice_amount_must_be_sane(make_user, amount):
+    with pytest.raises(ValueError, match="out of range"):
+        services.create_invoice(make_user(), subject_kind="t", subject_id=1, amount=amount, description="x")
