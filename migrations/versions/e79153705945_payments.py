@@ -1,7 +1,7 @@
 """payments invoices events issues
 
 Revision ID: e79153705945
-Revises: 92c876b62fc8
+Revises: 2d6e8a0b8e20
 Create Date: 2026-12-01 19:52:41.802219
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e79153705945'
-down_revision = '92c876b62fc8'
+down_revision = '2d6e8a0b8e20'
 branch_labels = None
 depends_on = None
 
