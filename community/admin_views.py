@@ -12,6 +12,7 @@ from accounts.permissions import roles_required
 from community import reading
 from community.forms import CategoryForm, CrisisTermForm, HotlineForm
 from community.models import Category, CrisisTerm, Hotline
+from community.moderation import remember_safe_room
 from community.views import bp
 from core.extensions import db
 
@@ -63,6 +64,8 @@ def _category_form(category: Category | None):
                 value = getattr(form, name).data
                 setattr(category, name, value if value is not None else "")
             db.session.flush()
+            if category.is_safe_room:
+                remember_safe_room(category)
             audit.record(current_user, "forum.category_saved", object_type="community_category",
                          object_id=category.id)
             db.session.commit()

@@ -237,7 +237,7 @@ def seed_forum(users: dict[str, User]) -> None:
             started = now - timedelta(days=days_ago, hours=3)
             thread = Thread(
                 category_id=category.id, author_id=people[author_key].id, title=title,
-                created_at=started, last_activity_at=started,
+                created_at=started, last_activity_at=started, was_in_safe_room=safe,
             )
             db.session.add(thread)
             db.session.flush()

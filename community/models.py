@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     column,
     event,
+    false,
     func,
     literal_column,
 )
@@ -98,6 +99,10 @@ class Thread(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="visible")
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
+    # Set once the thread is (or was) in a safe room, or holds an anonymous post, and
+    # never cleared: its notices stay in the inbox wherever a moderator moves it, so
+    # no WhatsApp/SMS text or staff call list ties a member to it (issue 8, item 5).
+    was_in_safe_room: Mapped[bool] = mapped_column(default=False, server_default=false())
     reply_count: Mapped[int] = mapped_column(default=0)
     last_post_id: Mapped[int] = mapped_column(default=0)  # no FK: posts point here
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -146,6 +151,9 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hidden automatically by members' reports (not by a moderator): the writer is
+    # told so, and a moderator's decision clears it.
+    hidden_by_reports: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     thread: Mapped[Thread] = relationship(lazy="joined", innerjoin=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from accounts import audit
 from accounts.models import User
 from community.models import Category, Flag, ModerationAction, Post, Suspension, Thread
-from community.posting import publish
+from community.posting import keeps_to_inbox, publish
 from community.reading import POST_PATH, refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
@@ -116,6 +116,7 @@ def reject(moderator: User, post: Post, reason: str = "") -> None:
         return
     post.status = "hidden"
     post.hidden_at = utcnow()
+    post.hidden_by_reports = False
     _log(moderator, "reject", post=post, reason=reason)
     _after_status_change(post)
     if post.author is not None:
@@ -136,6 +137,7 @@ def hide(moderator: User, post: Post, reason: str = "") -> None:
         return
     post.status = "hidden"
     post.hidden_at = utcnow()
+    post.hidden_by_reports = False
     _resolve_flags(moderator, post)
     _log(moderator, "hide", post=post, reason=reason)
     _after_status_change(post)
@@ -146,6 +148,7 @@ def unhide(moderator: User, post: Post, reason: str = "") -> None:
         return
     post.status = "visible"
     post.hidden_at = None
+    post.hidden_by_reports = False
     if post.is_anonymous and post.approved_at is None:
         post.approved_at = utcnow()
     _resolve_flags(moderator, post)
@@ -157,23 +160,11 @@ def dismiss_flags(moderator: User, post: Post, reason: str = "") -> None:
     """The reports were not right: close them (an auto-hidden post shows again)."""
     _resolve_flags(moderator, post)
     _log(moderator, "dismiss_flags", post=post, reason=reason)
-    if post.status == "hidden" and _was_auto_hidden(post):
+    if post.status == "hidden" and post.hidden_by_reports:
         post.status = "visible"
         post.hidden_at = None
+        post.hidden_by_reports = False
     _after_status_change(post)
-
-
-def _was_auto_hidden(post: Post) -> bool:
-    last = db.session.scalar(
-        select(ModerationAction.action)
-        .where(
-            ModerationAction.post_id == post.id,
-            ModerationAction.action.in_(("auto_hide", "hide", "reject", "unhide")),
-        )
-        .order_by(ModerationAction.id.desc())
-        .limit(1)
-    )
-    return last == "auto_hide"
 
 
 THREAD_ACTIONS = {
@@ -193,15 +184,28 @@ def set_thread_flag(moderator: User, thread: Thread, action: str, reason: str = 
 
 def move_thread(moderator: User, thread: Thread, category: Category, reason: str = "") -> None:
     """Move a thread to another category. Moving out of a safe room keeps anonymous
-    posts anonymous; anonymous posting is only offered in safe rooms from then on."""
+    posts anonymous, and the thread's notices in the inbox (``was_in_safe_room``);
+    anonymous posting is only offered in safe rooms from then on."""
     old = thread.category
     if old.id == category.id:
         return
     thread.category = category
+    if category.is_safe_room:
+        thread.was_in_safe_room = True
     _log(moderator, "move", thread=thread, reason=f"{old.slug} → {category.slug}. {reason}".strip())
     db.session.flush()
     refresh_category(old)
     refresh_category(category)
+
+
+def remember_safe_room(category: Category) -> None:
+    """A category became (or stays) a safe room: its threads keep their notices in
+    the inbox from now on, even if the admin turns the safe room off later."""
+    db.session.execute(
+        update(Thread)
+        .where(Thread.category_id == category.id, Thread.was_in_safe_room.is_(False))
+        .values(was_in_safe_room=True)
+    )
 
 
 def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension | None:
@@ -222,7 +226,7 @@ def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension |
         body=N_("Moderator menangguhkan akses menulis Anda sampai %(until)s. Anda tetap bisa membaca forum. Alasannya ada di halaman forum."),
         params={"until": until.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")},
         url="/forum",
-        channels=["in_app"] if post.is_anonymous else None,
+        channels=["in_app"] if post.is_anonymous or keeps_to_inbox(post.thread) else None,
     )
     db.session.flush()
     return suspension

@@ -1,8 +1,9 @@
 """Moderator pages on the ``community`` blueprint: the queue, post and thread
-actions, suspension, revealing an anonymous author; the log for admins."""
+actions, suspension, revealing an anonymous author, the moderation log (moderators
+and admins)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from community import moderation, reading
 from community.forms import MoveForm, ReasonForm, RevealForm, SuspendForm
 from community.models import Category, Post, Thread
 from community.permissions import can_reveal_author
-from community.views import bp
+from community.views import MOD_TOOLS_SESSION_KEY, bp
 from core.extensions import db
 
 POST_ACTIONS = {
@@ -40,6 +41,13 @@ def _thread_or_404(thread_id: int) -> Thread:
 def _back(default: str) -> str:
     target = request.form.get("next", "")
     return target if target.startswith("/forum/") and not target.startswith("//") else default
+
+
+def _back_to_tools(thread: Thread):
+    """Back to the thread with the moderator tools still open (they used to close
+    after every action)."""
+    session[MOD_TOOLS_SESSION_KEY] = thread.id
+    return redirect(url_for("community.thread", thread_id=thread.id, _anchor="alat-moderator"))
 
 
 @bp.route("/moderation")
@@ -77,7 +85,7 @@ def moderate_thread(thread_id: int, action: str):
         moderation.set_thread_flag(current_user, thread, action, form.reason.data or "")
         db.session.commit()
         flash(_("Tindakan moderasi sudah disimpan."), "success")
-    return redirect(url_for("community.thread", thread_id=thread.id))
+    return _back_to_tools(thread)
 
 
 @bp.route("/moderation/t/<int:thread_id>/move", methods=["GET", "POST"])
@@ -96,7 +104,7 @@ def move_thread(thread_id: int):
             moderation.move_thread(current_user, thread, target, form.reason.data or "")
             db.session.commit()
             flash(_("Topik sudah dipindahkan."), "success")
-            return redirect(url_for("community.thread", thread_id=thread.id))
+            return _back_to_tools(thread)
     return render_template("community/move_thread.html", thread=thread, form=form)
 
 
@@ -133,7 +141,7 @@ def reveal_author(post_id: int):
 
 
 @bp.route("/moderation/log")
-@roles_required("admin")
+@roles_required("moderator", "admin")
 def moderation_log():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     return render_template("community/moderation_log.html", pagination=moderation.log_page(page))

@@ -103,7 +103,8 @@ def can_manage_forum(user) -> bool:
 
 
 def can_read_moderation_log(user) -> bool:
-    return _authenticated(user) and user.has_role("admin")
+    """Moderators read what their colleagues did (issue 8, item 27); admins too."""
+    return _authenticated(user) and user.has_role("moderator", "admin")
 
 
 TEMPLATE_PREDICATES = {

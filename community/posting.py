@@ -104,10 +104,18 @@ def _follow_own(user: User, thread: Thread, post: Post) -> None:
     member.last_read_at = utcnow()
 
 
+def _check_anonymity(category: Category, anonymous: bool) -> None:
+    """Anonymity is honoured in safe rooms only; asked for anywhere else, nothing is
+    saved (never published under the real name instead)."""
+    if anonymous and not category.is_safe_room:
+        raise PostingRefused(
+            _("Di kategori ini tulisan tidak bisa dikirim sebagai Anggota anonim: itu hanya bisa di ruang aman. Tulisan Anda belum dikirim dan masih ada di formulir. Kirim lagi tanpa centang anonim bila Anda mau memakai nama Anda.")
+        )
+
+
 def _save_post(user: User, thread: Thread, body: str, anonymous: bool, is_first: bool,
                title: str | None) -> PostResult:
     category = thread.category
-    anonymous = bool(anonymous and category.is_safe_room)
     pending = _needs_approval(user, anonymous, category)
     html, mentioned = _render(body)
     post = Post(
@@ -131,6 +139,8 @@ def _save_post(user: User, thread: Thread, body: str, anonymous: bool, is_first:
         thread.is_anonymous = anonymous
         thread.anon_no = post.anon_no
         thread.status = post.status
+    if anonymous or category.is_safe_room:
+        thread.was_in_safe_room = True
     _follow_own(user, thread, post)
     if words:
         alert_counselors(post)
@@ -156,6 +166,7 @@ def _save_post(user: User, thread: Thread, body: str, anonymous: bool, is_first:
 def create_thread(user: User, category: Category, title: str, body: str,
                   anonymous: bool = False) -> PostResult:
     """Start a thread with its opening post. Raises ``PostingRefused``."""
+    _check_anonymity(category, anonymous)
     check_may_post(user, new_thread=True, texts=[title, body])
     if not anonymous:
         # A profile appearing right after an anonymous post would give its author away.
@@ -168,6 +179,7 @@ def create_thread(user: User, category: Category, title: str, body: str,
 
 def create_reply(user: User, thread: Thread, body: str, anonymous: bool = False) -> PostResult:
     """Reply to a thread. Raises ``PostingRefused``."""
+    _check_anonymity(thread.category, anonymous)
     check_may_post(user, new_thread=False, texts=[body])
     if not anonymous:
         profile_for(user)
@@ -213,10 +225,17 @@ def erase(post: Post) -> None:
     post.search_text = ""
 
 
+def keeps_to_inbox(thread: Thread) -> bool:
+    """Whether notices about ``thread`` stay in the inbox (no WhatsApp/SMS/email, no
+    staff call list): once in a safe room, or with an anonymous post, always."""
+    return bool(thread.was_in_safe_room or thread.category.is_safe_room)
+
+
 def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
     """A post became visible: tell followers (batched per thread) and mentioned members."""
     thread = post.thread
-    safe_room = thread.category.is_safe_room
+    safe_room = keeps_to_inbox(thread)
+    channels = ["in_app"] if safe_room else None
     if mentioned is None:
         _html, mentioned = _render(post.body_source)
     notified: set[int] = {post.author_id} if post.author_id else set()
@@ -230,6 +249,7 @@ def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
             title=N_("Anda disebut di forum"),
             body=N_("Seseorang menyebut nama Anda dalam sebuah tulisan di forum."),
             url=POST_PATH.format(post_id=post.id),
+            channels=channels,
         )
     if post.is_first:
         return
@@ -261,8 +281,9 @@ def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
             params=params,
             url=THREAD_PATH.format(thread_id=thread.id) + "/new",
             # A follower of a safe-room topic may be its anonymous author: keep the
-            # notice in the inbox, away from WhatsApp/SMS and staff call lists.
-            channels=["in_app"] if safe_room else None,
+            # notice in the inbox, away from WhatsApp/SMS and staff call lists, also
+            # after the topic is moved out of the safe room.
+            channels=channels,
         )
 
 
@@ -303,6 +324,7 @@ def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
     if open_flags >= AUTO_HIDE_FLAGS and post.status == "visible":
         post.status = "hidden"
         post.hidden_at = utcnow()
+        post.hidden_by_reports = True
         db.session.add(
             ModerationAction(
                 moderator_id=None,
@@ -323,6 +345,17 @@ def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
                 title=N_("Tulisan disembunyikan otomatis"),
                 body=N_("Tiga anggota melaporkan sebuah tulisan, jadi tulisan itu disembunyikan sampai moderator memeriksanya."),
                 url="/forum/moderation",
+            )
+        if post.author is not None:
+            notify(
+                post.author,
+                key=f"community:u{post.author_id}:p{post.id}:hidden-by-reports",
+                title=N_("Tulisan Anda disembunyikan sementara"),
+                body=N_("Beberapa anggota melaporkan tulisan Anda, jadi tulisan itu disembunyikan otomatis sampai moderator memeriksanya. Moderator belum memutuskan apa pun."),
+                url=POST_PATH.format(post_id=post.id),
+                # Inbox only: the writer may be anonymous, and a report is nothing to
+                # read out to the family from a phone.
+                channels=["in_app"],
             )
     db.session.flush()
     return True

@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
@@ -72,12 +74,15 @@ def _handle_base(name: str) -> str:
     return base if len(base) >= 3 else f"{base}_pmi"
 
 
-def profile_for(user: User) -> MemberProfile:
-    """The member's forum profile, created with a handle from their name if missing."""
-    profile = db.session.scalar(select(MemberProfile).where(MemberProfile.user_id == user.id))
-    if profile is not None:
-        return profile
-    base = _handle_base(user.name)
+HANDLE_ATTEMPTS = 12
+
+
+def _free_handle(base: str, attempt: int) -> str:
+    """The first free ``base``, ``base2``, ``base3``… as far as this transaction can
+    see; after a few collisions with members writing at the same moment, a random
+    suffix so that they stop choosing the same next number."""
+    if attempt >= 3:
+        return f"{base}{secrets.randbelow(9000) + 1000}"
     taken = set(
         db.session.scalars(
             select(MemberProfile.handle).where(MemberProfile.handle.startswith(base))
@@ -87,10 +92,37 @@ def profile_for(user: User) -> MemberProfile:
     while handle in taken:
         n += 1
         handle = f"{base}{n}"
-    profile = MemberProfile(user_id=user.id, handle=handle)
-    db.session.add(profile)
-    db.session.flush()
-    return profile
+    return handle
+
+
+def _profile_of(user: User) -> MemberProfile | None:
+    return db.session.scalar(select(MemberProfile).where(MemberProfile.user_id == user.id))
+
+
+def profile_for(user: User) -> MemberProfile:
+    """The member's forum profile, created with a handle from their name if missing.
+
+    Ten members called Maria Nenobais writing their first post at the same moment
+    all get one: a handle another transaction took meanwhile fails on the unique
+    index inside a savepoint, and the next suffix is tried (issue 8, item 14)."""
+    profile = _profile_of(user)
+    if profile is not None:
+        return profile
+    base = _handle_base(user.name)
+    for attempt in range(HANDLE_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                profile = MemberProfile(user_id=user.id, handle=_free_handle(base, attempt))
+                db.session.add(profile)
+        except IntegrityError:
+            # Either the handle was taken meanwhile, or this member's own profile was
+            # created by a second request (two tabs): then that one is theirs.
+            profile = _profile_of(user)
+            if profile is not None:
+                return profile
+            continue
+        return profile
+    raise RuntimeError(f"no free forum handle after {HANDLE_ATTEMPTS} attempts")
 
 
 def profile_by_handle(handle: str) -> MemberProfile | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
-from community.models import Category, Hotline, Post, Reaction, Thread, ThreadMember
+from community.models import Category, Flag, Hotline, Post, Reaction, Thread, ThreadMember
 from core.db import utcnow
 from core.extensions import db
 
@@ -164,19 +164,37 @@ def first_unread_post(thread: Thread, user: User) -> Post | None:
     )
 
 
-_REACTED = select(Reaction.post_id).where(
-    Reaction.user_id == bindparam("user_id"),
-    Reaction.post_id.in_(bindparam("post_ids", expanding=True)),
+# One round trip for both marks a reader leaves on posts: "terima kasih" given, and
+# reported (the page then says so instead of offering "Laporkan" again).
+_MARKS = union_all(
+    select(Reaction.post_id, literal("reacted").label("mark")).where(
+        Reaction.user_id == bindparam("user_id"),
+        Reaction.post_id.in_(bindparam("post_ids", expanding=True)),
+    ),
+    select(Flag.post_id, literal("reported").label("mark")).where(
+        Flag.user_id == bindparam("user_id"),
+        Flag.post_id.in_(bindparam("post_ids", expanding=True)),
+    ),
 )
 _THREAD_MEMBER = select(ThreadMember).where(
     ThreadMember.thread_id == bindparam("thread_id"), ThreadMember.user_id == bindparam("user_id")
 )
 
 
-def reacted_post_ids(user: User, post_ids: list[int]) -> set[int]:
-    if not post_ids:
-        return set()
-    return set(db.session.scalars(_REACTED, {"user_id": user.id, "post_ids": list(post_ids)}))
+def marked_post_ids(user: User, post_ids: list[int]) -> tuple[set[int], set[int]]:
+    """Of ``post_ids``, those this reader thanked and those they reported."""
+    reacted: set[int] = set()
+    reported: set[int] = set()
+    if post_ids:
+        for post_id, mark in db.session.execute(
+            _MARKS, {"user_id": user.id, "post_ids": list(post_ids)}
+        ):
+            (reacted if mark == "reacted" else reported).add(post_id)
+    return reacted, reported
+
+
+def has_reported(user: User, post: Post) -> bool:
+    return marked_post_ids(user, [post.id])[1] == {post.id}
 
 
 def thread_member(user: User, thread: Thread) -> ThreadMember | None:
@@ -317,3 +335,20 @@ def set_following(user: User, thread: Thread, following: bool) -> None:
     else:
         member.following = following
     db.session.flush()
+
+
+_LAST_OWN_POST_ANONYMOUS = (
+    select(Post.is_anonymous)
+    .where(Post.thread_id == bindparam("thread_id"), Post.author_id == bindparam("user_id"))
+    .order_by(Post.id.desc())
+    .limit(1)
+)
+
+
+def wrote_anonymously(user: User, thread: Thread) -> bool:
+    """Whether the member's latest post in ``thread`` (their opening post, or their
+    last reply) was anonymous: the reply form then starts anonymous, so one tap
+    cannot reveal them."""
+    return bool(db.session.scalar(
+        _LAST_OWN_POST_ANONYMOUS, {"thread_id": thread.id, "user_id": user.id}
+    ))

@@ -48,6 +48,7 @@ from core.extensions import db
 bp = Blueprint("community", __name__, url_prefix="/forum")
 
 CRISIS_SESSION_KEY = "community_crisis_post"
+MOD_TOOLS_SESSION_KEY = "community_mod_tools"
 
 
 def counselor_booking_url() -> str | None:
@@ -94,26 +95,40 @@ def _post_or_404(post_id: int) -> Post:
 
 
 def _posting_form(form, posting_category, save, template: str, **context):
-    """The shared flow of writing a thread or a reply: anonymity only where the
-    category allows it, nothing while suspended, a refusal shown under the text."""
-    if not can_post_anonymously(current_user, posting_category):
-        del form.anonymous
+    """The shared flow of writing a thread or a reply: nothing while suspended, a
+    refusal (anonymity asked for outside a safe room, a rate limit) shown under the
+    text with nothing saved; the anonymous box only where the server honours it."""
     suspension = safety.active_suspension(current_user)
     if form.validate_on_submit() and suspension is None:
         try:
-            result = save(bool(getattr(form, "anonymous", None) and form.anonymous.data))
+            result = save(bool(form.anonymous.data))
         except safety.PostingRefused as refused:
             db.session.rollback()
             form.body.errors = [*form.body.errors, refused.message]
         else:
             db.session.commit()
             return _after_posting(result)
+    if not can_post_anonymously(current_user, posting_category):
+        del form.anonymous
     return render_template(
         template,
         form=form,
         suspension_message=safety.suspension_message(suspension) if suspension else None,
         **context,
     )
+
+
+def _reply_form(thread: Thread, *, bound: bool) -> ReplyForm:
+    """The reply form of ``thread``; its anonymous box (safe rooms only) starts ticked
+    when the member's last post there was anonymous. ``bound=False``: the form drawn
+    under the thread, already without the box where anonymity is not honoured."""
+    form = ReplyForm() if bound else ReplyForm(formdata=None)
+    if not can_post_anonymously(current_user, thread.category):
+        if not bound:
+            del form.anonymous
+    elif request.method == "GET":
+        form.anonymous.data = reading.wrote_anonymously(current_user, thread)
+    return form
 
 
 def _after_posting(result: posting.PostResult):
@@ -189,20 +204,23 @@ def thread(thread_id: int):
     member = reading.thread_member(current_user, thread)
     suspension = safety.active_suspension(current_user) if can_reply(current_user, thread) else None
     crisis_post_id = session.pop(CRISIS_SESSION_KEY, None)
+    reacted, reported = reading.marked_post_ids(current_user, [p.id for p in posts])
     html = render_template(
         "community/thread.html",
         thread=thread,
         posts=posts,
         page=page,
         has_next=has_next,
-        reacted=reading.reacted_post_ids(current_user, [p.id for p in posts]),
+        reacted=reacted,
+        reported=reported,
         following=bool(member and member.following),
         last_read=member.last_read_post_id if member else 0,
         suspension_message=safety.suspension_message(suspension) if suspension else None,
-        reply_form=ReplyForm(formdata=None) if can_reply(current_user, thread) else None,
+        reply_form=_reply_form(thread, bound=False) if can_reply(current_user, thread) else None,
         action_form=EmptyForm(),
         hotlines=reading.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,
+        tools_open=session.pop(MOD_TOOLS_SESSION_KEY, None) == thread.id,
     )
     # Reading is remembered after the page is drawn, so drawing needs no reload.
     # Nothing to commit when the page was already read (the usual revisit).
@@ -240,7 +258,7 @@ def reply(thread_id: int):
     thread = _thread_or_404(thread_id)
     if not can_reply(current_user, thread):
         abort(404)
-    form = ReplyForm()
+    form = _reply_form(thread, bound=True)
     return _posting_form(
         form,
         thread.category,
@@ -319,12 +337,15 @@ def flag(post_id: int):
     post = _post_or_404(post_id)
     if not can_flag_post(current_user, post):
         abort(404)
+    if reading.has_reported(current_user, post):
+        flash(_("Anda sudah melaporkan tulisan ini. Moderator akan memeriksanya."), "info")
+        return redirect(url_for("community.post", post_id=post.id))
     form = FlagForm()
     if form.validate_on_submit():
         posting.flag_post(current_user, post, form.reason.data, form.note.data or "")
         db.session.commit()
         flash(_("Terima kasih. Laporan Anda sudah kami terima dan akan diperiksa moderator."), "info")
-        return redirect(url_for("community.thread", thread_id=post.thread_id))
+        return redirect(url_for("community.post", post_id=post.id))
     return render_template("community/flag.html", post=post, form=form)
 
 

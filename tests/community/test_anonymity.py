@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from community import moderation, posting, profiles, reading
 from community.models import Post, Thread
+from community.safety import PostingRefused
 from core.extensions import db
 from notifications.models import Notification
 
@@ -131,13 +132,68 @@ def test_thread_list_row_for_anonymous_thread(client, anon_thread, member, switc
 
 
 def test_anonymous_only_in_safe_rooms(client, forum, member, switch_to):
+    """Issue 8, item 1: anonymity asked for outside a safe room is refused with a clear
+    message and nothing is saved, never published under the real name; the box is
+    not offered there, and is offered in a safe room."""
     user = switch_to(member())
-    client.post(f"/forum/c/{forum.general.slug}/new",
-                data={"title": "Tanya modal usaha", "body": "Berapa modal awal?", "anonymous": "y"})
-    post = db.session.scalar(select(Post).where(Post.author_id == user.id))
-    assert post is not None and not post.is_anonymous and post.status == "visible"
+    response = client.post(f"/forum/c/{forum.general.slug}/new",
+                           data={"title": "Tanya modal usaha", "body": "Berapa modal awal?", "anonymous": "y"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "hanya bisa di ruang aman" in html and "Berapa modal awal?" in html
+    assert db.session.scalar(select(Post).where(Post.author_id == user.id)) is None
     form_html = client.get(f"/forum/c/{forum.general.slug}/new").get_data(as_text=True)
-    assert "Anggota anonim" not in form_html
+    assert "Anggota anonim" not in form_html and 'name="title"' in form_html
+    assert "Anggota anonim" in client.get(f"/forum/c/{forum.safe.slug}/new").get_data(as_text=True)
+
+
+def test_reply_form_offers_anonymity_only_where_honoured(client, forum, member, switch_to, write):
+    """Issue 8, item 1: the reply form under a public thread has no anonymous box, and
+    a hand-made anonymous reply there is refused, nothing saved."""
+    thread = write.thread(member(), forum.general)
+    replier = switch_to(member())
+    page = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert "Kirim balasan" in page and "Kirim sebagai Anggota anonim" not in page
+    assert "Kirim sebagai Anggota anonim" not in client.get(f"/forum/t/{thread.id}/reply").get_data(as_text=True)
+    response = client.post(f"/forum/t/{thread.id}/reply", data={"body": "Saya ikut, Kak.", "anonymous": "y"})
+    assert response.status_code == 200
+    assert "hanya bisa di ruang aman" in response.get_data(as_text=True)
+    assert "Tulisan Anda sudah terkirim" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(Post).where(Post.author_id == replier.id)) is None
+    safe_thread = write.thread(member(), forum.safe)
+    assert "Kirim sebagai Anggota anonim" in client.get(f"/forum/t/{safe_thread.id}").get_data(as_text=True)
+
+
+def test_service_refuses_anonymity_outside_safe_rooms(app, forum, member, write):
+    thread = write.thread(member(), forum.general)
+    with app.test_request_context(), pytest.raises(PostingRefused, match="hanya bisa di ruang aman"):
+        posting.create_reply(member(), thread, "Saya ikut.", anonymous=True)
+    with app.test_request_context(), pytest.raises(PostingRefused, match="hanya bisa di ruang aman"):
+        posting.create_thread(member(), forum.general, "Judul topik", "Isi topik.", anonymous=True)
+
+
+def _anonymous_box(html: str) -> str:
+    start = html.index('name="anonymous"')
+    return html[html.rindex("<input", 0, start):html.index(">", start) + 1]
+
+
+def test_anonymous_box_starts_the_way_the_member_last_posted(client, forum, member, switch_to, write):
+    """Issue 8, item 2: in a thread started (or last replied in) anonymously, the box
+    starts ticked; after a named reply, unticked; a stranger's starts unticked."""
+    author = member()
+    thread = write.thread(author, forum.safe, anonymous=True)
+    moderation.approve(member(roles=("member", "moderator")),
+                       db.session.scalar(select(Post).where(Post.thread_id == thread.id)))
+    db.session.commit()
+    switch_to(author)
+    assert "checked" in _anonymous_box(client.get(f"/forum/t/{thread.id}").get_data(as_text=True))
+    assert "checked" in _anonymous_box(client.get(f"/forum/t/{thread.id}/reply").get_data(as_text=True))
+    write.reply(author, thread, body="Sekarang dengan nama saya.")
+    assert "checked" not in _anonymous_box(client.get(f"/forum/t/{thread.id}").get_data(as_text=True))
+    write.reply(author, thread, body="Lagi tanpa nama.", anonymous=True)
+    assert "checked" in _anonymous_box(client.get(f"/forum/t/{thread.id}").get_data(as_text=True))
+    switch_to(member())
+    assert "checked" not in _anonymous_box(client.get(f"/forum/t/{thread.id}").get_data(as_text=True))
 
 
 # --- found in the security review -------------------------------------------------
@@ -171,3 +227,35 @@ def test_safe_room_notices_never_leave_the_inbox(forum, member):
         select(OutboxMessage).where(OutboxMessage.user_id.in_([writer.id, follower.id]))
     ).all()
     assert for_members == [], [(m.key, m.channel) for m in for_members]
+
+
+def test_moved_safe_room_thread_keeps_notices_in_the_inbox(forum, member, write):
+    """Issue 8, item 5: a safe-room thread moved to a public category: the anonymous
+    author's reply notice is in the inbox, and nothing about it reaches WhatsApp/SMS/
+    email or a staff call list (dispatch run with every phone channel failing)."""
+    from notifications import dispatch
+    from notifications.models import CallTask, OutboxMessage
+
+    author, moderator = member(name=SECRET_NAME), member(roles=("member", "moderator"))
+    public_follower = member()
+    thread = write.thread(author, forum.safe, title="Paspor saya ditahan", anonymous=True)
+    moderation.approve(moderator, db.session.scalar(select(Post).where(Post.thread_id == thread.id)))
+    moderation.move_thread(moderator, thread, forum.general, "salah kategori")
+    db.session.commit()
+    assert db.session.get(Thread, thread.id).category_id == forum.general.id
+    reading.set_following(public_follower, thread, True)
+    db.session.commit()
+    write.reply(member(), thread, body="Semoga cepat kembali, Kak.")
+    inbox = db.session.scalars(select(Notification).where(Notification.user_id == author.id)).all()
+    assert [n.key for n in inbox if ":replies:" in n.key], [n.key for n in inbox]
+    dispatch.dispatch_due()
+    db.session.commit()
+    outbox = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.user_id.in_([author.id, public_follower.id]))
+    ).all()
+    assert outbox == [], [(m.key, m.channel) for m in outbox]
+    assert db.session.scalars(select(CallTask)).all() == []
+    # A thread never in a safe room still uses the phone channels (the rule is per thread).
+    plain = write.thread(author, forum.general, title="Resep jagung bose")
+    write.reply(member(), plain, body="Enak sekali.")
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == author.id))

@@ -27,9 +27,9 @@ MODERATOR_ROUTES = [
     ("get", "/forum/moderation/t/{thread}/move"),
     ("get", "/forum/moderation/p/{post}/suspend"),
     ("get", "/forum/moderation/p/{post}/reveal"),
+    ("get", "/forum/moderation/log"),  # moderators read it too (issue 8, item 27)
 ]
 ADMIN_ROUTES = [
-    ("get", "/forum/moderation/log"),
     ("get", "/forum/admin/categories"),
     ("get", "/forum/admin/categories/new"),
     ("get", "/forum/admin/crisis-words"),
@@ -65,6 +65,7 @@ def test_right_roles_get_in(client, forum, member, switch_to, write):
     switch_to(member(roles=("member", "admin")))
     for _method, route in ADMIN_ROUTES:
         assert client.get(route).status_code == 200
+    assert client.get("/forum/moderation/log").status_code == 200
 
 
 def test_first_anonymous_post_waits_for_approval(client, forum, member, switch_to):
@@ -224,3 +225,82 @@ def test_admin_edits_crisis_words_and_hotlines(client, forum, member, switch_to)
 def test_moderator_cannot_act_on_missing_post(client, forum, member, switch_to, action):
     switch_to(member(roles=("member", "moderator")))
     assert client.post(f"/forum/moderation/p/999/{action}").status_code == 404
+
+
+def test_a_post_hidden_by_reports_tells_its_writer_what_happened(client, forum, member, switch_to, write):
+    """Issue 8, item 28: the writer reads that reports hid it (not "by a moderator"),
+    in the page and in the inbox; a moderator's own hide still says so."""
+    thread = write.thread(member(), forum.general)
+    writer = member()
+    reply = write.reply(writer, thread, body="Ada lowongan, hubungi saya.")
+    for _ in range(3):
+        switch_to(member())
+        client.post(f"/forum/p/{reply.id}/flag", data={"reason": "scam"})
+    db.session.expire_all()
+    assert db.session.get(Post, reply.id).status == "hidden"
+    switch_to(writer)
+    page = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert "Disembunyikan otomatis karena beberapa anggota melaporkannya" in page
+    assert "Disembunyikan oleh moderator" not in page
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == writer.id, Notification.key.like("%hidden-by-reports%")))
+    assert notice is not None and notice.title == "Tulisan Anda disembunyikan sementara"
+    other = write.reply(writer, thread, body="Maaf, saya salah tulis.")
+    switch_to(member(roles=("member", "moderator")))
+    client.post(f"/forum/moderation/p/{other.id}/hide")
+    switch_to(writer)
+    page = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert page.count("Disembunyikan oleh moderator") == 1
+    assert page.count("Disembunyikan otomatis") == 1
+
+
+def test_a_reporter_sees_that_they_reported(client, forum, member, switch_to, write):
+    """Issue 8, item 28: after reporting, "Laporkan" gives way to "you reported this"
+    for that post only; reporting again changes nothing."""
+    thread = write.thread(member(), forum.general)
+    reported = write.reply(member(), thread, body="Balasan yang dilaporkan.")
+    write.reply(member(), thread, body="Balasan lain.")
+    reporter = switch_to(member())
+    before = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert before.count(">Laporkan</a>") == 3 and "Anda sudah melaporkan" not in before
+    client.post(f"/forum/p/{reported.id}/flag", data={"reason": "spam"})
+    after = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert after.count(">Laporkan</a>") == 2
+    assert after.count("Anda sudah melaporkan tulisan ini") == 1
+    assert f'/forum/p/{reported.id}/flag' not in after
+    again = client.get(f"/forum/p/{reported.id}/flag", follow_redirects=True).get_data(as_text=True)
+    assert "Anda sudah melaporkan tulisan ini" in again
+    from community.models import Flag
+    assert db.session.scalar(select(func.count(Flag.id)).where(Flag.user_id == reporter.id)) == 1
+
+
+def test_moderators_read_the_log_as_cards(client, forum, member, switch_to, write):
+    """Issue 8, item 27: a moderator reads the log; every entry shows "Tentang" and
+    "Alasan" in a card (no wide table pushing them off a phone screen)."""
+    thread = write.thread(member(), forum.general, title="Jual beli tiket kapal")
+    moderator = switch_to(member(roles=("member", "moderator"), name="Ferdinandus Riwu"))
+    client.post(f"/forum/moderation/t/{thread.id}/lock", data={"reason": "ramai sekali"})
+    client.post(f"/forum/moderation/p/{_first_post(thread).id}/hide", data={"reason": "iklan"})
+    html = client.get("/forum/moderation/log").get_data(as_text=True)
+    assert "<table" not in html
+    assert html.count('class="card mod-log-entry"') == 2
+    assert html.count("<dt>Tentang</dt>") == 2 and html.count("<dt>Alasan</dt>") == 2
+    assert "ramai sekali" in html and "iklan" in html and moderator.name in html
+    assert "Jual beli tiket kapal" in html
+    assert "/forum/moderation/log" in client.get("/forum/moderation").get_data(as_text=True)
+
+
+def test_moderator_tools_stay_open_after_an_action(client, forum, member, switch_to, write):
+    """Issue 8, item 27: back on the thread after lock/pin/move, the panel is open;
+    on a plain visit it starts closed."""
+    thread = write.thread(member(), forum.general)
+    switch_to(member(roles=("member", "moderator")))
+    closed = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert '<details class="card mod-tools" id="alat-moderator">' in closed
+    response = client.post(f"/forum/moderation/t/{thread.id}/pin")
+    assert response.status_code == 302 and response.location.endswith("#alat-moderator")
+    opened = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert '<details class="card mod-tools" id="alat-moderator" open>' in opened
+    assert "Lepas sematan" in opened
+    again = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert '<details class="card mod-tools" id="alat-moderator">' in again
