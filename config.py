@@ -128,6 +128,12 @@ class Config:
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # Reports to the Satgas: failed code+secret look-ups per address and per code,
+    # and new reports per address (Flask-Limiter windows, e.g. "10/hour").
+    REPORT_LOOKUP_LIMIT = os.environ.get("REPORT_LOOKUP_LIMIT", "10/hour")
+    REPORT_LOOKUP_CODE_LIMIT = os.environ.get("REPORT_LOOKUP_CODE_LIMIT", "5/hour")
+    REPORT_SUBMIT_LIMIT = os.environ.get("REPORT_SUBMIT_LIMIT", "10/hour")
+
     SCHEDULER_TIMEZONE = "UTC"
 
     # Payments: Stripe Checkout is on only when a secret key is set (cash/QRIS always).

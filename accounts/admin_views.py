@@ -26,6 +26,7 @@ ROLE_LABELS = {
     "registrar": "Pendamping adminduk",
     "umkm_staff": "Petugas UMKM",
     "moderator": "Moderator",
+    "satgas": "Petugas Satgas PMI",
     "admin": "Admin",
 }
 

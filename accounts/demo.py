@@ -13,6 +13,7 @@ DEMO_ACCOUNTS = [
     ("registrar", "081200000020", "Fransiskus Benu", ["member", "registrar"], "kota-kupang", None, None),
     ("umkm_staff", "081200000030", "Yuliana Ndun", ["member", "umkm_staff"], "kota-kupang", None, None),
     ("moderator", "081200000040", "Ferdinandus Riwu", ["member", "moderator"], "tts", "HK", 2019),
+    ("satgas", "081200000050", "Melkianus Kana", ["member", "satgas"], "kota-kupang", None, None),
     ("admin", "081200000099", "Martha Pello", ["member", "admin"], "kota-kupang", None, None),
 ]
 

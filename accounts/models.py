@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
-ROLES = ("member", "counselor", "registrar", "umkm_staff", "moderator", "admin")
+ROLES = ("member", "counselor", "registrar", "umkm_staff", "moderator", "satgas", "admin")
 STAFF_ROLES = ROLES[1:]
 
 

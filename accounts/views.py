@@ -38,6 +38,7 @@ from accounts.tokens import make_reset_token, user_from_reset_token
 from core.extensions import db, limiter
 from core.i18n import LANG_COOKIE
 from core.security import safe_next
+from core.signals import account_deletion_notes
 from notifications.email import email_configured, send_email
 
 bp = Blueprint("accounts", __name__)
@@ -307,7 +308,8 @@ def delete_account():
             session.clear()
             flash(_("Akun Anda dan datanya sudah dihapus. Terima kasih sudah memakai Rumah Purna."), "info")
             return redirect(url_for("site.home"))
-    return render_template("accounts/delete.html", form=form)
+    notes = [note for _receiver, note in account_deletion_notes.send(current_user._get_current_object()) if note]
+    return render_template("accounts/delete.html", form=form, notes=notes)
 
 
 @bp.route("/account/confirm", methods=["GET", "POST"])

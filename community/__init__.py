@@ -10,6 +10,8 @@ pending forum messages to the person are cancelled.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint
 
 
@@ -22,4 +24,14 @@ def blueprint() -> Blueprint:
     # views.py, so the table of contents in ``create_app`` shows where they come from.
     from community import admin_views, moderation_views, views  # noqa: F401
 
+    _nest_sub_packages(views.bp)
     return views.bp
+
+
+@cache
+def _nest_sub_packages(parent: Blueprint) -> None:
+    """Once per process, like the routes: a blueprint cannot take children after
+    its first registration on an app."""
+    from community.reports.views import bp as reports_bp
+
+    parent.register_blueprint(reports_bp)

@@ -54,3 +54,8 @@ invoice_status_changed = _signals.signal("invoice-status-changed")
 after an invoice changed state (paid, expired, refunded, void), inside the
 transaction. The package that owns the invoice's subject (``invoice.subject_kind``)
 reacts; receivers only flush."""
+
+account_deletion_notes = _signals.signal("account-deletion-notes")
+"""Sent with ``sender=user`` when the account deletion page is drawn. Each receiver
+returns a sentence (in the user's language) about what deletion will keep or remove
+in its part, or ``None``: the page says so before the member decides."""

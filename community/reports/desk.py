@@ -1,0 +1,176 @@
+"""The Satgas desk: the queue, status changes (guarded, audited, told to the
+reporter), internal notes and the audited views of a report and its contact."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+
+from accounts import audit
+from accounts.models import User
+from community.reports._common import ChangedMeanwhile, ReportRefused
+from community.reports.models import (
+    CLOSE_REASONS,
+    CLOSED,
+    REFERRAL_BODIES,
+    REFERRED,
+    TRANSITIONS,
+    VERIFYING,
+    Report,
+    ReportEvent,
+    ReportNote,
+)
+from core.db import utcnow
+from core.extensions import db
+from notifications.services import N_, notify
+
+QUEUE_PAGE_SIZE = 25
+# Only the status, never a detail of the case.
+STATUS_NOTICES = {
+    VERIFYING: N_("Laporan %(code)s sedang diperiksa Satgas."),
+    REFERRED: N_("Laporan %(code)s sudah diteruskan ke lembaga yang berwenang."),
+    CLOSED: N_("Laporan %(code)s sudah selesai ditangani Satgas."),
+}
+
+
+def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None):
+    """Urgent first, then newest; optional filters. Loads no encrypted column, so a
+    page of the queue decrypts nothing."""
+    statement = select(
+        Report.id, Report.code, Report.kind, Report.regency, Report.status, Report.urgent,
+        Report.created_at,
+    )
+    if kind:
+        statement = statement.where(Report.kind == kind)
+    if regency:
+        statement = statement.where(Report.regency == regency)
+    if status:
+        statement = statement.where(Report.status == status)
+    # Urgent only counts while a report is still open.
+    open_urgent = case((Report.urgent & (Report.status != CLOSED), 0), else_=1)
+    return statement.order_by(open_urgent, Report.created_at.desc(), Report.id.desc())
+
+
+def queue_page(page: int, *, kind=None, regency=None, status=None, per_page: int = QUEUE_PAGE_SIZE):
+    """One page of the queue: ``(rows, has_next)`` in one query (one row more than
+    shown tells whether there is a next page)."""
+    statement = queue_statement(kind, regency, status).limit(per_page + 1).offset((page - 1) * per_page)
+    rows = db.session.execute(statement).all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def open_counts() -> dict[str, int]:
+    """How many reports wait in each status (for the queue's heading)."""
+    rows = db.session.execute(select(Report.status, func.count()).group_by(Report.status)).all()
+    return {status: count for status, count in rows}
+
+
+def can_move(report: Report, new_status: str) -> bool:
+    return new_status in TRANSITIONS.get(report.status, ())
+
+
+def _change_status(actor: User, report: Report, seen_status: str, new_status: str, now: datetime,
+                   **values) -> None:
+    """Move ``report`` from ``seen_status`` (what the officer saw) to ``new_status``:
+    a conditional update, so two officers at once never both succeed."""
+    if seen_status != report.status or new_status not in TRANSITIONS.get(seen_status, ()):
+        if seen_status != report.status:
+            raise ChangedMeanwhile()
+        raise ReportRefused(N_("Perubahan status ini tidak diizinkan."))
+    values = {"status": new_status, "status_changed_at": now, **values}
+    if report.first_action_at is None:
+        values["first_action_at"] = now
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == report.id, Report.status == seen_status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ChangedMeanwhile()
+    db.session.refresh(report)
+    db.session.add(ReportEvent(report_id=report.id, actor_id=actor.id, from_status=seen_status,
+                               to_status=new_status, created_at=now))
+    audit.record(actor, "report.status", object_type="report", object_id=report.id,
+                 detail=f"{seen_status}->{new_status}")
+    _tell_reporter(report)
+    db.session.flush()
+
+
+def start_verifying(actor: User, report: Report, seen_status: str, now: datetime | None = None) -> None:
+    """An officer starts checking the report."""
+    _change_status(actor, report, seen_status, VERIFYING, now or utcnow())
+
+
+def refer(actor: User, report: Report, seen_status: str, body: str, note: str = "",
+          now: datetime | None = None) -> None:
+    """The report goes to another body (Polri, BP3MI NTT, the labour office, other);
+    ``note`` records to whom and how (encrypted, officers only)."""
+    if body not in REFERRAL_BODIES:
+        raise ReportRefused(N_("Pilih lembaga tujuan."))
+    if body == "other" and not note.strip():
+        raise ReportRefused(N_("Tulis nama lembaga tujuan."))
+    now = now or utcnow()
+    _change_status(actor, report, seen_status, REFERRED, now, referred_to=body,
+                   referral_note=note.strip() or None, referred_at=now)
+
+
+def close(actor: User, report: Report, seen_status: str, reason: str, now: datetime | None = None) -> None:
+    """Close the report with one of ``CLOSE_REASONS``."""
+    if reason not in CLOSE_REASONS:
+        raise ReportRefused(N_("Pilih alasan menutup laporan."))
+    now = now or utcnow()
+    _change_status(actor, report, seen_status, CLOSED, now, close_reason=reason, closed_at=now)
+
+
+def _tell_reporter(report: Report) -> None:
+    """A member who reported under their account hears of the new status in the
+    inbox only: a WhatsApp or SMS must never show that they reported someone."""
+    if report.reporter_id is None:
+        return
+    reporter = db.session.get(User, report.reporter_id)
+    if reporter is None or not reporter.is_active:
+        return
+    from flask import current_app
+
+    url = current_app.url_map.bind("localhost").build(
+        "community.reports.my_report", {"report_id": report.id}
+    )
+    notify(
+        reporter,
+        key=f"report:{report.id}:status:{report.status}",
+        title=STATUS_NOTICES[report.status],
+        params={"code": report.code},
+        url=url,
+        channels=["in_app"],
+    )
+
+
+def add_note(actor: User, report: Report, text: str) -> ReportNote:
+    """An internal note (officers only; never shown to the reporter)."""
+    note = ReportNote(report_id=report.id, author_id=actor.id, text=text, created_at=utcnow())
+    db.session.add(note)
+    audit.record(actor, "report.note", object_type="report", object_id=report.id)
+    db.session.flush()
+    return note
+
+
+def notes_for(report: Report) -> list[ReportNote]:
+    return list(db.session.scalars(
+        select(ReportNote).where(ReportNote.report_id == report.id).order_by(ReportNote.created_at)
+    ))
+
+
+def history_for(report: Report) -> list[ReportEvent]:
+    return list(db.session.scalars(
+        select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.created_at)
+    ))
+
+
+def record_view(actor: User, report: Report, *, contact_shown: bool) -> None:
+    """Audit an opening of the report page: by an admin (every view), and every view
+    that shows the reporter's contact details."""
+    if actor.has_role("admin") and not actor.has_role("satgas"):
+        audit.record(actor, "report.admin_view", object_type="report", object_id=report.id)
+    if contact_shown:
+        audit.record(actor, "report.contact_view", object_type="report", object_id=report.id)

@@ -1,0 +1,149 @@
+"""The Satgas desk on the ``community.reports`` blueprint: the queue, a report
+(status changes, internal notes, the reporter's contact), the reports naming one
+identifier, and the province dashboard."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.permissions import roles_required
+from community.reports import dashboard, desk, linking, reporting
+from community.reports._common import ReportRefused
+from community.reports.forms import CloseForm, NoteForm, QueueFilterForm, ReferForm, SeenStatusForm
+from community.reports.models import Report
+from community.reports.permissions import DESK_ROLES, can_see_contact, can_work_reports
+from community.reports.views import bp
+from core.extensions import db
+
+
+def _page() -> int:
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+
+
+def _report_or_404(report_id: int) -> Report:
+    report = reporting.get_report(report_id)
+    if report is None or not can_work_reports(current_user):
+        abort(404)
+    return report
+
+
+@bp.route("/desk")
+@roles_required(*DESK_ROLES)
+def queue():
+    form = QueueFilterForm(request.args)
+    form.validate()
+    filters = {name: (getattr(form, name).data or None) if not getattr(form, name).errors else None
+               for name in ("kind", "regency", "status")}
+    page = _page()
+    rows, has_next = desk.queue_page(page, **filters)
+    return render_template(
+        "community/reports/queue.html", form=form, rows=rows, page=page, has_next=has_next,
+        pager_args={k: v for k, v in filters.items() if v},
+    )
+
+
+@bp.route("/desk/<int:report_id>")
+@roles_required(*DESK_ROLES)
+def report_detail(report_id: int):
+    report = _report_or_404(report_id)
+    contact_shown = can_see_contact(current_user, report)
+    desk.record_view(current_user, report, contact_shown=contact_shown)
+    db.session.commit()
+    per_identifier, linked = linking.links_for(report)
+    seen = {"seen_status": report.status}
+    return render_template(
+        "community/reports/report.html",
+        report=report,
+        contact_shown=contact_shown,
+        per_identifier=per_identifier,
+        linked=linked,
+        notes=desk.notes_for(report),
+        history=desk.history_for(report),
+        verify_form=SeenStatusForm(data=seen),
+        refer_form=ReferForm(data=seen),
+        close_form=CloseForm(data=seen),
+        note_form=NoteForm(),
+    )
+
+
+def _status_change(report_id: int, form, action) -> Response:
+    report = _report_or_404(report_id)
+    if form.validate_on_submit():
+        try:
+            action(report, form)
+        except ReportRefused as error:
+            db.session.rollback()
+            flash(_(str(error)), "info")
+        else:
+            db.session.commit()
+            flash(_("Status laporan sudah diubah."), "success")
+    else:
+        flash(_("Periksa isian formulir: ada yang belum dipilih."), "info")
+    return redirect(url_for("community.reports.report_detail", report_id=report_id))
+
+
+@bp.route("/desk/<int:report_id>/verify", methods=["POST"])
+@roles_required("satgas")
+def verify(report_id: int):
+    return _status_change(report_id, SeenStatusForm(), lambda report, form: desk.start_verifying(
+        current_user, report, form.seen_status.data))
+
+
+@bp.route("/desk/<int:report_id>/refer", methods=["POST"])
+@roles_required("satgas")
+def refer(report_id: int):
+    return _status_change(report_id, ReferForm(), lambda report, form: desk.refer(
+        current_user, report, form.seen_status.data, form.body.data, form.note.data or ""))
+
+
+@bp.route("/desk/<int:report_id>/close", methods=["POST"])
+@roles_required("satgas")
+def close(report_id: int):
+    return _status_change(report_id, CloseForm(), lambda report, form: desk.close(
+        current_user, report, form.seen_status.data, form.reason.data))
+
+
+@bp.route("/desk/<int:report_id>/notes", methods=["POST"])
+@roles_required("satgas")
+def add_note(report_id: int):
+    report = _report_or_404(report_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        desk.add_note(current_user, report, form.text.data)
+        db.session.commit()
+        flash(_("Catatan tersimpan."), "success")
+    else:
+        flash(" ".join(form.text.errors) or _("Tulis catatannya."), "info")
+    return redirect(url_for("community.reports.report_detail", report_id=report_id))
+
+
+@bp.route("/desk/identifiers/<digest>")
+@roles_required(*DESK_ROLES)
+def identifier(digest: str):
+    if len(digest) != 64:
+        abort(404)
+    page = _page()
+    found = linking.identifier_reports(digest, page)
+    if found is None:
+        abort(404)
+    first, rows, has_next, total = found
+    return render_template(
+        "community/reports/identifier.html", identifier=first, rows=rows, page=page,
+        has_next=has_next, total=total, pager_args={"digest": digest},
+    )
+
+
+@bp.route("/desk/dashboard")
+@roles_required(*DESK_ROLES)
+def dashboard_page():
+    return render_template("community/reports/dashboard.html", stats=dashboard.province_stats())
+
+
+@bp.route("/desk/dashboard.csv")
+@roles_required(*DESK_ROLES)
+def dashboard_csv():
+    body = dashboard.counts_csv(dashboard.province_stats())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=laporan-satgas-hitungan.csv",
+    })

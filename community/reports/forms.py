@@ -1,0 +1,144 @@
+"""Report forms. Every message is translatable and says what to do."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from accounts.data import REGENCIES
+from accounts.forms import PhoneField, strip
+from community.reports import identifiers
+from community.reports._common import (
+    CLOSE_REASON_LABELS,
+    KIND_LABELS,
+    REFERRAL_LABELS,
+    STATUS_LABELS,
+)
+from community.reports.models import CLOSE_REASONS, KINDS, REFERRAL_BODIES, STATUSES
+
+WHAT_MAX = 5000
+SHORT_MAX = 300
+PEOPLE_MAX = 1000
+NOTE_MAX = 3000
+
+
+def _choices(keys, labels):
+    return [(key, _l(labels[key])) for key in keys]
+
+
+def _identifier_lines(kind: str, message):
+    def check(form, field):
+        lines = identifiers.split_lines(field.data)
+        if len(lines) > identifiers.MAX_PER_KIND:
+            raise ValidationError(_l("Paling banyak %(num)d baris.", num=identifiers.MAX_PER_KIND))
+        _found, bad = identifiers.parse(kind, field.data)
+        if bad:
+            raise ValidationError(message)
+
+    return check
+
+
+class ReportForm(FlaskForm):
+    kind = RadioField(
+        _l("Apa yang terjadi?"),
+        choices=_choices(KINDS, KIND_LABELS),
+        validators=[InputRequired(message=_l("Pilih yang paling sesuai dengan kejadiannya."))],
+    )
+    what = TextAreaField(
+        _l("Ceritakan singkat"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Tulis singkat apa yang terjadi.")),
+            Length(min=10, max=WHAT_MAX, message=_l("Cerita 10 sampai 5.000 karakter.")),
+        ],
+    )
+    regency = SelectField(
+        _l("Di kabupaten/kota mana?"),
+        choices=[("", _l("Pilih kabupaten/kota"))] + REGENCIES,
+        validators=[DataRequired(message=_l("Pilih kabupaten/kota tempat kejadian."))],
+    )
+    place = StringField(
+        _l("Tempat (desa, kecamatan, atau alamat)"), filters=[strip],
+        validators=[Optional(), Length(max=SHORT_MAX, message=_l("Paling panjang 300 karakter."))],
+    )
+    happened = StringField(
+        _l("Kapan?"), filters=[strip],
+        validators=[Optional(), Length(max=SHORT_MAX, message=_l("Paling panjang 300 karakter."))],
+    )
+    people = TextAreaField(
+        _l("Nama orang yang terlibat (sejauh Anda tahu)"), filters=[strip],
+        validators=[Optional(), Length(max=PEOPLE_MAX, message=_l("Paling panjang 1.000 karakter."))],
+    )
+    phones = TextAreaField(
+        _l("Nomor HP yang dipakai (satu per baris)"), filters=[strip],
+        validators=[Optional(), _identifier_lines(
+            "phone", _l("Ada nomor yang tidak dikenali. Tulis seperti 0812 3456 7890, satu nomor per baris."))],
+    )
+    companies = TextAreaField(
+        _l("Nama perusahaan atau agen (satu per baris)"), filters=[strip],
+        validators=[Optional(), _identifier_lines("company", _l("Ada nama perusahaan yang tidak bisa dibaca."))],
+    )
+    handles = TextAreaField(
+        _l("Akun media sosial (Facebook, TikTok, Instagram; satu per baris)"), filters=[strip],
+        validators=[Optional(), _identifier_lines(
+            "handle", _l("Ada akun yang tidak dikenali. Tulis nama akun atau alamat profilnya, satu per baris."))],
+    )
+    urgent = BooleanField(_l("Seseorang dalam bahaya sekarang"))
+    anonymous = BooleanField(_l("Kirim tanpa nama dan tanpa kontak (anonim)"))
+    contact_name = StringField(
+        _l("Nama Anda (boleh nama panggilan)"), filters=[strip],
+        validators=[Optional(), Length(max=120, message=_l("Nama paling panjang 120 karakter."))],
+    )
+    contact_phone = PhoneField(_l("Nomor HP Anda"), filters=[strip], validators=[Optional()])
+
+
+class LookupForm(FlaskForm):
+    code = StringField(
+        _l("Kode laporan"), filters=[strip],
+        validators=[DataRequired(message=_l("Tulis kode laporan.")), Length(max=40)],
+    )
+    secret = StringField(
+        _l("Kode rahasia"), filters=[strip],
+        validators=[DataRequired(message=_l("Tulis kode rahasia.")), Length(max=40)],
+    )
+
+
+class SeenStatusForm(FlaskForm):
+    """A status change carries the status the officer saw."""
+
+    seen_status = HiddenField(validators=[DataRequired()])
+
+
+class ReferForm(SeenStatusForm):
+    body = SelectField(_l("Diteruskan ke"), choices=_choices(REFERRAL_BODIES, REFERRAL_LABELS),
+                       validators=[DataRequired(message=_l("Pilih lembaga tujuan."))])
+    note = TextAreaField(
+        _l("Catatan rujukan (kepada siapa, nomor surat)"), filters=[strip],
+        validators=[Optional(), Length(max=SHORT_MAX, message=_l("Paling panjang 300 karakter."))],
+    )
+
+
+class CloseForm(SeenStatusForm):
+    reason = SelectField(_l("Alasan menutup"), choices=_choices(CLOSE_REASONS, CLOSE_REASON_LABELS),
+                         validators=[DataRequired(message=_l("Pilih alasan menutup laporan."))])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("Catatan internal (tidak pernah dilihat pelapor)"), filters=[strip],
+        validators=[DataRequired(message=_l("Tulis catatannya.")),
+                    Length(max=NOTE_MAX, message=_l("Paling panjang 3.000 karakter."))],
+    )
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Jenis"), choices=[("", _l("Semua jenis"))] + _choices(KINDS, KIND_LABELS),
+                       validators=[Optional()])
+    regency = SelectField(_l("Kabupaten/kota"), choices=[("", _l("Semua"))] + REGENCIES,
+                          validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("Semua status"))] + _choices(STATUSES, STATUS_LABELS),
+                         validators=[Optional()])

@@ -1,0 +1,133 @@
+"""Reports to the Satgas, their status history, internal notes and the identifiers
+(phone numbers, companies, social handles) named in them.
+
+Text that could identify a reporter, a victim or a suspect is stored encrypted
+(``EncryptedText``). Identifiers are matched through a keyed digest of their
+normalised form (``digest``), so linking works without keeping them in clear.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.crypto import EncryptedText
+from core.db import UTCDateTime, utcnow
+from core.extensions import db
+
+# What happened.
+KINDS = ("recruiter", "fees", "fake_ad", "held", "abused", "unofficial_route")
+
+# received → verifying → referred → closed (closing is also possible before referral:
+# a duplicate, not a placement case, not enough information).
+RECEIVED = "received"
+VERIFYING = "verifying"
+REFERRED = "referred"
+CLOSED = "closed"
+STATUSES = (RECEIVED, VERIFYING, REFERRED, CLOSED)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RECEIVED: (VERIFYING, CLOSED),
+    VERIFYING: (REFERRED, CLOSED),
+    REFERRED: (CLOSED,),
+    CLOSED: (),
+}
+REFERRAL_BODIES = ("polri", "bp3mi_ntt", "disnaker", "other")
+CLOSE_REASONS = ("acted_on", "insufficient", "duplicate", "not_placement")
+
+IDENTIFIER_KINDS = ("phone", "company", "handle")
+
+
+class Report(db.Model):
+    """One report. ``reporter_id`` is set only when a logged-in member chose to
+    report under their account; an anonymous report has no link to anyone."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_queue", "urgent", "created_at"),
+        Index("ix_reports_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    regency: Mapped[str] = mapped_column(String(40))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=RECEIVED)
+    # Encrypted: what happened, where, when, who (free text as the reporter wrote it).
+    what: Mapped[str] = mapped_column(EncryptedText)
+    place: Mapped[str | None] = mapped_column(EncryptedText)
+    happened: Mapped[str | None] = mapped_column(EncryptedText)
+    people: Mapped[str | None] = mapped_column(EncryptedText)
+    # How to reach the reporter (none for an anonymous report).
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    contact_name: Mapped[str | None] = mapped_column(EncryptedText)
+    contact_phone: Mapped[str | None] = mapped_column(EncryptedText)
+    # Referral and closing.
+    referred_to: Mapped[str | None] = mapped_column(String(20))
+    referral_note: Mapped[str | None] = mapped_column(EncryptedText)
+    close_reason: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    referred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    identifiers: Mapped[list[ReportIdentifier]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportIdentifier.id"
+    )
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_phone or self.contact_name)
+
+
+class ReportIdentifier(db.Model):
+    """A phone number, company or social handle named in a report."""
+
+    __tablename__ = "report_identifiers"
+    __table_args__ = (
+        UniqueConstraint("report_id", "digest"),
+        Index("ix_report_identifiers_digest", "digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    # Keyed hash of ``kind:normalised value``: equal for the same identifier however written.
+    digest: Mapped[str] = mapped_column(String(64))
+    display: Mapped[str] = mapped_column(EncryptedText)
+
+    report: Mapped[Report] = relationship(back_populates="identifiers")
+
+
+class ReportEvent(db.Model):
+    """A status change: who, from what, to what, when (the history officers see)."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor = relationship("User", lazy="joined")
+
+
+class ReportNote(db.Model):
+    """An internal note by an officer. Never shown to the reporter, never exported."""
+
+    __tablename__ = "report_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User", lazy="joined")

@@ -1,0 +1,61 @@
+"""Personal data: a member's own reports in their export, and what account deletion
+keeps (referred reports, unlinked and without contact) or erases (the rest)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from accounts.models import User
+from community.reports.models import Report
+from core.extensions import db
+from notifications.services import cancel_messages
+
+
+def export_for(user: User) -> dict | None:
+    """The reports the member made under their account, as they wrote them (never
+    officers' notes or referral details)."""
+    reports = db.session.scalars(
+        select(Report).where(Report.reporter_id == user.id).order_by(Report.created_at)
+    ).all()
+    if not reports:
+        return None
+    return {
+        "reports": [
+            {
+                "code": r.code,
+                "kind": r.kind,
+                "regency": r.regency,
+                "status": r.status,
+                "urgent": r.urgent,
+                "what": r.what,
+                "place": r.place,
+                "when": r.happened,
+                "people": r.people,
+                "named": [{"kind": i.kind, "value": i.display} for i in r.identifiers],
+                "contact_name": r.contact_name,
+                "contact_phone": r.contact_phone,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in reports
+        ]
+    }
+
+
+def kept_on_deletion(user: User) -> int:
+    """How many of the member's reports would stay after deleting the account."""
+    return len(db.session.scalars(
+        select(Report.id).where(Report.reporter_id == user.id, Report.referred_at.is_not(None))
+    ).all())
+
+
+def erase_for(user: User) -> None:
+    """Account deletion: a report already referred belongs to a case and stays, but
+    loses the link to the account and the contact details; the others are erased."""
+    for report in db.session.scalars(select(Report).where(Report.reporter_id == user.id)):
+        cancel_messages(f"report:{report.id}:")
+        if report.referred_at is not None:
+            report.reporter_id = None
+            report.contact_name = None
+            report.contact_phone = None
+        else:
+            db.session.delete(report)
+    db.session.flush()

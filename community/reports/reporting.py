@@ -1,0 +1,96 @@
+"""Making a report and following it: submit, look up by code + secret, a member's
+own reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from accounts.models import User
+from community.reports import codes, identifiers
+from community.reports.models import Report, ReportIdentifier
+from core.db import utcnow
+from core.extensions import db
+
+
+@dataclass
+class ReportInput:
+    """What the form collected (already validated and normalised)."""
+
+    kind: str
+    regency: str
+    what: str
+    place: str = ""
+    happened: str = ""
+    people: str = ""
+    phones: list[tuple[str, str]] | None = None
+    companies: list[tuple[str, str]] | None = None
+    handles: list[tuple[str, str]] | None = None
+    urgent: bool = False
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str]:
+    """Store a new report; returns it with its secret (shown once, never stored).
+
+    ``reporter`` is the member when they chose to report under their account, else
+    ``None``: then nothing links the report to an account, an address or a device.
+    Only flushes.
+    """
+    secret = codes.new_secret()
+    report = Report(
+        code=_free_code(),
+        secret_hash=codes.hash_secret(secret),
+        kind=data.kind,
+        regency=data.regency,
+        urgent=data.urgent,
+        what=data.what,
+        place=data.place or None,
+        happened=data.happened or None,
+        people=data.people or None,
+        reporter_id=reporter.id if reporter is not None else None,
+        contact_name=data.contact_name or None,
+        contact_phone=data.contact_phone or None,
+        created_at=utcnow(),
+    )
+    for kind, values in (("phone", data.phones), ("company", data.companies), ("handle", data.handles)):
+        for normalised, written in values or []:
+            report.identifiers.append(
+                ReportIdentifier(kind=kind, digest=identifiers.digest(kind, normalised), display=written)
+            )
+    db.session.add(report)
+    db.session.flush()
+    return report, secret
+
+
+def _free_code() -> str:
+    while True:
+        code = codes.new_code()
+        if db.session.scalar(select(Report.id).where(Report.code == code)) is None:
+            return code
+
+
+def find_by_code_and_secret(code: str | None, secret: str | None) -> Report | None:
+    """The report only when both the code and its secret match (constant-time
+    comparison, the same work for an unknown code)."""
+    canonical = codes.canonical_code(code)
+    report = (
+        db.session.scalar(select(Report).where(Report.code == canonical)) if canonical else None
+    )
+    stored = report.secret_hash if report is not None else codes.DUMMY_HASH
+    matches = codes.secret_matches(secret, stored)
+    return report if report is not None and matches else None
+
+
+def member_reports(user: User) -> list[Report]:
+    """The reports a member made under their account, newest first."""
+    return list(
+        db.session.scalars(
+            select(Report).where(Report.reporter_id == user.id).order_by(Report.created_at.desc())
+        )
+    )
+
+
+def get_report(report_id: int) -> Report | None:
+    return db.session.get(Report, report_id)

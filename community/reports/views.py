@@ -1,0 +1,190 @@
+"""Reporting pages on the nested ``community.reports`` blueprint: the start page,
+the form (for members and visitors), the status look-up by code + secret, and a
+member's own reports. The Satgas desk is in ``desk_views.py``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from accounts.data import REGENCY_NAMES
+from accounts.phones import display_phone
+from community import services as forum_services
+from community.reports import codes, dashboard, identifiers, reporting
+from community.reports._common import (
+    CLOSE_REASON_LABELS,
+    IDENTIFIER_LABELS,
+    KIND_LABELS,
+    KIND_SHORT,
+    REFERRAL_LABELS,
+    STATUS_LABELS,
+)
+from community.reports.forms import LookupForm, ReportForm
+from community.reports.permissions import TEMPLATE_PREDICATES, can_view_own_report
+from core.extensions import db, limiter
+
+bp = Blueprint("reports", __name__, url_prefix="/lapor")
+
+# Shown first when someone is in danger; used when the admin list lacks them.
+EMERGENCY_TELS = ("110", "08001000", "129")
+
+
+@dataclass(frozen=True)
+class _Line:
+    name: str
+    number: str
+    description: str = ""
+
+    @property
+    def tel(self) -> str:
+        return "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+
+
+FALLBACK_LINES = (
+    _Line("Polisi", "110"),
+    _Line("Crisis Center KP2MI/BP2MI", "0800-1000"),
+    _Line("SAPA", "129"),
+)
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _report_helpers():
+    return {
+        **TEMPLATE_PREDICATES,
+        "report_kind_label": lambda kind: _(KIND_LABELS.get(kind, kind)),
+        "report_kind_short": lambda kind: _(KIND_SHORT.get(kind, kind)),
+        "report_status_label": lambda status: _(STATUS_LABELS.get(status, status)),
+        "referral_label": lambda body: _(REFERRAL_LABELS.get(body, body)) if body else "",
+        "close_reason_label": lambda reason: _(CLOSE_REASON_LABELS.get(reason, reason)) if reason else "",
+        "identifier_label": lambda kind: _(IDENTIFIER_LABELS.get(kind, kind)),
+        "regency_label": lambda code: REGENCY_NAMES.get(code, code),
+        "display_report_phone": display_phone,
+        "report_bars": dashboard.bars,
+        "report_month_label": _month_label,
+    }
+
+
+def _month_label(key: str) -> str:
+    year, month = key.split("-")
+    return format_date(date(int(year), int(month), 1), "MMM y")
+
+
+def emergency_lines() -> list:
+    """The admin-managed help lines, emergency numbers (110, 0800-1000, 129) first;
+    the three built-in ones when the list lacks them."""
+    lines = forum_services.hotlines()
+    urgent = [line for line in lines if line.tel in EMERGENCY_TELS]
+    others = [line for line in lines if line.tel not in EMERGENCY_TELS]
+    known = {line.tel for line in urgent}
+    missing = [line for line in FALLBACK_LINES if line.tel not in known]
+    return sorted(urgent, key=lambda line: EMERGENCY_TELS.index(line.tel)) + missing + others
+
+
+@bp.route("/")
+def start():
+    return render_template("community/reports/start.html")
+
+
+def _report_input(form: ReportForm) -> reporting.ReportInput:
+    anonymous = form.anonymous.data
+    return reporting.ReportInput(
+        kind=form.kind.data,
+        regency=form.regency.data,
+        what=form.what.data,
+        place=form.place.data or "",
+        happened=form.happened.data or "",
+        people=form.people.data or "",
+        phones=identifiers.parse("phone", form.phones.data)[0],
+        companies=identifiers.parse("company", form.companies.data)[0],
+        handles=identifiers.parse("handle", form.handles.data)[0],
+        urgent=bool(form.urgent.data),
+        contact_name="" if anonymous else (form.contact_name.data or ""),
+        contact_phone="" if anonymous else (form.contact_phone.data or ""),
+    )
+
+
+def _contact_conflict(form: ReportForm) -> bool:
+    if form.anonymous.data and (form.contact_name.data or form.contact_phone.data):
+        form.anonymous.errors = [
+            _("Anda memilih anonim. Kosongkan nama dan nomor HP, atau hapus centang anonim.")
+        ]
+        return True
+    return False
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REPORT_SUBMIT_LIMIT"], methods=["POST"])
+def new():
+    form = ReportForm()
+    if request.method == "GET":
+        form.urgent.data = request.args.get("bahaya") == "1"
+        if current_user.is_authenticated:
+            form.contact_name.data = current_user.name
+            form.contact_phone.raw_text = current_user.phone
+    if request.method == "POST" and form.validate() and not _contact_conflict(form):
+        reporter = current_user if current_user.is_authenticated and not form.anonymous.data else None
+        report, secret = reporting.submit_report(
+            reporter._get_current_object() if reporter is not None else None, _report_input(form)
+        )
+        db.session.commit()
+        # Rendered, not redirected: the secret is shown this once and kept nowhere.
+        return render_template(
+            "community/reports/done.html", report=report, secret=secret,
+            lines=emergency_lines() if report.urgent else [],
+        )
+    return render_template(
+        "community/reports/new.html", form=form,
+        lines=emergency_lines() if form.urgent.data else [],
+    )
+
+
+def _failed_lookup() -> bool:
+    return bool(g.get("report_lookup_failed"))
+
+
+def _lookup_code_key() -> str:
+    return "report-code:" + (codes.canonical_code(request.form.get("code")) or "unreadable")
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REPORT_LOOKUP_LIMIT"], methods=["POST"],
+               deduct_when=lambda _response: _failed_lookup())
+@limiter.limit(lambda: current_app.config["REPORT_LOOKUP_CODE_LIMIT"], methods=["POST"],
+               key_func=_lookup_code_key, deduct_when=lambda _response: _failed_lookup())
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        report = reporting.find_by_code_and_secret(form.code.data, form.secret.data)
+        if report is not None:
+            return render_template("community/reports/status.html", report=report)
+        g.report_lookup_failed = True
+        form.secret.errors = [_("Kode laporan atau kode rahasia tidak cocok. Periksa lagi huruf dan angkanya.")]
+    return render_template("community/reports/lookup.html", form=form)
+
+
+@bp.route("/saya")
+@login_required
+def mine():
+    return render_template("community/reports/mine.html", reports=reporting.member_reports(current_user))
+
+
+@bp.route("/saya/<int:report_id>")
+@login_required
+def my_report(report_id: int):
+    report = reporting.get_report(report_id)
+    if report is None or not can_view_own_report(current_user, report):
+        abort(404)
+    return render_template("community/reports/status.html", report=report, own=True)
+
+
+from community.reports import desk_views as _desk_views  # noqa: E402,F401  (routes on bp)
