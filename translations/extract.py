@@ -40,11 +40,25 @@ def sources(part: str) -> list[str]:
     return [p for p in paths if (ROOT / p).exists()]
 
 
+def own_catalog_subparts(part: str) -> list[str]:
+    """Sub-packages of ``part`` with a catalog of their own (``community/reports``
+    has ``translations/reports``): their strings are not the parent's."""
+    if part == "core" or not (ROOT / part).is_dir():
+        return []
+    return sorted(
+        p.name for p in (ROOT / part).iterdir()
+        if (p / "__init__.py").exists() and (ROOT / "translations" / p.name).is_dir()
+    )
+
+
 def extract(part: str, pot: Path) -> None:
+    ignored = " ".join([".*", "._", *own_catalog_subparts(part)])
     subprocess.run(
         [
             str(Path(sys.executable).with_name("pybabel")),
             "extract",
+            "--ignore-dirs",
+            ignored,
             "-F",
             str(ROOT / "babel.cfg"),
             "-k",

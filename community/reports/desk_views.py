@@ -114,7 +114,7 @@ def add_note(report_id: int):
         db.session.commit()
         flash(_("Catatan tersimpan."), "success")
     else:
-        flash(" ".join(form.text.errors) or _("Tulis catatannya."), "info")
+        flash(" ".join(str(e) for e in form.text.errors) or _("Tulis catatannya."), "info")
     return redirect(url_for("community.reports.report_detail", report_id=report_id))
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from accounts.data import REGENCY_NAMES
 from accounts.phones import display_phone
-from community import services as forum_services
+from community import reading as forum_reading
 from community.reports import codes, dashboard, identifiers, reporting
 from community.reports._common import (
     CLOSE_REASON_LABELS,
@@ -82,7 +82,7 @@ def _month_label(key: str) -> str:
 def emergency_lines() -> list:
     """The admin-managed help lines, emergency numbers (110, 0800-1000, 129) first;
     the three built-in ones when the list lacks them."""
-    lines = forum_services.hotlines()
+    lines = forum_reading.hotlines()
     urgent = [line for line in lines if line.tel in EMERGENCY_TELS]
     others = [line for line in lines if line.tel not in EMERGENCY_TELS]
     known = {line.tel for line in urgent}

@@ -1,0 +1,197 @@
+"""The Satgas desk: permissions for every role, the status machine, audits,
+notes and contact, notices to the reporter."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import ROLES, AuditEvent
+from community.reports import desk
+from community.reports._common import ReportRefused
+from community.reports.models import Report, ReportNote
+from core.extensions import db
+from notifications.models import Notification, OutboxMessage
+
+OTHER_ROLES = [role for role in ROLES if role not in ("satgas", "admin")]
+
+
+def desk_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules()
+         if rule.endpoint.startswith("community.reports.") and "/desk" in rule.rule),
+        key=lambda rule: rule.rule,
+    )
+
+
+def build(rule, report) -> str:
+    digest = report.identifiers[0].digest if report.identifiers else "0" * 64
+    values = {"report_id": report.id, "digest": digest}
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+@pytest.fixture
+def report(make_report, make_user):
+    return make_report(reporter=make_user(), phones="0812-3801-7744", contact_name="Agustina",
+                       contact_phone="+6281338800111")[0]
+
+
+def audits(action: str) -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == action))
+
+
+def test_every_desk_route_is_behind_the_satgas_or_admin_role(app):
+    rules = desk_rules(app)
+    assert len(rules) == 9
+    for rule in rules:
+        roles = app.view_functions[rule.endpoint].required_roles
+        assert roles in (("satgas", "admin"), ("satgas",)), rule.endpoint
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_other_roles_get_403_on_every_desk_page(app, client, login_as, report, role):
+    login_as(role)
+    walked = 0
+    for rule in desk_rules(app):
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            assert client.open(build(rule, report), method=method).status_code == 403, (role, rule.rule)
+            walked += 1
+    assert walked == 9
+    assert db.session.get(Report, report.id).status == "received"
+
+
+def test_visitors_are_sent_to_login_from_the_desk(app, client, report):
+    for rule in desk_rules(app):
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(build(rule, report), method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_satgas_and_admin_open_every_desk_page(app, client, login_as, report):
+    for role in ("satgas", "admin"):
+        login_as(role)
+        for rule in desk_rules(app):
+            if "GET" in rule.methods:
+                assert client.get(build(rule, report)).status_code == 200, (role, rule.rule)
+        client.post("/logout")
+
+
+def test_the_queue_is_urgent_first_then_newest_with_filters(client, login_as, make_report):
+    old_urgent = make_report(urgent=True, kind="held", regency="malaka")[0]
+    newer = make_report(kind="fees", regency="belu")[0]
+    newest = make_report(kind="fees", regency="tts")[0]
+    login_as("satgas")
+    html = client.get("/forum/lapor/desk").get_data(as_text=True)
+    assert html.index(old_urgent.code) < html.index(newest.code) < html.index(newer.code)
+    html = client.get("/forum/lapor/desk?kind=fees&regency=tts").get_data(as_text=True)
+    assert newest.code in html and newer.code not in html and old_urgent.code not in html
+    html = client.get("/forum/lapor/desk?status=verifying").get_data(as_text=True)
+    assert newest.code not in html and "Tidak ada laporan" in html
+    assert client.get("/forum/lapor/desk?kind=nonsense").status_code == 200
+
+
+def test_verify_refer_close_each_audited_and_told_to_the_reporter(client, login_as, report):
+    officer = login_as("satgas")
+    base = f"/forum/lapor/desk/{report.id}"
+    assert client.post(f"{base}/verify", data={"seen_status": "received"}).status_code == 302
+    client.post(f"{base}/refer", data={"seen_status": "verifying", "body": "bp3mi_ntt",
+                                       "note": "Surat no. 12/SATGAS/2026"})
+    client.post(f"{base}/close", data={"seen_status": "referred", "reason": "acted_on"})
+    db.session.expire_all()
+    report = db.session.get(Report, report.id)
+    assert (report.status, report.referred_to, report.close_reason) == ("closed", "bp3mi_ntt", "acted_on")
+    assert report.referral_note == "Surat no. 12/SATGAS/2026" and report.first_action_at is not None
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.status")
+                                .order_by(AuditEvent.id)).all()
+    assert [e.detail for e in events] == ["received->verifying", "verifying->referred", "referred->closed"]
+    assert all(e.actor_id == officer.id and e.object_id == report.id for e in events)
+    notices = db.session.scalars(select(Notification).where(Notification.user_id == report.reporter_id)).all()
+    assert len(notices) == 3 and all(n.params == {"code": report.code} for n in notices)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0  # inbox only, never WhatsApp/SMS
+
+
+@pytest.mark.parametrize("seen, action, data", [
+    ("received", "refer", {"body": "polri"}),          # must be verified first
+    ("received", "verify", {}),                         # stale: it is already verifying
+    ("closed", "verify", {}),
+])
+def test_illegal_or_stale_transitions_are_refused(client, login_as, report, seen, action, data):
+    officer = login_as("satgas")
+    if seen == "closed" or action == "verify":
+        desk.start_verifying(officer, report, "received")
+        if seen == "closed":
+            desk.close(officer, report, "verifying", "duplicate")
+        db.session.commit()
+    before = db.session.get(Report, report.id).status
+    html = client.post(f"/forum/lapor/desk/{report.id}/{action}", data={"seen_status": seen, **data},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "tidak diizinkan" in html or "baru saja diubah" in html
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).status == before
+
+
+def test_the_status_machine_refuses_what_it_must(make_user, make_report):
+    officer = make_user(roles=("satgas",))
+    report = make_report()[0]
+    with pytest.raises(ReportRefused, match="tidak diizinkan"):
+        desk.refer(officer, report, "received", "polri")
+    with pytest.raises(ReportRefused, match="Pilih alasan"):
+        desk.close(officer, report, "received", "because")
+    with pytest.raises(ReportRefused, match="nama lembaga"):
+        desk.start_verifying(officer, report, "received")
+        desk.refer(officer, report, "verifying", "other", "")
+    with pytest.raises(ReportRefused, match="baru saja diubah"):
+        desk.start_verifying(officer, report, "received")
+
+
+def test_admins_cannot_change_status_or_see_the_contact_and_their_views_are_audited(client, login_as, report):
+    login_as("admin")
+    html = client.get(f"/forum/lapor/desk/{report.id}").get_data(as_text=True)
+    assert report.what in html and "Agustina" not in html and "0813" not in html
+    assert audits("report.admin_view") == 1 and audits("report.contact_view") == 0
+    assert client.post(f"/forum/lapor/desk/{report.id}/verify", data={"seen_status": "received"}).status_code == 403
+
+
+def test_contact_only_to_satgas_and_every_view_audited(client, login_as, report):
+    login_as("satgas")
+    for _ in range(2):
+        html = client.get(f"/forum/lapor/desk/{report.id}").get_data(as_text=True)
+        assert "Agustina" in html and "0813-3880-0111" in html
+    assert audits("report.contact_view") == 2
+    assert client.get(f"/forum/lapor/desk/{report.id}").headers["Cache-Control"] == "no-store"
+
+
+def test_internal_notes_never_reach_the_reporter(client, login_as, auth, make_user, make_report):
+    member = make_user()
+    report, secret = make_report(reporter=member)
+    login_as("satgas")
+    client.post(f"/forum/lapor/desk/{report.id}/notes", data={"text": "NOTE-SENTINEL saksi kedua di Soe"})
+    html = client.get(f"/forum/lapor/desk/{report.id}").get_data(as_text=True)
+    assert "NOTE-SENTINEL" in html
+    assert db.session.scalar(select(ReportNote)).text.startswith("NOTE-SENTINEL")
+    client.post("/logout")
+    auth.login(member)
+    assert "NOTE-SENTINEL" not in client.get(f"/forum/lapor/saya/{report.id}").get_data(as_text=True)
+    visitor = client.application.test_client()
+    page = visitor.post("/forum/lapor/status", data={"code": report.code, "secret": secret}).get_data(as_text=True)
+    assert 'id="report-status"' in page and "NOTE-SENTINEL" not in page
+
+
+def test_an_empty_note_is_refused_and_nothing_saved(client, login_as, report):
+    login_as("satgas")
+    html = client.post(f"/forum/lapor/desk/{report.id}/notes", data={"text": "  "},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Tulis catatannya" in html
+    assert db.session.scalar(select(func.count(ReportNote.id))) == 0
+
+
+def test_a_visitor_sees_the_new_status_with_code_and_secret(client, make_user, make_report):
+    report, secret = make_report()
+    officer = make_user(roles=("satgas",))
+    desk.start_verifying(officer, report, "received")
+    desk.refer(officer, report, "verifying", "polri", "Polda NTT, unit PPA")
+    db.session.commit()
+    html = client.post("/forum/lapor/status", data={"code": report.code, "secret": secret}).get_data(as_text=True)
+    assert 'id="report-status">diteruskan<' in html
+    assert "Polda" not in html and "PPA" not in html
