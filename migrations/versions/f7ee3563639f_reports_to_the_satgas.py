@@ -1,7 +1,7 @@
 """reports to the satgas
 
 Revision ID: f7ee3563639f
-Revises: 92c876b62fc8
+Revises: e79153705945
 Create Date: 2026-12-01 19:50:33.122671
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f7ee3563639f'
-down_revision = '92c876b62fc8'
+down_revision = 'e79153705945'
 branch_labels = None
 depends_on = None
 
