@@ -1,7 +1,7 @@
 """forum: threads remember safe rooms, posts remember hides by reports, crisis phrases
 
 Revision ID: c1a7e2f0b3d4
-Revises: 2d6e8a0b8e20, e79153705945
+Revises: e79153705945
 Create Date: 2026-12-01 20:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'c1a7e2f0b3d4'
-down_revision = ('2d6e8a0b8e20', 'e79153705945')  # also joins the two heads main had
+down_revision = 'e79153705945'
 branch_labels = None
 depends_on = None
 
