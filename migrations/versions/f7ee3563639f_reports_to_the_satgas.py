@@ -1,7 +1,7 @@
 """reports to the satgas
 
 Revision ID: f7ee3563639f
-Revises: e79153705945
+Revises: c1a7e2f0b3d4
 Create Date: 2026-12-01 19:50:33.122671
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f7ee3563639f'
-down_revision = 'e79153705945'
+down_revision = 'c1a7e2f0b3d4'
 branch_labels = None
 depends_on = None
 
