@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
     from community import blueprint as community_blueprint
     from core.views import bp as site_bp
+    from marketplace.views import bp as marketplace_bp
     from mentoring.views import bp as mentoring_bp
     from notifications.views import bp as notifications_bp
     from payments.views import bp as payments_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mentoring_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(marketplace_bp)
 
 
 def register_handlers() -> None:

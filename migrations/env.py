@@ -51,10 +51,14 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+_FTS_TABLES = ("community_posts_fts", "market_businesses_fts", "market_products_fts")
+
+
 def include_name(name, type_, parent_names):
     """Leave out tables the models do not describe: the SQLite FTS5 search index
-    of the forum and its shadow tables (created by the migration, kept by triggers)."""
-    return not (type_ == "table" and name and name.startswith("community_posts_fts"))
+    of the forum and the market, and their shadow tables (created by the migrations,
+    kept by triggers)."""
+    return not (type_ == "table" and name and name.startswith(_FTS_TABLES))
 
 
 def get_metadata():

@@ -1,0 +1,195 @@
+"""What the public sees: the market home, search with filters, a business's page
+and a product's page. Every query here goes through ``Business.public_clause()``,
+so pending, declined, paused or suspended businesses never show, not even through
+a product's URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
+
+from core.extensions import db
+from marketplace import search
+from marketplace.models import (
+    PHOTO_BUSINESS,
+    PHOTO_PRODUCT,
+    PHOTO_QRIS,
+    Business,
+    MarketPhoto,
+    Product,
+)
+
+NEWEST_PRODUCTS = 12
+RETURNEE_BUSINESSES = 6
+PER_PAGE = 20
+
+
+@dataclass
+class Filters:
+    """Search filters from the query string (already validated by the form)."""
+
+    query: str = ""
+    category: str | None = None
+    regency: str | None = None
+    delivers: bool = False
+    cash_on_delivery: bool = False
+    min_price: int | None = None
+    max_price: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            search.terms(self.query) or self.category or self.regency or self.delivers
+            or self.cash_on_delivery or self.min_price is not None or self.max_price is not None
+        )
+
+
+def _public_products():
+    return (
+        select(Product)
+        .join(Product.business)
+        .where(Business.public_clause())
+        .options(contains_eager(Product.business))
+    )
+
+
+def first_photos(product_ids: list[int]) -> dict[int, MarketPhoto]:
+    """The first photo of each product, in one query."""
+    if not product_ids:
+        return {}
+    photos: dict[int, MarketPhoto] = {}
+    rows = db.session.scalars(
+        select(MarketPhoto)
+        .where(MarketPhoto.product_id.in_(product_ids), MarketPhoto.kind == PHOTO_PRODUCT)
+        .order_by(MarketPhoto.product_id, MarketPhoto.position, MarketPhoto.id)
+    )
+    for photo in rows:
+        photos.setdefault(photo.product_id, photo)
+    return photos
+
+
+def business_cover_photos(business_ids: list[int]) -> dict[int, MarketPhoto]:
+    """The first photo of each business, in one query."""
+    if not business_ids:
+        return {}
+    photos: dict[int, MarketPhoto] = {}
+    rows = db.session.scalars(
+        select(MarketPhoto)
+        .where(MarketPhoto.business_id.in_(business_ids), MarketPhoto.kind == PHOTO_BUSINESS)
+        .order_by(MarketPhoto.business_id, MarketPhoto.position, MarketPhoto.id)
+    )
+    for photo in rows:
+        photos.setdefault(photo.business_id, photo)
+    return photos
+
+
+def newest_products(limit: int = NEWEST_PRODUCTS) -> list[Product]:
+    statement = _public_products().order_by(Product.created_at.desc(), Product.id.desc())
+    return list(db.session.scalars(statement.limit(limit)).unique())
+
+
+def returnee_businesses(limit: int = RETURNEE_BUSINESSES) -> list[Business]:
+    return list(db.session.scalars(
+        select(Business)
+        .where(Business.public_clause(), Business.returnee.is_(True))
+        .order_by(Business.approved_at.desc(), Business.id.desc())
+        .limit(limit)
+    ))
+
+
+def search_products(filters: Filters, page: int, per_page: int = PER_PAGE) -> tuple[list[Product], bool]:
+    """Products of public businesses matching the words (in the product's or its
+    business's name and description) and the filters, newest first.
+    Returns ``(products, has_next)``."""
+    statement = _public_products()
+    words = search.terms(filters.query)
+    if words:
+        statement = statement.where(or_(search.matches(Product, words), search.matches(Business, words)))
+    if filters.category:
+        statement = statement.where(Business.category == filters.category)
+    if filters.regency:
+        statement = statement.where(Business.regency == filters.regency)
+    if filters.delivers:
+        statement = statement.where(Business.delivers.is_(True))
+    if filters.cash_on_delivery:
+        statement = statement.where(Business.cash_on_delivery.is_(True))
+    if filters.min_price is not None:
+        statement = statement.where(Product.price >= filters.min_price)
+    if filters.max_price is not None:
+        statement = statement.where(Product.price <= filters.max_price)
+    statement = statement.order_by(Product.sold_out, Product.created_at.desc(), Product.id.desc())
+    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).unique())
+    return rows[:per_page], len(rows) > per_page
+
+
+def search_businesses(filters: Filters, limit: int = 5) -> list[Business]:
+    """Public businesses whose own name or description matches (shown above the products)."""
+    words = search.terms(filters.query)
+    if not words:
+        return []
+    statement = select(Business).where(Business.public_clause(), search.matches(Business, words))
+    if filters.category:
+        statement = statement.where(Business.category == filters.category)
+    if filters.regency:
+        statement = statement.where(Business.regency == filters.regency)
+    if filters.delivers:
+        statement = statement.where(Business.delivers.is_(True))
+    if filters.cash_on_delivery:
+        statement = statement.where(Business.cash_on_delivery.is_(True))
+    return list(db.session.scalars(statement.order_by(Business.name).limit(limit)))
+
+
+def public_business(business_id: int) -> Business | None:
+    """The business if it is public, else ``None`` (the view answers 404)."""
+    return db.session.scalar(
+        select(Business).where(Business.id == business_id, Business.public_clause())
+    )
+
+
+def public_product(product_id: int) -> Product | None:
+    """The product if its business is public, else ``None``."""
+    return db.session.scalar(_public_products().where(Product.id == product_id))
+
+
+@dataclass
+class BusinessPage:
+    business: Business
+    products: list[Product]
+    product_photos: dict[int, MarketPhoto]
+    business_photos: list[MarketPhoto]
+    qris: MarketPhoto | None
+
+
+def business_page(business: Business) -> BusinessPage:
+    """Everything the business page shows, in a fixed number of queries."""
+    products = list(db.session.scalars(
+        select(Product).where(Product.business_id == business.id).order_by(Product.position, Product.id)
+    ))
+    photos = list(db.session.scalars(
+        select(MarketPhoto).where(MarketPhoto.business_id == business.id)
+        .order_by(MarketPhoto.position, MarketPhoto.id)
+    ))
+    product_photos: dict[int, MarketPhoto] = {}
+    business_photos: list[MarketPhoto] = []
+    qris = None
+    for photo in photos:
+        if photo.kind == PHOTO_PRODUCT and photo.product_id is not None:
+            product_photos.setdefault(photo.product_id, photo)
+        elif photo.kind == PHOTO_BUSINESS:
+            business_photos.append(photo)
+        elif photo.kind == PHOTO_QRIS and qris is None:
+            qris = photo
+    return BusinessPage(business, products, product_photos, business_photos, qris)
+
+
+def sitemap_entries() -> tuple[list[tuple[int, object]], list[tuple[int, object]]]:
+    """``(business id, updated_at)`` and ``(product id, updated_at)`` of public ones."""
+    businesses = db.session.execute(
+        select(Business.id, Business.updated_at).where(Business.public_clause()).order_by(Business.id)
+    ).all()
+    products = db.session.execute(
+        select(Product.id, Product.updated_at).join(Product.business)
+        .where(Business.public_clause()).order_by(Product.id)
+    ).all()
+    return [tuple(r) for r in businesses], [tuple(r) for r in products]

@@ -1,0 +1,150 @@
+"""Marketplace forms. Every message is translatable and says what to do."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from accounts.forms import PhoneField
+from marketplace.labels import CATEGORY_CHOICES, REGENCY_CHOICES, UNIT_CHOICES
+from marketplace.models import MAX_PRICE
+
+# Control characters (except newline and tab) and bidi overrides are refused.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _strip(value):
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
+
+
+def _clean_text(form, field):
+    if isinstance(field.data, str) and _FORBIDDEN.search(field.data):
+        raise ValidationError(_l("Teks ini berisi karakter tersembunyi yang tidak diizinkan. Ketik ulang teksnya."))
+
+
+def text_field(label, max_length: int, required_message=None, area: bool = False, **kwargs):
+    """A text field that trims, NFC-normalises and refuses control characters."""
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    validators += [
+        Length(max=max_length, message=_l("Paling panjang %(max)d karakter.", max=max_length)),
+        _clean_text,
+    ]
+    cls = TextAreaField if area else StringField
+    return cls(label, validators=validators, filters=[_strip], **kwargs)
+
+
+def _nib(form, field):
+    if field.data and not re.fullmatch(r"\d{13}", field.data):
+        raise ValidationError(_l("NIB terdiri dari tepat 13 angka. Kosongkan jika belum punya."))
+
+
+def _nib_filter(value):
+    if isinstance(value, str):
+        return re.sub(r"[\s.-]", "", value)
+    return value
+
+
+class BusinessForm(FlaskForm):
+    name = text_field(_l("Nama usaha"), 120, _l("Tulis nama usaha Anda."))
+    category = SelectField(_l("Jenis usaha"), choices=CATEGORY_CHOICES,
+                           validators=[InputRequired(message=_l("Pilih jenis usaha."))])
+    description = text_field(_l("Tentang usaha ini"), 2000, _l("Ceritakan singkat apa yang Anda jual."),
+                             area=True)
+    story = text_field(_l("Cerita Anda (boleh dikosongkan)"), 3000, area=True)
+    regency = SelectField(_l("Kabupaten/kota"), choices=REGENCY_CHOICES,
+                          validators=[InputRequired(message=_l("Pilih kabupaten/kota."))])
+    address = text_field(_l("Alamat"), 300)
+    only_at_market = BooleanField(_l("Hanya berjualan di pasar (tanpa alamat toko)"))
+    whatsapp = PhoneField(_l("Nomor WhatsApp usaha"),
+                          validators=[DataRequired(message=_l("Tulis nomor WhatsApp untuk pesanan."))])
+    opening_hours = text_field(_l("Jam buka"), 300)
+    nib = StringField(_l("NIB (Nomor Induk Berusaha, boleh dikosongkan)"),
+                      validators=[Optional(), _nib], filters=[_nib_filter])
+    delivers = BooleanField(_l("Bisa antar pesanan"))
+    cash_on_delivery = BooleanField(_l("Bisa bayar di tempat (COD)"))
+    stall_only = BooleanField(_l("Hanya jual di lapak"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.address.data and not self.only_at_market.data:
+            self.address.errors = [*self.address.errors,
+                                   _l("Tulis alamat, atau centang \"hanya berjualan di pasar\".")]
+            return False
+        return valid
+
+
+class InviteMemberForm(FlaskForm):
+    phone = PhoneField(_l("Nomor HP anggota keluarga"),
+                       validators=[DataRequired(message=_l("Tulis nomor HP-nya."))])
+
+
+class ReasonForm(FlaskForm):
+    """A note to the owner (changes asked for, a reason to decline or suspend)."""
+
+    reason = text_field(_l("Pesan untuk pemilik usaha"), 1000, _l("Tulis alasannya untuk pemilik usaha."),
+                        area=True)
+
+
+class StaffNoteForm(FlaskForm):
+    body = text_field(_l("Catatan internal"), 2000, _l("Tulis catatannya."), area=True)
+
+
+class BadgesForm(FlaskForm):
+    verified = BooleanField(_l("Terverifikasi"))
+    returnee = BooleanField(_l("Purna PMI (dijalankan purna PMI)"))
+
+
+class ProductForm(FlaskForm):
+    name = text_field(_l("Nama produk"), 120, _l("Tulis nama produk."))
+    description = text_field(_l("Keterangan"), 2000, area=True)
+    price = IntegerField(
+        _l("Harga (rupiah, tanpa titik)"),
+        validators=[
+            InputRequired(message=_l("Tulis harga dalam rupiah, misalnya 25000.")),
+            NumberRange(min=0, max=MAX_PRICE,
+                        message=_l("Harga antara Rp 0 dan Rp 100.000.000.")),
+        ],
+        filters=[],
+    )
+    unit = SelectField(_l("Satuan"), choices=UNIT_CHOICES)
+    tags = text_field(_l("Label (pisahkan dengan koma)"), 200)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # Accept "25.000", "Rp 25.000" and "25000" alike: whole rupiah only.
+        if formdata is not None and "price" in formdata:
+            raw = formdata.get("price", "")
+            cleaned = re.sub(r"^\s*(rp\.?)\s*", "", raw, flags=re.IGNORECASE).replace(".", "").replace(" ", "")
+            if cleaned != raw:
+                formdata = formdata.copy()
+                formdata["price"] = cleaned
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+
+
+class SalesWeekForm(FlaskForm):
+    week = StringField(_l("Minggu (tanggal Senin)"), validators=[DataRequired(message=_l("Pilih minggunya."))])
+    turnover = IntegerField(_l("Omzet minggu ini (rupiah)"), validators=[
+        InputRequired(message=_l("Tulis omzetnya dalam rupiah.")),
+        NumberRange(min=0, max=10 * MAX_PRICE, message=_l("Omzet antara Rp 0 dan Rp 1.000.000.000.")),
+    ])
+    items_sold = IntegerField(_l("Jumlah barang terjual"), validators=[
+        InputRequired(message=_l("Tulis jumlahnya.")),
+        NumberRange(min=0, max=1_000_000, message=_l("Jumlah antara 0 dan 1.000.000.")),
+    ])
+    note = text_field(_l("Catatan (boleh dikosongkan)"), 300)

@@ -1,0 +1,94 @@
+"""Full-text search over business and product names and descriptions.
+
+The same approach as the forum (community/search.py): SQLite keeps an FTS5 table
+with external content per searched table, in sync through triggers; PostgreSQL uses
+``to_tsvector('simple', search_text)`` with a GIN index on the same expression
+(models.py). The index only finds candidates: the queries join the public
+businesses, so a stale index can never show a hidden business or product.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, literal_column, text
+from sqlalchemy.engine import Connection
+
+from core.extensions import db
+
+MAX_TERMS = 6
+SEARCHED_TABLES = ("market_businesses", "market_products")
+
+
+def sqlite_ddl(table: str) -> list[str]:
+    """FTS5 table and sync triggers for ``table``'s ``search_text`` column."""
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "  # noqa: S608 (fixed table names)
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "  # noqa: S608 (fixed table names)
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "  # noqa: S608 (fixed table names)
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    ]
+
+
+def install_sqlite_index(connection: Connection, rebuild: bool = False) -> None:
+    """Create the FTS5 tables and their triggers (SQLite only; idempotent)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for table in SEARCHED_TABLES:
+        if rebuild:
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}_fts")
+        for statement in sqlite_ddl(table):
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")  # noqa: S608 (fixed table names)
+
+
+_ready_engines: set[int] = set()
+
+
+def ensure_index() -> None:
+    """Create the SQLite index if this database lacks it (once per process)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite" or id(engine) in _ready_engines:
+        return
+    exists = db.session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='market_products_fts'")
+    ).first()
+    if not exists:
+        install_sqlite_index(db.session.connection())
+    _ready_engines.add(id(engine))
+
+
+def terms(query: str) -> list[str]:
+    """Words of a query (letters and digits, lower case, at least two long, at most six)."""
+    words: list[str] = []
+    for word in re.findall(r"\w+", query or ""):
+        word = word.lower()
+        if len(word) >= 2 and word not in words:
+            words.append(word)
+    return words[:MAX_TERMS]
+
+
+def matches(model, words: list[str]):
+    """A WHERE condition: ``model`` (Business or Product) matches every word (prefix)."""
+    if db.engine.dialect.name == "postgresql":
+        vector = func.to_tsvector(literal_column("'simple'::regconfig"), model.search_text)
+        tsquery = func.to_tsquery(
+            literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words)
+        )
+        return vector.op("@@")(tsquery)
+    ensure_index()
+    fts = f"{model.__tablename__}_fts"
+    expression = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    return model.id.in_(
+        text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :expr").bindparams(expr=expression)  # noqa: S608 (fixed table names)
+    )
+
+
+def search_text(*parts: str | None) -> str:
+    """The text stored for search: the parts joined, at most 4,000 characters."""
+    return " ".join(p.strip() for p in parts if p and p.strip())[:4000]

@@ -1,0 +1,24 @@
+"""Marketplace routes live in the capability modules; importing them registers
+them on the ``marketplace`` blueprint."""
+
+from marketplace import public_views as _public_views  # noqa: F401
+from marketplace import staff_views as _staff_views  # noqa: F401
+from marketplace import vendor_views as _vendor_views  # noqa: F401
+from marketplace.blueprint import bp
+from marketplace.labels import CATEGORY_LABELS, STATUS_LABELS, UNIT_LABELS, regency_label, rupiah
+from marketplace.permissions import TEMPLATE_PREDICATES
+
+
+@bp.context_processor
+def _market_helpers():
+    return {
+        **TEMPLATE_PREDICATES,
+        "rupiah": rupiah,
+        "category_label": lambda code: CATEGORY_LABELS.get(code, code),
+        "unit_label": lambda code: UNIT_LABELS.get(code, code),
+        "business_status_label": lambda status: STATUS_LABELS.get(status, status),
+        "regency_label": regency_label,
+    }
+
+
+__all__ = ["bp"]
