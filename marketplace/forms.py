@@ -5,7 +5,6 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -22,29 +21,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from accounts.forms import PhoneField
+from core.forms import BaseForm, PhoneField
 from marketplace.labels import CATEGORY_CHOICES, REGENCY_CHOICES, UNIT_CHOICES
 from marketplace.models import MAX_PRICE
-
-# Control characters (except newline and tab) and bidi overrides are refused.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def _strip(value):
     return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
 
 
-def _clean_text(form, field):
-    if isinstance(field.data, str) and _FORBIDDEN.search(field.data):
-        raise ValidationError(_l("Teks ini berisi karakter tersembunyi yang tidak diizinkan. Ketik ulang teksnya."))
-
-
 def text_field(label, max_length: int, required_message=None, area: bool = False, **kwargs):
-    """A text field that trims, NFC-normalises and refuses control characters."""
+    """A text field that trims and NFC-normalises (``BaseForm`` refuses control
+    characters and bidi overrides)."""
     validators = [DataRequired(message=required_message)] if required_message else [Optional()]
     validators += [
         Length(max=max_length, message=_l("Paling panjang %(max)d karakter.", max=max_length)),
-        _clean_text,
     ]
     cls = TextAreaField if area else StringField
     return cls(label, validators=validators, filters=[_strip], **kwargs)
@@ -61,7 +52,7 @@ def _nib_filter(value):
     return value
 
 
-class BusinessForm(FlaskForm):
+class BusinessForm(BaseForm):
     name = text_field(_l("Nama usaha"), 120, _l("Tulis nama usaha Anda."))
     category = SelectField(_l("Jenis usaha"), choices=CATEGORY_CHOICES,
                            validators=[InputRequired(message=_l("Pilih jenis usaha."))])
@@ -90,28 +81,28 @@ class BusinessForm(FlaskForm):
         return valid
 
 
-class InviteMemberForm(FlaskForm):
+class InviteMemberForm(BaseForm):
     phone = PhoneField(_l("Nomor HP anggota keluarga"),
                        validators=[DataRequired(message=_l("Tulis nomor HP-nya."))])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """A note to the owner (changes asked for, a reason to decline or suspend)."""
 
     reason = text_field(_l("Pesan untuk pemilik usaha"), 1000, _l("Tulis alasannya untuk pemilik usaha."),
                         area=True)
 
 
-class StaffNoteForm(FlaskForm):
+class StaffNoteForm(BaseForm):
     body = text_field(_l("Catatan internal"), 2000, _l("Tulis catatannya."), area=True)
 
 
-class BadgesForm(FlaskForm):
+class BadgesForm(BaseForm):
     verified = BooleanField(_l("Terverifikasi"))
     returnee = BooleanField(_l("Purna PMI (dijalankan purna PMI)"))
 
 
-class ProductForm(FlaskForm):
+class ProductForm(BaseForm):
     name = text_field(_l("Nama produk"), 120, _l("Tulis nama produk."))
     description = text_field(_l("Keterangan"), 2000, area=True)
     price = IntegerField(
@@ -137,7 +128,7 @@ class ProductForm(FlaskForm):
         super().process(formdata, obj, data, extra_filters, **kwargs)
 
 
-class SalesWeekForm(FlaskForm):
+class SalesWeekForm(BaseForm):
     week = StringField(_l("Minggu (tanggal Senin)"), validators=[DataRequired(message=_l("Pilih minggunya."))])
     turnover = IntegerField(_l("Omzet minggu ini (rupiah)"), validators=[
         InputRequired(message=_l("Tulis omzetnya dalam rupiah.")),

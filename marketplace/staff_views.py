@@ -6,9 +6,9 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from core.extensions import db
+from core.forms import EmptyForm
 from marketplace import review
 from marketplace._common import MarketError
 from marketplace._views import no_store, refused, staff_business_or_404

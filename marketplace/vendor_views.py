@@ -6,8 +6,8 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.forms import EmptyForm
 from core.extensions import db
+from core.forms import EmptyForm
 from marketplace import businesses
 from marketplace._common import MarketError
 from marketplace._views import member_business_or_404, no_store, refused

@@ -51,7 +51,7 @@ def test_member_registers_a_business_pending_review_with_e164_whatsapp(client, l
     ("name", "", "Tulis nama usaha"),
     ("name", "x" * 10_000, "Paling panjang 120"),
     ("description", "Jagung\x00bose", "karakter tersembunyi"),
-    ("name", "Jagung \u202eesob", "karakter tersembunyi"),
+    ("name", "Jagung \u202eesob", "pembalik arah"),
     ("category", "narkoba", "Not a valid choice"),
 ])
 def test_bad_input_is_refused_and_nothing_saved(client, login_as, field, value, message):
