@@ -1,7 +1,7 @@
 """Marketplace: businesses, members, staff notes, products, photos, weekly sales log
 
 Revision ID: 1434aaa62210
-Revises: e79153705945
+Revises: f7ee3563639f
 Create Date: 2026-12-01 19:49:11.380669
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1434aaa62210'
-down_revision = 'e79153705945'
+down_revision = 'f7ee3563639f'
 branch_labels = None
 depends_on = None
 
