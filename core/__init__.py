@@ -103,9 +103,11 @@ def register_handlers() -> None:
     """Connect every package's signal receivers (``handlers.py``)."""
     from community import handlers as community_handlers  # noqa: F401
     from community.reports import handlers as reports_handlers  # noqa: F401
-    from mentoring.counseling import handlers as counseling_handlers  # noqa: F401
+    from mentoring.counseling import handlers as counseling_handlers
     from mentoring.programs import handlers as programs_handlers  # noqa: F401
     from notifications import handlers as notifications_handlers  # noqa: F401
+
+    counseling_handlers.connect()
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import defaultload
+from sqlalchemy.orm import defaultload, lazyload
 
 from accounts.models import User
 from core.db import utcnow
@@ -141,6 +141,27 @@ def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboa
     return board
 
 
+def today_for(user: User, now: datetime | None = None) -> list[Appointment]:
+    """Today's (WITA) requested and confirmed sessions of the counselor ``user``,
+    in order; one query, for the workspace panel on their home page."""
+    now = now or utcnow()
+    today = now.astimezone(WITA).date()
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .options(*APPOINTMENT_LOAD)
+            .join(CounselorProfile, CounselorProfile.id == Appointment.counselor_id)
+            .where(
+                CounselorProfile.user_id == user.id,
+                Appointment.status.in_(ACTIVE_STATUSES),
+                Appointment.starts_at >= slotlib.local_moment(today, 0),
+                Appointment.starts_at < slotlib.local_moment(today + timedelta(days=1), 0),
+            )
+            .order_by(Appointment.starts_at)
+        ).unique()
+    )
+
+
 def makes_counselor(appointment: Appointment) -> bool:
     """Whether this appointment makes its counselor the member's counselor: it is
     confirmed, attended or a no-show AND the member booked it herself or accepted
@@ -189,7 +210,23 @@ def client_history(profile: CounselorProfile, member: User) -> list[Appointment]
 def find_member_by_phone(phone: str) -> User | None:
     """The member (not deleted) with this phone number, for booking on their behalf."""
     return db.session.scalar(
-        select(User).where(User.phone == phone, User.deleted_at.is_(None))
+        select(User).options(lazyload(User.role_rows)).where(User.phone == phone, User.deleted_at.is_(None))
+    )
+
+
+def nickname_with(profile: CounselorProfile, member: User) -> str | None:
+    """The nickname ``member`` uses with this counselor (her newest booking under
+    one whose name she has not shared), or ``None``."""
+    return db.session.scalar(
+        select(Appointment.pseudonym)
+        .where(
+            Appointment.counselor_id == profile.id,
+            Appointment.member_id == member.id,
+            Appointment.pseudonym.is_not(None),
+            Appointment.identity_shared_at.is_(None),
+        )
+        .order_by(Appointment.created_at.desc(), Appointment.id.desc())
+        .limit(1)
     )
 
 

@@ -14,6 +14,7 @@ appointments turns any race that slips through into ``SlotTaken``.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from accounts.models import User
 from accounts.services import Registration, phone_taken, record_consent, register_member
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling import notices, wellbeing
+from mentoring.counseling import agenda, notices, wellbeing
 from mentoring.counseling._common import CounselingError, SlotTaken
 from mentoring.counseling.availability import free_slots_for
 from mentoring.counseling.models import (
@@ -292,3 +293,33 @@ def register_member_on_behalf(actor: User, name: str, phone: str) -> User:
     record_consent(member, ON_BEHALF_CONSENT)
     audit.record(actor, "counseling.member_created", subject=member)
     return member
+
+
+@dataclass(frozen=True)
+class FoundMember:
+    """A member found by phone for booking on her behalf, as this counselor may
+    see her: ``label`` is her nickname when she booked this counselor under one
+    (kept as ``pseudonym`` on what is booked for her now), else her name."""
+
+    member: User
+    label: str
+    pseudonym: str | None
+
+
+def find_member_for_booking(
+    actor: User, profile: CounselorProfile, phone: str, *, audited: bool = True
+) -> FoundMember | None:
+    """Look a member up by phone to book on her behalf. Every lookup is audited
+    (also one that finds nobody): a phone number must not quietly turn a
+    nickname into a name. ``audited=False`` only for the booking that follows a
+    lookup already recorded."""
+    member = agenda.find_member_by_phone(phone)
+    if audited:
+        audit.record(
+            actor, "counseling.member_lookup", subject=member,
+            detail=None if member else "not_found",
+        )
+    if member is None:
+        return None
+    nickname = agenda.nickname_with(profile, member)
+    return FoundMember(member, nickname or member.name, nickname)

@@ -1,14 +1,22 @@
-"""Signal receivers of counseling: member home card, personal data export and
-deletion, demo data."""
+"""Signal receivers of counseling: member home card, the counselor's workspace
+panel on their home, the profile made when the counselor role is granted,
+personal data export and deletion, demo data."""
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from core.home import HomeCard
-from core.signals import account_deleting, collect_personal_data, member_home_cards, seed_demo
-from mentoring.counseling import agenda
+from core.home import HomeCard, StaffPanel
+from core.signals import (
+    account_deleting,
+    collect_personal_data,
+    member_home_cards,
+    role_granted,
+    seed_demo,
+    staff_workspace,
+)
+from mentoring.counseling import agenda, availability, wellbeing
 from mentoring.counseling.personal_data import erase_for, export_for
 
 
@@ -36,6 +44,34 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
     )]
 
 
+def workspace(user, **_kwargs) -> list[StaffPanel]:
+    """A counselor's home leads with today's sessions and the urgent flags."""
+    if not user.has_role("counselor"):
+        return []
+    today = agenda.today_for(user)
+    urgent = wellbeing.open_urgent_count()
+    lines = [
+        format_datetime(a.starts_at, "HH:mm") + " · " + a.client_label for a in today[:6]
+    ] or [_("Tidak ada sesi hari ini.")]
+    if urgent:
+        lines.insert(0, _("%(count)s tanda perlu perhatian segera", count=urgent))
+    return [StaffPanel(
+        title=_("Konseling hari ini"),
+        url=url_for("mentoring.counseling.staff_dashboard"),
+        action=_("Buka dasbor konselor"),
+        lines=tuple(lines),
+        count=urgent or None,
+        priority=10,
+    )]
+
+
+def prepare_role(user, role: str | None = None, **_kwargs) -> None:
+    """A new counselor gets a profile with the defaults (so no page has to make
+    one on a GET); they fill it in from their dashboard."""
+    if role == "counselor":
+        availability.get_or_create_profile(user)
+
+
 def personal_data(user, **_kwargs):
     data = export_for(user)
     return ("counseling", data) if data else None
@@ -52,10 +88,10 @@ def demo(users, **_kwargs) -> None:
 
 
 def connect() -> None:
+    """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
     member_home_cards.connect(home_cards)
+    staff_workspace.connect(workspace)
+    role_granted.connect(prepare_role)
     collect_personal_data.connect(personal_data)
     account_deleting.connect(erase)
     seed_demo.connect(demo)
-
-
-connect()

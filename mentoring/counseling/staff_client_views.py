@@ -100,33 +100,37 @@ def staff_client(member_id: int):
 def staff_book():
     profile = my_profile()
     find = FindMemberForm(request.args)
-    member = None
+    found = None
     new_form = None
     book_form = OnBehalfBookingForm()
     phone = request.form.get("member_phone") if request.method == "POST" else None
     if request.method == "GET" and request.args.get("phone") and find.validate():
         phone = find.phone.data
     if phone:
-        member = agenda.find_member_by_phone(phone)
-        if member is None and request.method == "GET":
+        found = booking.find_member_for_booking(
+            current_user, profile, phone, audited=request.method == "GET"
+        )
+        if request.method == "GET":
+            db.session.commit()  # the audit row of this lookup
+        if found is None and request.method == "GET":
             new_form = NewMemberForm(formdata=None, phone=display_phone(phone))
             new_form.phone.raw_text = display_phone(phone)
-    if member is None and request.method == "POST":
+    if found is None and request.method == "POST":
         abort(400)
-    if member is not None:
+    if found is not None:
         free = availability.free_slots_for(profile, ignore_notice=True)
         book_form.start.choices = [
             (slot_value(s), format_date(s, "EEE d MMM") + " " + s.astimezone(slotlib.WITA).strftime("%H:%M"))
             for s in free
         ]
         book_form.mode.choices = [(c, label) for c, label in MODE_CHOICES if c in profile.modes]
-        book_form.member_phone.data = member.phone
+        book_form.member_phone.data = found.member.phone
         if book_form.validate_on_submit():
             start = parse_slot(book_form.start.data)
             try:
                 appointment = booking.book_appointment(
-                    current_user, profile, member, start, book_form.mode.data,
-                    topic=book_form.topic.data,
+                    current_user, profile, found.member, start, book_form.mode.data,
+                    topic=book_form.topic.data, pseudonym=found.pseudonym,
                 )
             except SlotTaken:
                 db.session.rollback()
@@ -141,7 +145,7 @@ def staff_book():
     return render_template(
         "mentoring/counseling/staff/book.html",
         find=find,
-        member=member,
+        found=found,
         new_form=new_form,
         book_form=book_form,
         searched=bool(request.args.get("phone")),
@@ -166,7 +170,7 @@ def staff_new_member():
         render_template(
             "mentoring/counseling/staff/book.html",
             find=FindMemberForm(formdata=None),
-            member=None,
+            found=None,
             new_form=form,
             book_form=None,
             searched=True,

@@ -3,9 +3,10 @@ acute answers until a counselor has reached the member."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
 
 from accounts import audit
@@ -112,9 +113,24 @@ def has_open_flag(member: User) -> bool:
     ) is not None
 
 
-def open_urgent_checks() -> list[WellbeingCheck]:
-    """Acute checks no counselor has handled yet, oldest first."""
-    return list(
+@dataclass(frozen=True)
+class UrgentFlag:
+    """An open acute check as counselors see it: ``label`` is the nickname the
+    member booked under (the newest one she has not shared her name behind), or
+    her name when she never used one. The phone stays: it is needed to call."""
+
+    check: WellbeingCheck
+    label: str
+
+    @property
+    def phone(self) -> str | None:
+        return self.check.member.phone
+
+
+def open_urgent_checks() -> list[UrgentFlag]:
+    """Acute checks no counselor has handled yet, oldest first, with the label
+    every counselor may see (two queries, however many flags)."""
+    checks = list(
         db.session.scalars(
             select(WellbeingCheck)
             .options(*CHECK_LOAD)
@@ -122,6 +138,29 @@ def open_urgent_checks() -> list[WellbeingCheck]:
             .order_by(WellbeingCheck.created_at)
         ).unique()
     )
+    if not checks:
+        return []
+    nicknames: dict[int, str] = {}
+    for member_id, pseudonym in db.session.execute(
+        select(Appointment.member_id, Appointment.pseudonym)
+        .where(
+            Appointment.member_id.in_({c.member_id for c in checks}),
+            Appointment.pseudonym.is_not(None),
+            Appointment.identity_shared_at.is_(None),
+        )
+        .order_by(Appointment.created_at, Appointment.id)
+    ):
+        nicknames[member_id] = pseudonym  # the newest wins
+    return [UrgentFlag(c, nicknames.get(c.member_id) or c.member.name) for c in checks]
+
+
+def open_urgent_count() -> int:
+    """How many acute checks wait for a counselor (for the staff home panel)."""
+    return db.session.scalar(
+        select(func.count(WellbeingCheck.id)).where(
+            WellbeingCheck.acute.is_(True), WellbeingCheck.handled_at.is_(None)
+        )
+    ) or 0
 
 
 def handle_urgent(actor: User, check: WellbeingCheck, now: datetime | None = None) -> None:

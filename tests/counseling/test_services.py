@@ -321,7 +321,7 @@ def test_wellbeing_acute_answers_flag_urgent_and_tell_counselors(make_counselor,
     # Stored encrypted, never as plain answers.
     raw = db.session.execute(text("SELECT answers FROM counseling_wellbeing_checks WHERE id = :i"), {"i": check.id}).scalar()
     assert "plan" not in raw
-    assert wellbeing.open_urgent_checks() == [check]
+    assert [flag.check for flag in wellbeing.open_urgent_checks()] == [check]
     wellbeing.handle_urgent(profile.user, check)
     assert wellbeing.open_urgent_checks() == []
     assert wellbeing.is_acute({"safe": "no"}) is True
