@@ -112,6 +112,7 @@ def book_appointment(
         pseudonym=(pseudonym or "").strip() or None,
         booked_by_id=actor.id,
         confirmed_at=now if confirmed else None,
+        time_chosen_at=now,
     )
     db.session.add(appointment)
     try:
@@ -195,10 +196,24 @@ def decline_appointment(actor: User, appointment: Appointment, reason: str) -> N
     )
 
 
+def cancel_notice_starts(profile: CounselorProfile, starts_at: datetime) -> datetime:
+    """When the counselor's cancellation notice before ``starts_at`` begins."""
+    return starts_at - timedelta(hours=profile.cancel_notice_hours)
+
+
+def inside_cancel_notice(profile: CounselorProfile, starts_at: datetime, now: datetime) -> bool:
+    """Whether booking ``starts_at`` now falls inside the cancellation notice (the
+    booking form warns; cancelling it later does not count as late)."""
+    return now > cancel_notice_starts(profile, starts_at)
+
+
 def is_late_cancellation(appointment: Appointment, now: datetime) -> bool:
-    """Whether cancelling now falls inside the counselor's cancellation notice."""
-    notice = timedelta(hours=appointment.counselor.cancel_notice_hours)
-    return now > appointment.starts_at - notice
+    """Whether cancelling now counts as late: inside the counselor's cancellation
+    notice, for a time the member chose before that notice began. A session
+    booked (or a proposed time accepted) inside the notice never does."""
+    starts = cancel_notice_starts(appointment.counselor, appointment.starts_at)
+    chosen = appointment.time_chosen_at or appointment.created_at
+    return now > starts and chosen <= starts
 
 
 def cancel_appointment(

@@ -163,6 +163,10 @@ class Appointment(db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     late_cancellation: Mapped[bool] = mapped_column(default=False)
+    # When the member chose the current time (booked it, moved it, accepted a
+    # proposal; a counselor booking for her: when they booked). A cancellation is
+    # late only for a time chosen before the cancellation notice began.
+    time_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A new time proposed by the counselor, waiting for the member's answer.
     proposed_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

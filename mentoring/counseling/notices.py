@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from core.db import utcnow
 from mentoring.counseling._common import format_wita, stamp, url_path
-from mentoring.counseling.models import Appointment
+from mentoring.counseling.models import CONFIRMED, Appointment
 from notifications.services import N_, notify
 
 
@@ -60,18 +60,27 @@ def tell_counselor(appointment: Appointment, key: str, title: str, body: str, **
     )
 
 
+# The reminders of a confirmed session: (key label, hours before, title).
+REMINDERS = (
+    ("24h", 24, N_("Pengingat: sesi konseling besok")),
+    ("2h", 2, N_("Pengingat: sesi konseling 2 jam lagi")),
+)
+
+
+def _reminders_due(appointment: Appointment, since: datetime):
+    for label, hours, title in REMINDERS:
+        due = appointment.starts_at - timedelta(hours=hours)
+        if due > since:  # a reminder that would arrive late says nothing useful
+            yield label, hours, title, due
+
+
 def schedule_reminders(appointment: Appointment, now: datetime | None = None) -> None:
-    """The 24 h and 2 h reminders of a confirmed appointment (keys carry its start,
-    so a moved appointment gets new reminders while the old ones are cancelled)."""
+    """The 24 h and 2 h reminders of a confirmed appointment that can still come
+    on time (keys carry its start, so a moved appointment gets new reminders
+    while the old ones are cancelled)."""
     now = now or utcnow()
     started = stamp(appointment.starts_at)
-    for label, hours, title in (
-        ("24h", 24, N_("Pengingat: sesi konseling besok")),
-        ("2h", 2, N_("Pengingat: sesi konseling 2 jam lagi")),
-    ):
-        due = appointment.starts_at - timedelta(hours=hours)
-        if due <= now:
-            continue  # a reminder that would arrive late says nothing useful
+    for label, _hours, title, due in _reminders_due(appointment, now):
         tell_member(
             appointment,
             f"appointment:{appointment.id}:reminder-{label}:{started}",
@@ -80,6 +89,17 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
             due_at=due,
             expires_at=appointment.starts_at,
         )
+
+
+def reminders_to_come(appointment: Appointment, now: datetime | None = None) -> list[int]:
+    """The hours before the session of the reminders still to come for a
+    confirmed appointment (those scheduled when it was confirmed and not yet
+    due), so a page promises only what will happen."""
+    if appointment.status != CONFIRMED:
+        return []
+    now = now or utcnow()
+    scheduled = appointment.confirmed_at or now
+    return [hours for _label, hours, _title, due in _reminders_due(appointment, max(now, scheduled))]
 
 
 def tell_member_confirmed(appointment: Appointment, now: datetime) -> None:

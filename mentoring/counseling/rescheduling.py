@@ -28,6 +28,7 @@ def _move(appointment: Appointment, starts_at: datetime, now: datetime, status: 
     appointment.ends_at = starts_at + timedelta(minutes=profile.session_minutes)
     appointment.status = status
     appointment.proposed_starts_at = None
+    appointment.time_chosen_at = now
     if status == CONFIRMED:
         appointment.confirmed_at = now
     try:
@@ -97,6 +98,7 @@ def accept_proposal(actor: User, appointment: Appointment, now: datetime | None 
     appointment.status = CONFIRMED
     appointment.confirmed_at = now
     appointment.proposed_starts_at = None
+    appointment.time_chosen_at = now
     mark_agreed(actor, appointment, now)
     try:
         db.session.flush()

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling import agenda, availability, booking, notes, rescheduling
+from mentoring.counseling import agenda, availability, booking, notes, notices, rescheduling
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling._common import CounselingError, SlotTaken
 from mentoring.counseling.blueprint import bp
@@ -143,7 +143,9 @@ def book(profile_id: int):
             flash(_("Permintaan Anda terkirim. Konselor akan mengonfirmasi, dan Anda akan diberi tahu."), "success")
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     return render_template(
-        "mentoring/counseling/book.html", profile=profile, form=form, start=start
+        "mentoring/counseling/book.html", profile=profile, form=form, start=start,
+        inside_notice=booking.inside_cancel_notice(profile, start, utcnow()),
+        notice_hours=profile.cancel_notice_hours,
     )
 
 
@@ -167,6 +169,7 @@ def appointment_detail(appointment_id: int):
         form=EmptyForm(),
         show_check=show_check,
         late=appointment.is_active and booking.is_late_cancellation(appointment, utcnow()),
+        reminders=notices.reminders_to_come(appointment),
     )
 
 
@@ -223,6 +226,8 @@ def reschedule(appointment_id: int):
         start=start,
         days=days,
         more=more,
+        inside_notice=bool(start) and booking.inside_cancel_notice(appointment.counselor, start, utcnow()),
+        notice_hours=appointment.counselor.cancel_notice_hours,
     )
 
 

@@ -201,16 +201,45 @@ def test_cancelling_frees_the_slot_and_cancels_reminders(make_counselor, make_us
 
 def test_late_cancellation_after_the_counselors_notice(make_counselor, now, book):
     profile = make_counselor(cancel_notice_hours=48)
-    appointment = book(profile, now=now)  # about 24 h ahead
-    booking.cancel_appointment(appointment.member, appointment, "Sakit", now)
+    appointment = book(profile, index=30, now=now)  # days ahead: chosen before the notice
+    assert appointment.starts_at - now > timedelta(hours=48)
+    inside = appointment.starts_at - timedelta(hours=24)
+    assert booking.is_late_cancellation(appointment, inside - timedelta(hours=25)) is False
+    booking.cancel_appointment(appointment.member, appointment, "Sakit", inside)
     assert appointment.late_cancellation is True
-    far = book(profile, index=20, now=now)
+    far = book(profile, index=40, now=now)
     booking.cancel_appointment(far.member, far, "Sakit", now)
     assert far.late_cancellation is False
     # A counselor cancelling is never the member's late cancellation.
-    third = book(profile, index=2, now=now)
-    booking.cancel_appointment(profile.user, third, "Saya sakit", now)
+    third = book(profile, index=31, now=now)
+    booking.cancel_appointment(profile.user, third, "Saya sakit", third.starts_at - timedelta(hours=1))
     assert third.late_cancellation is False
+
+
+def test_a_session_booked_inside_the_notice_is_never_a_late_cancellation(make_counselor, now, book):
+    """Issue 8 item 23: booking needs 12 h, cancelling 24 h; a session booked
+    12-24 h ahead was "late" from the moment it was booked."""
+    profile = make_counselor(
+        cancel_notice_hours=24, min_notice_hours=12, ranges=[(d, 0, 1440) for d in range(7)]
+    )
+    appointment = book(profile, index=2, now=now)
+    assert timedelta(hours=12) <= appointment.starts_at - now < timedelta(hours=24)
+    assert booking.inside_cancel_notice(profile, appointment.starts_at, now) is True
+    assert booking.is_late_cancellation(appointment, now + timedelta(hours=1)) is False
+    booking.cancel_appointment(appointment.member, appointment, "Anak sakit", now + timedelta(hours=1))
+    assert appointment.status == "cancelled" and appointment.late_cancellation is False
+
+
+def test_a_proposed_time_accepted_inside_the_notice_is_never_late(make_counselor, now, book):
+    profile = make_counselor(cancel_notice_hours=24, requires_confirmation=False)
+    appointment = book(profile, index=40, now=now)
+    soon = availability.free_slots_for(profile, now, ignore_notice=True)[1]
+    assert soon - now < timedelta(hours=24)
+    rescheduling.propose_reschedule(profile.user, appointment, soon, now)
+    rescheduling.accept_proposal(appointment.member, appointment, now)
+    assert appointment.starts_at == soon
+    booking.cancel_appointment(appointment.member, appointment, "Tidak bisa", now + timedelta(minutes=5))
+    assert appointment.late_cancellation is False
 
 
 def test_past_appointment_cannot_be_cancelled(make_counselor, now, book):
