@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -50,6 +51,16 @@ def _nib_filter(value):
     if isinstance(value, str):
         return re.sub(r"[\s.-]", "", value)
     return value
+
+
+class RupiahField(IntegerField):
+    """Whole rupiah typed as ``25000``, ``25.000`` or ``Rp 25.000``."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [re.sub(r"^\s*rp\.?\s*", "", valuelist[0], flags=re.IGNORECASE)
+                         .replace(".", "").replace(" ", "")]
+        super().process_formdata(valuelist)
 
 
 class BusinessForm(BaseForm):
@@ -105,7 +116,7 @@ class BadgesForm(BaseForm):
 class ProductForm(BaseForm):
     name = text_field(_l("Nama produk"), 120, _l("Tulis nama produk."))
     description = text_field(_l("Keterangan"), 2000, area=True)
-    price = IntegerField(
+    price = RupiahField(
         _l("Harga (rupiah, tanpa titik)"),
         validators=[
             InputRequired(message=_l("Tulis harga dalam rupiah, misalnya 25000.")),
@@ -116,16 +127,13 @@ class ProductForm(BaseForm):
     )
     unit = SelectField(_l("Satuan"), choices=UNIT_CHOICES)
     tags = text_field(_l("Label (pisahkan dengan koma)"), 200)
+    photo = FileField(_l("Foto produk (boleh dikosongkan)"))
 
-    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
-        # Accept "25.000", "Rp 25.000" and "25000" alike: whole rupiah only.
-        if formdata is not None and "price" in formdata:
-            raw = formdata.get("price", "")
-            cleaned = re.sub(r"^\s*(rp\.?)\s*", "", raw, flags=re.IGNORECASE).replace(".", "").replace(" ", "")
-            if cleaned != raw:
-                formdata = formdata.copy()
-                formdata["price"] = cleaned
-        super().process(formdata, obj, data, extra_filters, **kwargs)
+
+class PhotoForm(BaseForm):
+    photo = FileField(_l("Foto"), validators=[DataRequired(message=_l("Pilih foto dulu."))])
+    kind = SelectField(choices=[("business", _l("Foto usaha")), ("qris", _l("Gambar QRIS"))],
+                       default="business")
 
 
 class SalesWeekForm(BaseForm):

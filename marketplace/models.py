@@ -204,7 +204,8 @@ class Product(db.Model):
 
 class MarketPhoto(db.Model):
     """A photo of a business, of a product, or a business's QRIS code, stored through
-    the shared upload pipeline as two WebP files (thumbnail and large)."""
+    the shared upload pipeline (``core.uploads``) with two WebP variants; their
+    storage keys and sizes are copied here so a list of photos needs no second query."""
 
     __tablename__ = "market_photos"
     __table_args__ = (
@@ -218,6 +219,11 @@ class MarketPhoto(db.Model):
         ForeignKey("market_products.id", ondelete="CASCADE")
     )
     kind: Mapped[str] = mapped_column(String(10), default=PHOTO_PRODUCT)
+    # The re-encoded original (kept for the member's data export); its WebP variants
+    # "thumb" (<= 40 KB) and "large" (<= 150 KB) are what pages show.
+    file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="SET NULL"), index=True
+    )
     thumb_key: Mapped[str] = mapped_column(String(120))
     thumb_width: Mapped[int]
     thumb_height: Mapped[int]

@@ -80,7 +80,10 @@ def move_product(actor: User, product: Product, direction: int) -> None:
 
 
 def remove_product(actor: User, product: Product) -> None:
-    """Delete the product (its photos go with it: see ``photos.remove_files_of``)."""
+    """Delete the product and its photos (rows now, files after the commit)."""
+    from marketplace.photos import remove_photos_of_product
+
+    remove_photos_of_product(product)
     db.session.delete(product)
     db.session.flush()
 

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 
 from core.extensions import db
 from core.forms import EmptyForm
-from marketplace import businesses
+from marketplace import browsing, businesses
 from marketplace._common import MarketError
 from marketplace._views import member_business_or_404, no_store, refused
 from marketplace.blueprint import bp
-from marketplace.forms import BusinessForm, InviteMemberForm
+from marketplace.forms import BusinessForm, InviteMemberForm, PhotoForm
 from marketplace.models import BusinessMember
 
 
@@ -53,9 +53,11 @@ def register_business():
 @login_required
 def my_business(business_id: int):
     business = member_business_or_404(business_id)
+    page = browsing.business_page(business)
     return no_store(make_response(render_template(
         "marketplace/my_business.html", business=business, form=EmptyForm(),
-        invite_form=InviteMemberForm(),
+        invite_form=InviteMemberForm(), photo_form=PhotoForm(), products=page.products,
+        photos_by_product=page.product_photos, business_photos=page.business_photos, qris=page.qris,
     )))
 
 

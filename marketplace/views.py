@@ -1,6 +1,7 @@
 """Marketplace routes live in the capability modules; importing them registers
 them on the ``marketplace`` blueprint."""
 
+from marketplace import product_views as _product_views  # noqa: F401
 from marketplace import public_views as _public_views  # noqa: F401
 from marketplace import staff_views as _staff_views  # noqa: F401
 from marketplace import vendor_views as _vendor_views  # noqa: F401

@@ -59,3 +59,6 @@ def make_product():
         return product
 
     return factory
+
+
+from tests.uploads.conftest import upload_root  # noqa: E402,F401  (the local upload folder, emptied)
