@@ -1,7 +1,7 @@
 """market photos point at stored files
 
 Revision ID: afa0ff8a128b
-Revises: 1434aaa62210
+Revises: b3c4d5e6f7a8
 Create Date: 2026-12-01 20:07:03.723425
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'afa0ff8a128b'
-down_revision = '1434aaa62210'
+down_revision = 'b3c4d5e6f7a8'
 branch_labels = None
 depends_on = None
 
