@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from accounts import audit
 from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
-from community import reading
+from community import reading, safety
 from community.forms import CategoryForm, CrisisTermForm, HotlineForm
 from community.models import Category, CrisisTerm, Hotline
 from community.moderation import remember_safe_room
@@ -77,7 +77,10 @@ def _category_form(category: Category | None):
 @bp.route("/admin/crisis-words", methods=["GET", "POST"])
 @roles_required("admin")
 def admin_crisis_terms():
+    """Add a crisis word or phrase; "Uji" first shows what it would have matched
+    among recent posts, without saving."""
     form = CrisisTermForm()
+    preview = None
     if form.validate_on_submit():
         phrase = " ".join(form.phrase.data.lower().split())
         exists = db.session.scalar(
@@ -85,6 +88,8 @@ def admin_crisis_terms():
         )
         if exists:
             form.phrase.errors.append(_("Kata ini sudah ada di daftar."))
+        elif form.preview.data:
+            preview = safety.preview_crisis_term(phrase)
         else:
             db.session.add(CrisisTerm(phrase=phrase))
             db.session.commit()
@@ -92,7 +97,8 @@ def admin_crisis_terms():
             return redirect(url_for("community.admin_crisis_terms"))
     terms = db.session.scalars(select(CrisisTerm).order_by(CrisisTerm.phrase)).all()
     return render_template(
-        "community/admin_crisis_terms.html", form=form, terms=terms, action_form=EmptyForm()
+        "community/admin_crisis_terms.html", form=form, terms=terms, action_form=EmptyForm(),
+        preview=preview,
     )
 
 

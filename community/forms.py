@@ -9,6 +9,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -98,8 +99,9 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
+    # Not "Cari di forum": the search page's heading says that already.
     q = StringField(
-        _l("Cari di forum"),
+        _l("Kata yang dicari"),
         filters=[strip],
         validators=[Optional(), Length(max=100, message=_l("Kata pencarian paling panjang 100 karakter."))],
     )
@@ -210,6 +212,8 @@ class CrisisTermForm(BaseForm):
             _not_blank(_l("Tulis kata atau frasa.")),
         ],
     )
+    # "Uji" tries the phrase on recent posts without saving it.
+    preview = SubmitField(_l("Uji di tulisan terbaru"))
 
 
 class HotlineForm(BaseForm):

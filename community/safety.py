@@ -6,11 +6,13 @@ Plain functions; they only flush.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import lazyload, load_only
 
 from accounts.models import User, UserRole
 from community import markdown
@@ -124,6 +126,41 @@ def crisis_words_in(*texts: str) -> list[str]:
         if _normalise(phrase) != "  " and _normalise(phrase) in haystack:
             found.append(phrase)
     return found
+
+
+PREVIEW_POSTS = 500
+PREVIEW_EXAMPLES = 5
+
+
+@dataclass
+class TermPreview:
+    """What a crisis term would have matched among recent posts, before it is saved."""
+
+    phrase: str
+    checked: int
+    match_count: int
+    examples: list[Post]
+
+    @property
+    def single_word(self) -> bool:
+        return len(_normalise(self.phrase).split()) == 1
+
+
+def preview_crisis_term(phrase: str) -> TermPreview:
+    """Try ``phrase`` against the latest visible posts the way posting would: an
+    admin sees how many it would have marked (and which) before saving it, so a
+    common word such as "dijual" does not turn every sales post into a crisis."""
+    needle = _normalise(phrase)
+    rows = db.session.scalars(
+        select(Post)
+        .options(load_only(Post.id, Post.thread_id, Post.search_text), lazyload("*"))
+        .where(Post.status == "visible")
+        .order_by(Post.id.desc())
+        .limit(PREVIEW_POSTS)
+    ).all()
+    matches = [post for post in rows if needle.strip() and needle in _normalise(post.search_text)]
+    return TermPreview(phrase=phrase, checked=len(rows), match_count=len(matches),
+                       examples=matches[:PREVIEW_EXAMPLES])
 
 
 def alert_counselors(post: Post) -> None:

@@ -66,6 +66,7 @@ def _template_globals(state):
         forum_author_url=profiles.author_url,
         forum_counselor_url=counselor_booking_url,
         forum_flag_reasons=FLAG_REASON_LABELS,
+        forum_snippet=search_service.snippet,
     )
 
 

@@ -181,3 +181,73 @@ def test_suspended_member_cannot_post(client, forum, member, switch_to, write):
     assert db.session.scalar(select(func.count(Post.id))) == 1
     notice = db.session.scalar(select(Notification).where(Notification.user_id == author.id))
     assert notice is not None and "Menawarkan" not in str(notice.params)
+
+
+LINK_SPELLINGS = [
+    "Daftar [di sini][1]\n\n[1]: //evil.example/kerja",
+    "Daftar [di sini](//evil.example/kerja)",
+    "Daftar di <https://evil.example>",
+    "Daftar di //evil.example/kerja",
+    "Daftar di https:evil.example",
+]
+
+
+@pytest.mark.parametrize("body", LINK_SPELLINGS)
+def test_new_members_no_links_in_any_spelling(client, forum, login_as, body):
+    """Issue 8, item 18: the rule is checked on the rendered HTML, so reference-style
+    and scheme-relative links are caught like plain ones; nothing is saved."""
+    login_as("member")  # joined just now
+    html = client.post(f"/forum/c/{forum.general.slug}/new",
+                       data={"title": "Kerja enak di luar", "body": body}).get_data(as_text=True)
+    assert "belum bisa menulis tautan" in html
+    assert db.session.scalar(select(Thread.id)) is None
+    ok = client.post(f"/forum/c/{forum.general.slug}/new",
+                     data={"title": "Kerja enak di luar", "body": "Tanya dan/atau cerita, jam 10//11."})
+    assert ok.status_code == 302
+
+
+def test_scheme_relative_links_are_written_as_off_site(client, forum, member, switch_to, write):
+    """Issue 8, item 18: nh3 keeps no ``//host`` link; it becomes an explicit https
+    link to the other site, with the off-site rel."""
+    thread = write.thread(member(), forum.general, body="Info [di sini][1]\n\n[1]: //kp2mi.go.id/cek")
+    switch_to(member())
+    html = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert '<a href="https://kp2mi.go.id/cek" rel="nofollow noopener">di sini</a>' in html
+    assert 'href="//' not in html.split("<main", 1)[-1]
+
+
+def test_sales_posts_are_not_crises_but_trafficking_phrases_are(client, forum, member, switch_to):
+    """Issue 8, item 21: "dijual" alone (a sales post) marks nothing; "dijual ke
+    agen" (trafficking) still alerts counselors."""
+    counselor = member(roles=("member", "counselor"))
+    switch_to(member())
+    html = client.post(f"/forum/c/{forum.general.slug}/new",
+                       data={"title": "Se'i sapi dijual murah", "body": "Dijual se'i sapi, 100 ribu sekilo."},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Tulisan Anda sudah terkirim" in html and "Anda tidak sendirian" not in html
+    assert not db.session.scalar(select(Notification.id).where(Notification.user_id == counselor.id))
+    assert "dijual" not in db.session.scalars(select(CrisisTerm.phrase)).all()
+    client.post(f"/forum/c/{forum.safe.slug}/new",
+                data={"title": "Adik saya hilang", "body": "Katanya adik saya dijual ke agen di Batam."})
+    assert db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == counselor.id)) == 1
+
+
+def test_admin_tries_a_term_on_recent_posts_before_saving(client, forum, member, switch_to, write):
+    """Issue 8, item 21: "Uji" shows how many recent posts a term would mark, warns
+    about single words, and saves nothing; "Tambah" saves."""
+    write.thread(member(), forum.general, title="Kopi Bajawa dijual", body="Kopi dijual per bungkus.")
+    write.thread(member(), forum.general, title="Tenun ikat", body="Sarung tenun dijual di pasar.")
+    write.thread(member(), forum.general, title="Jagung bose", body="Resep jagung bose.")
+    before = db.session.scalar(select(func.count(CrisisTerm.id)))
+    switch_to(member(roles=("member", "admin")))
+    html = client.post("/forum/admin/crisis-words",
+                       data={"phrase": "Dijual", "preview": "1"}).get_data(as_text=True)
+    assert "Dari 3 tulisan terbaru, 2 memuat frasa ini" in html
+    assert "Ini satu kata saja" in html and "Kopi Bajawa" in html and "Resep jagung" not in html
+    assert db.session.scalar(select(func.count(CrisisTerm.id))) == before
+    html = client.post("/forum/admin/crisis-words",
+                       data={"phrase": "dijual di pasar", "preview": "1"}).get_data(as_text=True)
+    assert "Dari 3 tulisan terbaru, 1 memuat frasa ini" in html and "Ini satu kata saja" not in html
+    assert client.post("/forum/admin/crisis-words", data={"phrase": "dijual di pasar"}).status_code == 302
+    assert "dijual di pasar" in db.session.scalars(select(CrisisTerm.phrase)).all()

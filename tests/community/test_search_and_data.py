@@ -127,3 +127,24 @@ def test_full_text_index_exists_for_the_database_in_use():
     else:
         assert db.session.scalar(text(
             "SELECT name FROM sqlite_master WHERE name = 'community_posts_fts'"))
+
+
+def test_demo_forum_members_are_not_counselors_nor_new(app, make_user):
+    """Issue 8, item 29: no forum demo member carries a demo counselor's name, and
+    the writers of weeks-old demo posts are not "new members" (no first-day limits)."""
+    from accounts.demo import seed_demo_accounts
+    from accounts.models import User, UserRole
+    from community.safety import is_new_member
+
+    seed_demo.send(seed_demo_accounts("purna-demo"))
+    db.session.commit()
+    counselor_names = set(db.session.scalars(
+        select(User.name).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "counselor")))
+    authors = db.session.scalars(
+        select(User).where(User.id.in_(select(Post.author_id).distinct()))).unique().all()
+    assert len(authors) >= 8 and len(counselor_names) >= 2
+    named_members = {a.name for a in authors if not a.has_role("counselor")}
+    assert "Yakobus Bria" in named_members and "Orpa Selan" in named_members
+    assert not named_members & counselor_names, named_members & counselor_names
+    with app.test_request_context():
+        assert [a.name for a in authors if is_new_member(a)] == []
