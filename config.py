@@ -144,6 +144,9 @@ class Config:
     # Tests plug a stripe.HTTPClient double in here; None: the library's default.
     STRIPE_HTTP_CLIENT = None
 
+    # Hours an approved stall's fee may stay unpaid before the stall goes to the next in line.
+    STALL_PAYMENT_HOURS = _int("STALL_PAYMENT_HOURS", 48)
+
     # Fernet key(s) for data encrypted at rest; development keeps one in instance/.
     DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
     # Minutes a re-entered password stays valid for sensitive pages.

@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
     from community import blueprint as community_blueprint
     from core.views import bp as site_bp
+    from marketplace.stalls.views import nest as nest_stalls
     from marketplace.views import bp as marketplace_bp
     from mentoring.views import bp as mentoring_bp
     from notifications.views import bp as notifications_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mentoring_bp)
     app.register_blueprint(payments_bp)
+    nest_stalls()  # marketplace.stalls inside marketplace
     app.register_blueprint(marketplace_bp)
 
 
@@ -103,6 +105,7 @@ def register_handlers() -> None:
     """Connect every package's signal receivers (``handlers.py``)."""
     from community import handlers as community_handlers  # noqa: F401
     from community.reports import handlers as reports_handlers  # noqa: F401
+    from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
     from mentoring.counseling import handlers as counseling_handlers
     from mentoring.programs import handlers as programs_handlers  # noqa: F401
     from notifications import handlers as notifications_handlers  # noqa: F401

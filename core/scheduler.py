@@ -69,6 +69,18 @@ def _sweep_orphan_uploads():
     return sweep_orphan_uploads()
 
 
+def _generate_market_days():
+    from marketplace.stalls.jobs import generate_market_days
+
+    return generate_market_days()
+
+
+def _expire_unpaid_stalls():
+    from marketplace.stalls.jobs import expire_unpaid_stalls
+
+    return expire_unpaid_stalls()
+
+
 def jobs() -> list[Job]:
     """Every periodic job, in one place."""
     return [
@@ -77,6 +89,8 @@ def jobs() -> list[Job]:
         Job("counseling-morning-lists", _counseling_morning_lists, "cron", {"hour": 22, "minute": 0}, run_at_start=True),
         Job("sweep-orphan-uploads", _sweep_orphan_uploads, "interval", {"hours": 1}),
         Job("remind-stale-kur", _remind_stale_kur, "interval", {"hours": 6}, run_at_start=True),
+        Job("generate-market-days", _generate_market_days, "interval", {"hours": 6}, run_at_start=True),
+        Job("expire-unpaid-stalls", _expire_unpaid_stalls, "interval", {"minutes": 10}, run_at_start=True),
         Job(
             "dispatch-notifications", _dispatch_notifications, "interval", {"minutes": 1},
             run_at_start=True,

@@ -1,0 +1,63 @@
+"""What every stalls service module shares: the refusal error, the guarded
+status change of an application, links for notifications and the vendor notice."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import update
+
+from core.db import utcnow
+from core.extensions import db
+from marketplace.stalls.models import StallApplication
+from notifications.services import N_, notify
+
+
+class StallError(Exception):
+    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+
+
+class ChangedMeanwhile(StallError):
+    def __init__(self):
+        super().__init__(N_("Pengajuan ini baru saja diubah orang lain. Muat ulang halaman dan coba lagi."))
+
+
+class StallTaken(StallError):
+    def __init__(self):
+        super().__init__(N_("Lapak ini baru saja diberikan ke usaha lain pada hari itu."))
+
+
+def change_status(application: StallApplication, expected: tuple[str, ...], new: str, **values) -> None:
+    """Move ``application`` to ``new`` only from one of ``expected`` (a conditional
+    UPDATE: of two staff at the same moment only one succeeds)."""
+    result = db.session.execute(
+        update(StallApplication)
+        .where(StallApplication.id == application.id, StallApplication.status.in_(expected))
+        .values(status=new, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(application)
+        raise ChangedMeanwhile()
+    db.session.refresh(application)
+
+
+def url_path(endpoint: str, **values) -> str:
+    """A site path for a notification link; works in jobs, outside any request."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def tell_vendor(application: StallApplication, event: str, title: str, body: str | None = None,
+                params: dict | None = None, **options) -> None:
+    """Notify the person who applied (the inbox holds the detail). ``event`` makes
+    the message key, so the same news is never sent twice."""
+    recipient = application.applicant
+    if recipient is None:
+        return
+    notify(
+        recipient,
+        key=f"stall-application:{application.id}:{event}",
+        title=title,
+        body=body,
+        params={"business": application.business.name, **(params or {})},
+        url=url_path("marketplace.stalls.my_application", application_id=application.id),
+        **options,
+    )

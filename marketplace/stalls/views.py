@@ -1,0 +1,211 @@
+"""Vendors' stall pages: markets and days, applying, their applications with the
+queue place and next date, withdrawing, and the public stall map of a day."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core.db import utcnow
+from core.extensions import db
+from core.forms import EmptyForm
+from marketplace.stalls import applications, days, maps, markets, schedule
+from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
+from marketplace.stalls._common import StallError
+from marketplace.stalls.blueprint import bp, nest
+from marketplace.stalls.forms import STATUS_LABELS, ZONE_LABELS, ApplyForm, LeaseForm, NoteForm
+from marketplace.stalls.models import BOOTHS, StallApplication
+from marketplace.stalls.permissions import TEMPLATE_PREDICATES, can_view_application
+from payments import services as payments
+
+__all__ = ["bp", "nest"]
+NO_STORE = {"Cache-Control": "no-store"}
+INVOICE_KIND = "stall_application"
+
+
+@bp.record_once
+def _template_globals(state):
+    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    state.app.jinja_env.globals.update(
+        stall_zone_label=lambda zone: ZONE_LABELS.get(zone, zone),
+        stall_status_label=lambda status: STATUS_LABELS.get(status, status),
+        stall_clock=schedule.clock,
+        format_day=lambda day: format_date(day, "EEEE d MMMM y"),
+        zone_colours=schedule.ZONE_COLOURS,
+    )
+
+
+def refused(error: StallError) -> None:
+    db.session.rollback()
+    flash(_(str(error)), "attention")
+
+
+def _own_application_or_404(application_id: int) -> StallApplication:
+    application = db.session.get(StallApplication, application_id)
+    if application is None or not can_view_application(current_user, application):
+        abort(404)
+    return application
+
+
+@bp.route("/")
+@login_required
+def index():
+    all_markets = markets.markets()
+    upcoming = {m.id: days.upcoming_days(m) for m in all_markets if m.is_weekly}
+    return render_template(
+        "marketplace/stalls/index.html",
+        markets=all_markets, upcoming=upcoming,
+        mine=applications.my_applications(current_user),
+        businesses=applications.vendor_businesses(current_user),
+    ), 200, NO_STORE
+
+
+@bp.route("/ajukan/<int:market_id>", methods=["GET", "POST"])
+@login_required
+def apply(market_id: int):
+    market = markets.get_market(market_id)
+    if market is None or not market.is_weekly:
+        abort(404)
+    businesses = applications.vendor_businesses(current_user)
+    if not businesses:
+        return render_template("marketplace/stalls/no_business.html"), 200, NO_STORE
+    open_days = days.upcoming_days(market, include_cancelled=False)
+    form = ApplyForm()
+    form.business_id.choices = [(b.id, b.name) for b in businesses]
+    form.day_ids.choices = [(d.id, format_date(d.day, "EEEE d MMMM y")) for d in open_days]
+    if request.method == "GET":
+        form.zone.data = applications.zone_for(businesses[0])
+    if form.validate_on_submit():
+        business = next(b for b in businesses if b.id == form.business_id.data)
+        chosen = [d for d in open_days if d.id in set(form.day_ids.data)]
+        try:
+            applications.apply_for_days(current_user, business, chosen, form.zone.data, form.note.data)
+        except StallError as error:
+            refused(error)
+        else:
+            db.session.commit()
+            flash(_("Pengajuan lapak terkirim. Petugas akan memberi kabar."), "success")
+            return redirect(url_for("marketplace.stalls.index"))
+    return render_template("marketplace/stalls/apply.html", form=form, market=market), 200, NO_STORE
+
+
+def _month_choices(today: date, count: int = 6) -> list[tuple[str, str]]:
+    choices = []
+    year, month = today.year, today.month
+    for _n in range(count):
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        first = date(year, month, 1)
+        choices.append((first.isoformat(), format_date(first, "MMMM y")))
+    return choices
+
+
+@bp.route("/sewa/<int:market_id>", methods=["GET", "POST"])
+@login_required
+def apply_lease(market_id: int):
+    market = markets.get_market(market_id)
+    if market is None or market.kind != BOOTHS:
+        abort(404)
+    businesses = applications.vendor_businesses(current_user)
+    if not businesses:
+        return render_template("marketplace/stalls/no_business.html"), 200, NO_STORE
+    form = LeaseForm()
+    form.business_id.choices = [(b.id, b.name) for b in businesses]
+    form.start_month.choices = _month_choices(schedule.wita_date(utcnow()))
+    if form.validate_on_submit():
+        business = next(b for b in businesses if b.id == form.business_id.data)
+        try:
+            applications.apply_for_lease(current_user, business, market, date.fromisoformat(form.start_month.data),
+                                         form.months.data, form.note.data)
+        except StallError as error:
+            refused(error)
+        else:
+            db.session.commit()
+            flash(_("Pengajuan sewa kios terkirim. Petugas akan memberi kabar."), "success")
+            return redirect(url_for("marketplace.stalls.index"))
+    return render_template("marketplace/stalls/apply_lease.html", form=form, market=market), 200, NO_STORE
+
+
+@bp.route("/pengajuan/<int:application_id>")
+@login_required
+def my_application(application_id: int):
+    application = _own_application_or_404(application_id)
+    invoice = payments.invoices_for(INVOICE_KIND, [application.id]).get(application.id)
+    return render_template(
+        "marketplace/stalls/application.html",
+        application=application,
+        invoice=invoice,
+        place=applications.queue_place(application),
+        next_date=applications.next_expected_date(application.business),
+        form=EmptyForm(),
+        note_form=NoteForm(),
+    ), 200, NO_STORE
+
+
+@bp.route("/pengajuan/<int:application_id>/tarik", methods=["POST"])
+@login_required
+def withdraw(application_id: int):
+    application = _own_application_or_404(application_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        applications.withdraw(current_user, application)
+    except StallError as error:
+        refused(error)
+    else:
+        db.session.commit()
+        flash(_("Pengajuan ditarik."), "success")
+    return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
+
+
+@bp.route("/pengajuan/<int:application_id>/kirim-ulang", methods=["POST"])
+@login_required
+def resubmit(application_id: int):
+    application = _own_application_or_404(application_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_("Tulis apa yang Anda ubah."), "attention")
+    else:
+        try:
+            applications.resubmit(current_user, application, form.note.data)
+        except StallError as error:
+            refused(error)
+        else:
+            db.session.commit()
+            flash(_("Pengajuan dikirim ulang."), "success")
+    return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
+
+
+def _day_or_404(day_id: int):
+    day = days.get_day(day_id)
+    if day is None:
+        abort(404)
+    return day
+
+
+@bp.route("/peta/<int:day_id>")
+def day_map(day_id: int):
+    """The stall map of a market day (public: the businesses are public anyway)."""
+    day = _day_or_404(day_id)
+    highlight = request.args.get("lapak", type=int)
+    return render_template("marketplace/stalls/day_map.html", day=day, map=maps.stall_map(day.market, day, highlight))
+
+
+@bp.route("/peta/<int:day_id>/peta.svg")
+def day_map_svg(day_id: int):
+    """The same map alone, to open full screen and zoom on a phone."""
+    day = _day_or_404(day_id)
+    svg = render_template("marketplace/stalls/_map.svg", map=maps.stall_map(day.market, day), standalone=True)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/kios/<int:market_id>")
+def booth_map(market_id: int):
+    market = markets.get_market(market_id)
+    if market is None or market.kind != BOOTHS:
+        abort(404)
+    return render_template("marketplace/stalls/day_map.html", day=None, map=maps.stall_map(market))

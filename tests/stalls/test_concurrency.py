@@ -1,0 +1,66 @@
+"""PostgreSQL: two staff approve two businesses into one stall at the same moment;
+exactly one gets it (the partial unique index), the other is told it was taken."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import User
+from core.extensions import db
+from marketplace.stalls import applications as apps
+from marketplace.stalls._common import StallError
+from marketplace.stalls.models import Stall, StallApplication
+from tests.counseling.test_concurrency import _run_together
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)",
+)
+
+
+def test_two_staff_approve_one_stall_at_the_same_moment(app, make_user, make_business, saboak_day):
+    staff = [make_user(roles=("umkm_staff",)).id for _ in range(2)]
+    applications = []
+    for _ in range(2):
+        business = make_business()
+        applications.append(apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0].id)
+    db.session.commit()
+    stall_id = db.session.scalar(select(Stall.id).where(Stall.code == "A-01"))
+
+    def approve(i):
+        application = db.session.get(StallApplication, applications[i])
+        try:
+            apps.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_id))
+            db.session.commit()
+            return "approved"
+        except StallError:
+            db.session.rollback()
+            return "taken"
+
+    assert sorted(_run_together(app, approve, 2)) == ["approved", "taken"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(
+        StallApplication.stall_id == stall_id, StallApplication.status == "approved")) == 1
+
+
+def test_one_business_never_in_two_stalls_the_same_day(app, make_user, make_business, saboak_day):
+    """Two staff approve the same application into two different stalls at once."""
+    staff = [make_user(roles=("umkm_staff",)).id for _ in range(2)]
+    business = make_business()
+    application_id = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0].id
+    db.session.commit()
+    stall_ids = list(db.session.scalars(select(Stall.id).where(Stall.zone == "food").order_by(Stall.code)))
+
+    def approve(i):
+        application = db.session.get(StallApplication, application_id)
+        try:
+            apps.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_ids[i]))
+            db.session.commit()
+            return "approved"
+        except StallError:
+            db.session.rollback()
+            return "refused"
+
+    assert sorted(_run_together(app, approve, 2)) == ["approved", "refused"]
