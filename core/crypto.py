@@ -45,6 +45,18 @@ def decrypt(token: str) -> str:
         raise ValueError("cannot decrypt: wrong DATA_ENCRYPTION_KEY?") from error
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's contents (uploads stored with ``encrypt=True``)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as error:
+        raise ValueError("cannot decrypt: wrong DATA_ENCRYPTION_KEY?") from error
+
+
 class EncryptedText(TypeDecorator):
     """A text column stored encrypted; Python code sees plain ``str``."""
 

@@ -44,10 +44,11 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Response, abort, current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy import ForeignKey, String, event, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.datastructures import FileStorage
 
+from core.crypto import decrypt_bytes, encrypt_bytes
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 from core.storage import init_storage, storage
@@ -100,6 +101,8 @@ class StoredFile(db.Model):
     height: Mapped[int | None]
     pages: Mapped[int | None]
     owner: Mapped[str] = mapped_column(String(40), index=True)  # the package, e.g. "adminduk"
+    # Stored encrypted with core.crypto (report screenshots); read_stored decrypts.
+    encrypted: Mapped[bool] = mapped_column(default=False, server_default=false())
     variant: Mapped[str] = mapped_column(String(20), default="original")
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("stored_files.id", ondelete="CASCADE"), index=True
@@ -290,9 +293,9 @@ def _new_key(owner: str, mime: str, suffix: str = "") -> str:
     return f"{owner}/{now:%Y/%m}/{secrets.token_urlsafe(18).lower().replace('-', 'x').replace('_', 'y')}{suffix}.{EXTENSIONS[mime]}"
 
 
-def _write(owner: str, data: bytes, mime: str, suffix: str = "") -> str:
+def _write(owner: str, data: bytes, mime: str, suffix: str = "", encrypt: bool = False) -> str:
     key = _new_key(owner, mime, suffix)
-    storage().put(key, data, mime)
+    storage().put(key, encrypt_bytes(data) if encrypt else data, mime)
     db.session.info.setdefault(_PENDING, []).append(key)
     return key
 
@@ -311,12 +314,14 @@ def save_upload(
     user=None,
     accept: Iterable[str] = (IMAGE, DOCUMENT),
     variants: Mapping[str, Variant] | None = None,
+    encrypt: bool = False,
 ) -> StoredFile:
     """Check, clean and store one uploaded file; add its row(s) and flush.
 
     ``owner`` is the package name (``"adminduk"``, ``"marketplace"``). ``accept``
     limits the kinds (``IMAGE``, ``DOCUMENT``). ``variants`` adds WebP copies of
-    an image (see ``PRODUCT_PHOTO_VARIANTS``). Raises ``UploadRefused`` with a
+    an image (see ``PRODUCT_PHOTO_VARIANTS``). ``encrypt`` stores the cleaned bytes
+    encrypted at rest (``core.crypto``; variants too). Raises ``UploadRefused`` with a
     message for the user; nothing is stored then.
     """
     if not re.fullmatch(r"[a-z0-9_]+", owner):
@@ -336,8 +341,8 @@ def save_upload(
     if kind == DOCUMENT:
         pages = check_pdf(data)
         row = StoredFile(
-            key=_write(owner, data, PDF), kind=DOCUMENT, mime=PDF, size=len(data),
-            pages=pages, owner=owner, uploaded_by_id=uploaded_by_id,
+            key=_write(owner, data, PDF, encrypt=encrypt), kind=DOCUMENT, mime=PDF, size=len(data),
+            pages=pages, owner=owner, uploaded_by_id=uploaded_by_id, encrypted=encrypt,
         )
         db.session.add(row)
         db.session.flush()
@@ -347,15 +352,16 @@ def save_upload(
     image = _fit(image, current_app.config["UPLOAD_MAX_IMAGE_SIDE"])
     encoded = _encode(image, mime)
     row = StoredFile(
-        key=_write(owner, encoded, mime), kind=IMAGE, mime=mime, size=len(encoded),
+        key=_write(owner, encoded, mime, encrypt=encrypt), kind=IMAGE, mime=mime, size=len(encoded),
         width=image.width, height=image.height, owner=owner, uploaded_by_id=uploaded_by_id,
+        encrypted=encrypt,
     )
     for name, spec in (variants or {}).items():
         variant_data, (width, height) = encode_webp_under(image, spec)
         row.variants.append(StoredFile(
-            key=_write(owner, variant_data, WEBP, f"-{name}"), kind=IMAGE, mime=WEBP,
+            key=_write(owner, variant_data, WEBP, f"-{name}", encrypt=encrypt), kind=IMAGE, mime=WEBP,
             size=len(variant_data), width=width, height=height, owner=owner,
-            variant=name, uploaded_by_id=uploaded_by_id,
+            variant=name, uploaded_by_id=uploaded_by_id, encrypted=encrypt,
         ))
     db.session.add(row)
     db.session.flush()
@@ -384,7 +390,8 @@ def delete_stored_ids(ids: Iterable[int]) -> int:
 
 def read_stored(file: StoredFile) -> bytes:
     """The stored bytes of a file (after the caller checked access)."""
-    return storage().get(file.key)
+    data = storage().get(file.key)
+    return decrypt_bytes(data) if file.encrypted else data
 
 
 def send_stored(

@@ -15,6 +15,7 @@ from community.reports.models import Report
 from community.reports.permissions import DESK_ROLES, can_see_contact, can_work_reports
 from community.reports.views import bp
 from core.extensions import db
+from core.uploads import send_stored
 
 
 def _page() -> int:
@@ -116,6 +117,18 @@ def add_note(report_id: int):
     else:
         flash(" ".join(str(e) for e in form.text.errors) or _("Tulis catatannya."), "info")
     return redirect(url_for("community.reports.report_detail", report_id=report_id))
+
+
+@bp.route("/desk/<int:report_id>/pictures/<int:attachment_id>")
+@roles_required(*DESK_ROLES)
+def picture(report_id: int, attachment_id: int):
+    report = _report_or_404(report_id)
+    attachment = next((a for a in report.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    desk.record_picture_view(current_user, report, attachment)
+    db.session.commit()
+    return send_stored(attachment.file, attachment=False, download_name=f"{report.code}-{attachment.id}")
 
 
 @bp.route("/desk/identifiers/<digest>")

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from accounts.data import REGENCIES
-from accounts.forms import PhoneField, strip
 from community.reports import identifiers
 from community.reports._common import (
     CLOSE_REASON_LABELS,
@@ -16,11 +22,13 @@ from community.reports._common import (
     STATUS_LABELS,
 )
 from community.reports.models import CLOSE_REASONS, KINDS, REFERRAL_BODIES, STATUSES
+from core.forms import BaseForm, PhoneField, strip
 
 WHAT_MAX = 5000
 SHORT_MAX = 300
 PEOPLE_MAX = 1000
 NOTE_MAX = 3000
+MAX_PICTURES = 3
 
 
 def _choices(keys, labels):
@@ -39,7 +47,17 @@ def _identifier_lines(kind: str, message):
     return check
 
 
-class ReportForm(FlaskForm):
+def _at_most_pictures(form, field):
+    if len(chosen_files(field)) > MAX_PICTURES:
+        raise ValidationError(_l("Paling banyak %(num)d gambar.", num=MAX_PICTURES))
+
+
+def chosen_files(field) -> list:
+    """The files actually chosen (a form without a file sends one empty part)."""
+    return [item for item in (field.data or []) if getattr(item, "filename", "")]
+
+
+class ReportForm(BaseForm):
     kind = RadioField(
         _l("Apa yang terjadi?"),
         choices=_choices(KINDS, KIND_LABELS),
@@ -84,6 +102,10 @@ class ReportForm(FlaskForm):
         validators=[Optional(), _identifier_lines(
             "handle", _l("Ada akun yang tidak dikenali. Tulis nama akun atau alamat profilnya, satu per baris."))],
     )
+    pictures = MultipleFileField(
+        _l("Foto atau tangkapan layar (chat, iklan; paling banyak 3)"),
+        validators=[_at_most_pictures],
+    )
     urgent = BooleanField(_l("Seseorang dalam bahaya sekarang"))
     anonymous = BooleanField(_l("Kirim tanpa nama dan tanpa kontak (anonim)"))
     contact_name = StringField(
@@ -93,7 +115,7 @@ class ReportForm(FlaskForm):
     contact_phone = PhoneField(_l("Nomor HP Anda"), filters=[strip], validators=[Optional()])
 
 
-class LookupForm(FlaskForm):
+class LookupForm(BaseForm):
     code = StringField(
         _l("Kode laporan"), filters=[strip],
         validators=[DataRequired(message=_l("Tulis kode laporan.")), Length(max=40)],
@@ -104,7 +126,7 @@ class LookupForm(FlaskForm):
     )
 
 
-class SeenStatusForm(FlaskForm):
+class SeenStatusForm(BaseForm):
     """A status change carries the status the officer saw."""
 
     seen_status = HiddenField(validators=[DataRequired()])
@@ -124,7 +146,7 @@ class CloseForm(SeenStatusForm):
                          validators=[DataRequired(message=_l("Pilih alasan menutup laporan."))])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Catatan internal (tidak pernah dilihat pelapor)"), filters=[strip],
         validators=[DataRequired(message=_l("Tulis catatannya.")),
@@ -132,7 +154,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -1,15 +1,19 @@
 """Signal receivers of Lapor: data export and deletion, the note on the deletion
-page, the member home card and demo data."""
+page, the Layanan entry, the Satgas home panel and demo data."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from community.reports import personal_data
+from core.home import ServiceLink, StaffPanel
 from core.signals import (
     account_deleting,
     account_deletion_notes,
     collect_personal_data,
     seed_demo,
+    service_links,
+    staff_workspace,
 )
 
 
@@ -33,6 +37,36 @@ def deletion_note(user, **_kwargs) -> str | None:
     )
 
 
+def service_link(user, **_kwargs) -> list[ServiceLink]:
+    return [ServiceLink(
+        title=_("Lapor calo"),
+        text=_("Laporan rahasia tentang calo, lowongan palsu, dan perdagangan orang ke Satgas PMI."),
+        url=url_for("community.reports.start"),
+        icon="forum",
+        priority=70,
+    )]
+
+
+def workspace(user, **_kwargs) -> list[StaffPanel]:
+    """The Satgas desk on an officer's home: what waits, urgent first."""
+    if not user.has_role("satgas"):
+        return []
+    from community.reports.desk import waiting_counts
+
+    new, urgent = waiting_counts()
+    lines = [_("%(num)d laporan baru", num=new)]
+    if urgent:
+        lines.insert(0, _("%(num)d mendesak", num=urgent))
+    return [StaffPanel(
+        title=_("Meja Satgas"),
+        url=url_for("community.reports.queue"),
+        action=_("Buka antrean laporan"),
+        lines=tuple(lines),
+        count=urgent or None,
+        priority=30,
+    )]
+
+
 def demo(users, **_kwargs) -> None:
     from community.reports.demo import seed
 
@@ -44,6 +78,8 @@ def connect() -> None:
     account_deleting.connect(erase)
     account_deletion_notes.connect(deletion_note)
     seed_demo.connect(demo)
+    service_links.connect(service_link)
+    staff_workspace.connect(workspace)
 
 
 connect()

@@ -79,6 +79,9 @@ class Report(db.Model):
     identifiers: Mapped[list[ReportIdentifier]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportIdentifier.id"
     )
+    attachments: Mapped[list[ReportAttachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id"
+    )
 
     @property
     def has_contact(self) -> bool:
@@ -131,3 +134,17 @@ class ReportNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User", lazy="joined")
+
+
+class ReportAttachment(db.Model):
+    """A photo or screenshot sent with a report, stored encrypted through the
+    upload pipeline (``core.uploads``, owner ``reports``)."""
+
+    __tablename__ = "report_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"), index=True)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")
+    file = relationship("StoredFile", lazy="joined")

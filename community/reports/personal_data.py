@@ -7,6 +7,7 @@ from sqlalchemy import select
 from accounts.models import User
 from community.reports.models import Report
 from core.extensions import db
+from core.uploads import delete_stored_ids
 from notifications.services import cancel_messages
 
 
@@ -31,6 +32,7 @@ def export_for(user: User) -> dict | None:
                 "when": r.happened,
                 "people": r.people,
                 "named": [{"kind": i.kind, "value": i.display} for i in r.identifiers],
+                "pictures": len(r.attachments),
                 "contact_name": r.contact_name,
                 "contact_phone": r.contact_phone,
                 "created_at": r.created_at.isoformat(),
@@ -57,5 +59,6 @@ def erase_for(user: User) -> None:
             report.contact_name = None
             report.contact_phone = None
         else:
+            delete_stored_ids([attachment.file_id for attachment in report.attachments])
             db.session.delete(report)
     db.session.flush()

@@ -8,9 +8,12 @@ from sqlalchemy import select
 
 from accounts.models import User
 from community.reports import codes, identifiers
-from community.reports.models import Report, ReportIdentifier
+from community.reports.models import Report, ReportAttachment, ReportIdentifier
 from core.db import utcnow
 from core.extensions import db
+from core.uploads import IMAGE, save_upload
+
+UPLOAD_OWNER = "reports"
 
 
 @dataclass
@@ -62,6 +65,16 @@ def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str
     db.session.add(report)
     db.session.flush()
     return report, secret
+
+
+def attach_pictures(reporter: User | None, report: Report, files: list) -> None:
+    """Store photos or screenshots with ``report`` through the upload pipeline:
+    images only, re-encoded (EXIF and GPS dropped), encrypted at rest. Raises
+    ``core.uploads.UploadRefused``; the caller rolls back (nothing is kept)."""
+    for file in files:
+        stored = save_upload(file, owner=UPLOAD_OWNER, user=reporter, accept=(IMAGE,), encrypt=True)
+        report.attachments.append(ReportAttachment(file_id=stored.id, file=stored))
+    db.session.flush()
 
 
 def _free_code() -> str:

@@ -23,9 +23,10 @@ from community.reports._common import (
     REFERRAL_LABELS,
     STATUS_LABELS,
 )
-from community.reports.forms import LookupForm, ReportForm
+from community.reports.forms import LookupForm, ReportForm, chosen_files
 from community.reports.permissions import TEMPLATE_PREDICATES, can_view_own_report
 from core.extensions import db, limiter
+from core.uploads import UploadRefused
 
 bp = Blueprint("reports", __name__, url_prefix="/lapor")
 
@@ -132,10 +133,16 @@ def new():
             form.contact_name.data = current_user.name
             form.contact_phone.raw_text = current_user.phone
     if request.method == "POST" and form.validate() and not _contact_conflict(form):
-        reporter = current_user if current_user.is_authenticated and not form.anonymous.data else None
-        report, secret = reporting.submit_report(
-            reporter._get_current_object() if reporter is not None else None, _report_input(form)
-        )
+        reporter = (current_user._get_current_object()
+                    if current_user.is_authenticated and not form.anonymous.data else None)
+        report, secret = reporting.submit_report(reporter, _report_input(form))
+        try:
+            reporting.attach_pictures(reporter, report, chosen_files(form.pictures))
+        except UploadRefused as error:
+            db.session.rollback()
+            form.pictures.errors = [_(str(error)) + " " + _("Pilih gambarnya lagi.")]
+            return render_template("community/reports/new.html", form=form,
+                                   lines=emergency_lines() if form.urgent.data else [])
         db.session.commit()
         # Rendered, not redirected: the secret is shown this once and kept nowhere.
         return render_template(
