@@ -21,12 +21,12 @@ def test_layanan_lists_lapor_calo(app, make_user):
 
 def test_the_satgas_home_panel_counts_what_waits(app, make_user, make_report):
     officer = make_user(roles=("member", "satgas"))
-    member = make_user()
+    plain = make_user()
     make_report(urgent=True)
     make_report()
     with app.test_request_context():
         panels = [p for p in staff_panels_for(officer) if p.url == "/forum/lapor/desk"]
-        assert not [p for p in staff_panels_for(member) if p.url == "/forum/lapor/desk"]
+        assert not [p for p in staff_panels_for(plain) if p.url == "/forum/lapor/desk"]
     assert len(panels) == 1 and panels[0].count == 1
     assert panels[0].lines == ("1 mendesak", "2 laporan baru")
 
