@@ -12,8 +12,13 @@ from accounts.models import AuditEvent
 from community.reports.models import Report, ReportAttachment
 from core.extensions import db
 from core.uploads import StoredFile
-from tests.uploads.conftest import exif_with_gps, jpeg_bytes, png_bomb, raw_pdf
-from tests.uploads.conftest import upload_root  # noqa: F401  (fixture)
+from tests.uploads.conftest import (  # upload_root is a fixture
+    exif_with_gps,
+    jpeg_bytes,
+    png_bomb,
+    raw_pdf,
+    upload_root,  # noqa: F401
+)
 
 
 def post_with(client, report_form, files):
