@@ -1,7 +1,7 @@
 """report attachments, encrypted uploads
 
 Revision ID: 5f4731189934
-Revises: afa0ff8a128b
+Revises: cdad1024a868
 Create Date: 2026-12-01 20:06:32.716533
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5f4731189934'
-down_revision = 'afa0ff8a128b'
+down_revision = 'cdad1024a868'
 branch_labels = None
 depends_on = None
 
