@@ -371,3 +371,19 @@ def promote_next(actor: User | None, day: MarketDay, stall: Stall) -> StallAppli
         fees.application_approved(application, urgent=True)
         return application
     return None
+
+
+def workspace_summary() -> tuple[MarketDay | None, int]:
+    """The next scheduled market day and how many applications wait for it (two
+    queries), for the staff home panel."""
+    today = schedule.wita_date(utcnow())
+    day = db.session.scalar(
+        select(MarketDay).where(MarketDay.day >= today, MarketDay.status == SCHEDULED).order_by(MarketDay.day).limit(1)
+    )
+    if day is None:
+        return None, 0
+    waiting = db.session.scalar(
+        select(func.count(StallApplication.id)).where(
+            StallApplication.market_day_id == day.id, StallApplication.status.in_((APPLIED, RESUBMIT)))
+    )
+    return day, waiting or 0

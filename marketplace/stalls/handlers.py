@@ -1,10 +1,46 @@
 """Signal receivers of the stalls part (thin: the work is in the services)."""
 from __future__ import annotations
 
-from core.signals import invoice_status_changed
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from core.home import ServiceLink, StaffPanel
+from core.signals import invoice_status_changed, seed_demo, service_links, staff_workspace
 from marketplace.stalls import fees
+from marketplace.stalls.applications import workspace_summary
+from marketplace.stalls.permissions import is_stall_staff
 
 
 @invoice_status_changed.connect
 def _invoice_changed(invoice, old_status: str, new_status: str, **_extra):
     fees.invoice_changed(invoice, old_status, new_status)
+
+
+@seed_demo.connect
+def _demo(users, **_extra):
+    from marketplace.stalls.demo import seed
+
+    seed(users)
+
+
+@service_links.connect
+def _service_links(user, **_extra):
+    return [ServiceLink(
+        title=_("Lapak pasar"),
+        text=_("Ajukan lapak di pasar malam SABOAK atau sewa kios kontainer, lalu lihat peta lapak."),
+        url=url_for("marketplace.stalls.index"), icon="market", priority=40,
+    )]
+
+
+@staff_workspace.connect
+def _workspace(user, **_extra):
+    if not is_stall_staff(user):
+        return []
+    day, waiting = workspace_summary()
+    lines = (_("%(count)s pengajuan menunggu untuk %(day)s", count=waiting, day=format_date(day.day, "EEEE d MMMM")),) if day else ()
+    return [StaffPanel(
+        title=_("Kurasi lapak pasar"),
+        url=url_for("marketplace.stalls.staff_day", day_id=day.id) if day else url_for("marketplace.stalls.staff_index"),
+        action=_("Buka antrean lapak"), lines=lines, count=waiting or None, priority=30,
+    )]
