@@ -54,6 +54,9 @@ class Config:
 
     SITE_NAME = "Rumah Purna"
     PREFERRED_URL_SCHEME = "http"
+    # The public address every absolute link in a message is built from
+    # (core/links.py), never the request's Host. Required in production with email.
+    SITE_URL = os.environ.get("SITE_URL", "")
 
     # hide_parameters: the engine never writes SQL parameters (password hashes,
     # phones, session tokens) into error messages or logs.
@@ -104,6 +107,9 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = _int("LOGIN_FAILURES_PER_ACCOUNT", 10)
     LOGIN_FAILURES_PER_IP = _int("LOGIN_FAILURES_PER_IP", 30)
     LOGIN_FAILURE_WINDOW_MINUTES = _int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+    # Login form posts per address per minute, successes included: a flood guard
+    # only, far above a training room logging in at once.
+    LOGIN_POSTS_PER_IP_MINUTE = _int("LOGIN_POSTS_PER_IP_MINUTE", 300)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -112,6 +118,15 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rumah Purna <noreply@rumahpurna.id>")
+
+    # WhatsApp and SMS providers (notifications/channels.py); unset: written to the log.
+    WHATSAPP_API_URL = os.environ.get("WHATSAPP_API_URL", "")
+    WHATSAPP_API_TOKEN = os.environ.get("WHATSAPP_API_TOKEN", "")
+    SMS_API_URL = os.environ.get("SMS_API_URL", "")
+    SMS_API_TOKEN = os.environ.get("SMS_API_TOKEN", "")
+    # Outbox retries: the first retry after this many seconds, doubling each time.
+    NOTIFY_RETRY_BASE_SECONDS = _int("NOTIFY_RETRY_BASE_SECONDS", 60)
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 4)
 
     PRIVACY_NOTICE_VERSION = "2026-11"
     PASSWORD_RESET_CODE_HOURS = 24
@@ -159,6 +174,7 @@ class DevelopmentConfig(Config):
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
+        self.SITE_URL = os.environ.get("SITE_URL") or "http://localhost:5000"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rumahpurna.db'}"
         )
@@ -170,6 +186,7 @@ class TestingConfig(Config):
     TESTING = True
     DEMO_MODE = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SITE_URL = "https://rumahpurna.test"
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     RATELIMIT_STORAGE_URI = "memory://"
     # A cheap hash keeps the suite fast; production uses the argon2-cffi defaults.
@@ -198,6 +215,13 @@ class ProductionConfig(Config):
             )
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["DATABASE_URL"])
+        self.DATA_ENCRYPTION_KEY = os.environ["DATA_ENCRYPTION_KEY"]
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.SITE_URL = os.environ.get("SITE_URL", "")
+        if self.MAIL_SERVER and not self.SITE_URL.startswith(("https://", "http://")):
+            # Links in emails (password reset) come from SITE_URL only, never from
+            # the request's Host: without it they could not be built safely.
+            raise RuntimeError("Production with MAIL_SERVER needs SITE_URL (https://…)")
 
 
 CONFIGS = {

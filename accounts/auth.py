@@ -1,7 +1,11 @@
-"""Flask-Login wiring: the stored id is ``"<user id>:<session token>"`` so that
-rotating the token ends every session and remember-me cookie of that user."""
+"""Flask-Login wiring: the stored id is ``"<user id>:<session token>:<login time>"``
+so that rotating the token ends every session and remember-me cookie of that user,
+and a remember-me cookie stops working ``REMEMBER_DAYS`` after the login."""
 from __future__ import annotations
 
+import time
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import bindparam, select
@@ -18,9 +22,23 @@ _USER_WITH_ROLES = (
 )
 
 
+def _clock() -> float:
+    return time.time()
+
+
+def login_too_old(issued: str) -> bool:
+    """Whether a login stamped ``issued`` (Unix seconds, see ``User.get_id``) is past
+    ``REMEMBER_COOKIE_DURATION``: the remember-me cookie (and the session) then
+    stop working, whatever the browser keeps."""
+    if not issued.isdigit():
+        return True
+    limit = current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds()
+    return _clock() - int(issued) > limit
+
+
 def load_user(stored_id: str) -> User | None:
-    user_id, _, token = (stored_id or "").partition(":")
-    if not user_id.isdigit() or not token:
+    user_id, token, issued = ((stored_id or "").split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not token or login_too_old(issued):
         return None
     user = (
         db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -40,6 +41,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner of the phone confirmed the account (the link sent after
+    # registration). None: registered but not confirmed, cannot log in.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user",
@@ -49,11 +53,15 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login keeps in the session and the remember-me cookie, asked
+        once when logging in: ``<id>:<session token>:<login time>``. The token ends
+        every session when it changes; the login time lets the server refuse a
+        cookie older than ``REMEMBER_COOKIE_DURATION`` (``accounts.auth``)."""
+        return f"{self.id}:{self.session_token}:{int(time.time())}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active and self.deleted_at is None
+        return self.active and self.deleted_at is None and self.confirmed_at is not None
 
     @property
     def roles(self) -> set[str]:

@@ -38,13 +38,25 @@ def needs_rehash(password_hash: str) -> bool:
 
 # A valid hash of a random string: verifying against it costs the same time as a
 # real check, so an unknown account answers as slowly as a wrong password.
-_dummy_hash: dict[str, str] = {}
+# Keyed by the hasher's parameters (not by ``repr``, which holds a memory address
+# and missed in every worker: the unknown account then paid for a hash as well).
+_dummy_hash: dict[tuple, str] = {}
+
+
+def _parameters_key(hasher: PasswordHasher) -> tuple:
+    return (
+        hasher.time_cost, hasher.memory_cost, hasher.parallelism,
+        hasher.hash_len, hasher.salt_len, hasher.type,
+    )
 
 
 def dummy_verify(password: str) -> None:
-    key = repr(_hasher())
+    """Verify ``password`` against a throwaway hash made with the same parameters
+    (made once per process and parameter set)."""
+    hasher = _hasher()
+    key = _parameters_key(hasher)
     if key not in _dummy_hash:
-        _dummy_hash[key] = hash_password("not-a-real-password-\u2603")
+        _dummy_hash[key] = hasher.hash("not-a-real-password-\u2603")
     verify_password(_dummy_hash[key], password)
 
 

@@ -14,9 +14,12 @@ from accounts import audit
 from accounts.models import ROLES, Consent, ResetCode, User, UserRole, new_session_token
 from accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from accounts.phones import normalise_phone
+from accounts.tokens import make_reset_token
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from core.signals import account_deleting, collect_personal_data, user_registered
+from notifications.services import N_, notify
 
 
 class AccountError(Exception):
@@ -100,7 +103,12 @@ def authenticate(identifier: str, password: str) -> User | None:
     Unknown account, wrong password and disabled account look the same to the
     caller and take about the same time.
     """
-    user = find_by_login(identifier)
+    return check_login(find_by_login(identifier), password)
+
+
+def check_login(user: User | None, password: str) -> User | None:
+    """``authenticate`` for an account already looked up (``find_by_login``):
+    exactly one argon2 verification whether or not ``user`` exists."""
     if user is None or user.deleted_at is not None:
         dummy_verify(password)
         return None
@@ -238,6 +246,33 @@ def reset_with_code(identifier: str, code: str, new_password: str) -> User | Non
             return user
     dummy_verify(cleaned)
     return None
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link to the account with ``email``, if there is one (and do as
+    much work when there is none). The link is built from ``SITE_URL`` only and
+    leaves through the outbox as a message the person asked for; it expires with
+    the link."""
+    user = find_by_login(email)
+    if user is None or not user.is_active or not user.email:
+        return
+    minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
+    now = utcnow()
+    notify(
+        user,
+        key=f"account:{user.id}:reset-link:{int(now.timestamp())}",
+        title=N_("Atur ulang kata sandi Rumah Purna"),
+        outside=N_(
+            "Rumah Purna: ada permintaan untuk mengatur ulang kata sandi akun Anda. "
+            "Buka tautan ini dalam %(minutes)d menit untuk membuat kata sandi baru. "
+            "Bila bukan Anda yang meminta, abaikan pesan ini: kata sandi Anda tidak berubah."
+        ),
+        params={"minutes": minutes},
+        url=site_path("accounts.reset_with_link", token=make_reset_token(user)),
+        channels=["email"],
+        requested=True,
+        expires_at=now + timedelta(minutes=minutes),
+    )
 
 
 def purge_expired_reset_codes(now: datetime | None = None) -> int:

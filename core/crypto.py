@@ -6,7 +6,6 @@ one and keep it in ``instance/``. Production refuses to start without it.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -15,9 +14,8 @@ from sqlalchemy.types import Text, TypeDecorator
 
 
 def _keys() -> list[str]:
-    configured = current_app.config.get("DATA_ENCRYPTION_KEY") or os.environ.get(
-        "DATA_ENCRYPTION_KEY"
-    )
+    # Read from the environment by config.py only.
+    configured = current_app.config.get("DATA_ENCRYPTION_KEY")
     if configured:
         return [k.strip() for k in configured.split(",") if k.strip()]
     if current_app.config.get("ENV_NAME") == "production":

@@ -1,9 +1,11 @@
-"""Security headers on every response and the safe ``next`` redirect."""
+"""Security headers on every response (``Cache-Control: no-store`` on every
+response to a logged-in person) and the safe ``next`` redirect."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -24,7 +26,20 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if hsts:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if _personal(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _personal(response: Response) -> bool:
+    """Every response to a logged-in person may show their data (the bell and name
+    are on every page): no browser or proxy may keep it. Static files excepted."""
+    if request.endpoint == "static" or response.headers.get("Cache-Control") == "no-store":
+        return False
+    try:
+        return bool(current_user.is_authenticated)
+    except Exception:  # the database is what failed: assume the worst, keep nothing
+        return True
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -25,7 +25,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -88,6 +87,8 @@ class Outgoing:
     handler_id: int | None = None
     recipient_label: str | None = None
     expires_at: datetime | None = None
+    outside_text: str | None = None
+    requested: bool = False
 
     @property
     def reference(self) -> str:
@@ -200,8 +201,8 @@ class InAppChannel:
 
 
 def setting(name: str) -> str:
-    """A notifications setting: app config first, then the environment."""
-    return str(current_app.config.get(name) or os.environ.get(name, ""))
+    """A notifications setting from the app config (config.py reads the environment)."""
+    return str(current_app.config.get(name) or "")
 
 
 def build_channels() -> dict[str, Channel]:

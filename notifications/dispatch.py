@@ -50,6 +50,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from core.links import message_link
 from notifications import services
 from notifications.channels import (
     CHAT_MAX_CHARS,
@@ -237,8 +238,8 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         if row.channel not in EXTERNAL_CHANNELS:
             _finish(row, "failed", f"unknown channel {row.channel}", result)
             continue
-        chain = services.phone_chain(user, person)
-        if not _channel_open(row.channel, user, person, chain):
+        chain = services.phone_chain(user, person, requested=row.requested)
+        if not _channel_open(row, user, person, chain):
             ensure_inbox(row)
             _finish(row, "cancelled", f"{row.channel} is off for this person", result)
             if row.channel == "whatsapp" and "sms" in chain:
@@ -246,7 +247,8 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
             continue
         # Urgent = time-critical (a crisis alert to a counselor, a session
         # cancelled at short notice): it goes out in quiet hours too.
-        wait_until = None if row.urgent else quiet_until(person, now)
+        # A message the person asked for (a reset link) does not wait either.
+        wait_until = None if row.urgent or row.requested else quiet_until(person, now)
         if wait_until is not None and _expired(row, wait_until):
             _expire(row, result)  # it would only go out after it is pointless
             continue
@@ -254,7 +256,7 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
             row.status, row.due_at, row.claim_token = "pending", wait_until, None
             result.counts["quiet_hours"] += 1
             continue
-        if not row.urgent:
+        if not row.urgent and not row.requested:
             week = sent_this_week[user.id]
             if row.base_key not in week and len(week) >= person.weekly_cap:
                 ensure_inbox(row)
@@ -265,7 +267,7 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
             _give_up(row, "no attempts left", now, result, chain)
             continue
         row.attempts += 1
-        sends.append(_outgoing(row, user, chain))
+        sends.append(_outgoing(row, user, chain, person))
     return sends
 
 
@@ -280,10 +282,10 @@ def _expire(row: OutboxMessage, result: DispatchResult) -> None:
     result.counts["expired"] += 1
 
 
-def _channel_open(channel: str, user: User, prefs: NotificationPreference, chain: list[str]) -> bool:
-    if channel == "email":
-        return bool(prefs.email and user.email)
-    return channel in chain
+def _channel_open(row, user: User, prefs: NotificationPreference, chain: list[str]) -> bool:
+    if row.channel == "email":
+        return bool((prefs.email or row.requested) and user.email)
+    return row.channel in chain
 
 
 def _sent_this_week(user_ids: set[int], now: datetime) -> defaultdict[int, set[str]]:
@@ -307,13 +309,28 @@ def _sent_this_week(user_ids: set[int], now: datetime) -> defaultdict[int, set[s
     return week
 
 
-def _outgoing(row: OutboxMessage, user: User, chain: list[str]) -> Outgoing:
+def outside_words(row, locale: str, full_text: bool) -> tuple[str, str | None]:
+    """The words that leave the platform for ``row`` and the path they link to.
+
+    The notice itself (title and body, linking to its page) only for a member who
+    chose the full text; otherwise the sender's neutral ``outside_text`` or
+    ``NEUTRAL_TEXT``, linking to the inbox (a detail page's path can tell what it
+    is about). A requested message (a reset link) keeps its own link.
+    """
+    if full_text and not row.requested:
+        title = services.render(row.title, row.params, locale)
+        body = services.render(row.body, row.params, locale)
+        return f"Rumah Purna: {title}" + (f" {body}" if body else ""), row.url
+    words = services.render(row.outside_text or services.NEUTRAL_TEXT, row.params, locale)
+    return words, row.url if row.requested else services.INBOX_PATH
+
+
+def _outgoing(row: OutboxMessage, user: User, chain: list[str], prefs: NotificationPreference) -> Outgoing:
     locale = user.locale or "id"
-    title = services.render(row.title, row.params, locale)
-    body = services.render(row.body, row.params, locale)
-    text = f"Rumah Purna: {title}" + (f" {body}" if body else "")
-    site = setting("SITE_URL").rstrip("/")
-    link = f" {site}{row.url}" if site and row.url and row.url.startswith("/") else ""
+    text, path = outside_words(row, locale, prefs.full_text)
+    subject = text if len(text) <= 120 else text[:119].rstrip() + "…"
+    target = message_link(path)
+    link = f" {target}" if target else ""
     room = (SMS_MAX_CHARS if row.channel == "sms" else CHAT_MAX_CHARS) - len(link)
     if len(text) > room:  # shorten the words, never the link
         text = text[: room - 1].rstrip() + "…"
@@ -331,7 +348,7 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str]) -> Outgoing:
         channel=row.channel,
         user_id=row.user_id,
         to=user.email if row.channel == "email" else user.phone,
-        subject=f"Rumah Purna: {title}",
+        subject=subject,
         text=text,
         urgent=row.urgent,
         title=row.title,
@@ -343,6 +360,8 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str]) -> Outgoing:
         handler_id=row.handler_id,
         recipient_label=row.recipient_label,
         expires_at=row.expires_at,
+        outside_text=row.outside_text,
+        requested=row.requested,
     )
 
 
@@ -372,6 +391,7 @@ def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult) ->
             row.url, row.urgent, now,
             handler_id=row.handler_id, recipient_label=row.recipient_label,
             expires_at=getattr(row, "expires_at", None),
+            outside_text=row.outside_text, requested=row.requested,
         )
     if added:
         result.counts[f"fallback_{channel}"] += 1

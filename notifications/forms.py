@@ -31,6 +31,7 @@ class PreferencesForm(BaseForm):
     whatsapp = BooleanField(_l("WhatsApp"))
     sms = BooleanField(_l("SMS"))
     email = BooleanField(_l("Email"))
+    full_text = BooleanField(_l("Tulis isi lengkap pemberitahuan di pesan ke HP"))
     quiet_from = SelectField(
         _l("Waktu tenang mulai pukul"),
         choices=[(h, h) for h in HOURS],

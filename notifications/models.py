@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -68,6 +69,14 @@ class OutboxMessage(db.Model):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     url: Mapped[str | None] = mapped_column(String(500))
     urgent: Mapped[bool] = mapped_column(default=False)
+    # The text sent outside the platform (WhatsApp, SMS, email, the log channel):
+    # a msgid (``params`` fill it) that tells a phone's other readers nothing.
+    # None: the neutral default ``services.NEUTRAL_TEXT``. Members who chose the
+    # full text (``NotificationPreference.full_text``) get title and body instead.
+    outside_text: Mapped[str | None] = mapped_column(String(300))
+    # The person asked for this message (a password-reset link): it goes out on its
+    # channel whatever their preferences, without waiting for quiet hours or the cap.
+    requested: Mapped[bool] = mapped_column(default=False, server_default=sql_false())
     # The one staff member responsible for this message (e.g. the appointment's
     # counselor): only they (with the role) see the call task it may lead to.
     # CASCADE, not SET NULL: a task must never widen to every colleague (their
@@ -100,6 +109,9 @@ class NotificationPreference(db.Model):
     whatsapp: Mapped[bool] = mapped_column(default=True)
     sms: Mapped[bool] = mapped_column(default=True)
     email: Mapped[bool] = mapped_column(default=False)
+    # WhatsApp/SMS/email carry the notice itself instead of a neutral "open Rumah
+    # Purna" text (the member's choice; off by default: family may read the phone).
+    full_text: Mapped[bool] = mapped_column(default=False, server_default=sql_false())
     # Wall-clock times in WITA; the window may cross midnight (21:00–07:00).
     quiet_from: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_FROM)
     quiet_until: Mapped[time] = mapped_column(Time, default=DEFAULT_QUIET_UNTIL)
@@ -113,6 +125,7 @@ class NotificationPreference(db.Model):
             whatsapp=True,
             sms=True,
             email=False,
+            full_text=False,
             quiet_from=DEFAULT_QUIET_FROM,
             quiet_until=DEFAULT_QUIET_UNTIL,
             weekly_cap=DEFAULT_WEEKLY_CAP,

@@ -38,6 +38,7 @@ from notifications.models import (
 )
 
 PHONE_CHANNELS = ("whatsapp", "sms")
+INBOX_PATH = "/inbox"
 # Who handles a "call this person" task, by the prefix of the message key: only
 # that role sees the task (a counseling appointment is nobody else's business).
 # Keys with any other prefix (account messages, demo data) go to the admins.
@@ -57,6 +58,11 @@ CALL_TASK_ROLES = ("admin", "counselor", "registrar", "umkm_staff", "moderator")
 def N_(message: str) -> str:
     """Mark a message for translation without translating it now."""
     return message
+
+
+# What leaves the platform when the sender gave no ``outside`` text and the member
+# did not choose the full text: nothing about what the notice is about.
+NEUTRAL_TEXT = N_("Rumah Purna: ada pesan baru untuk Anda. Buka kotak masuk Anda di Rumah Purna.")
 
 
 def render(text: str | None, params: dict | None, locale: str | None = None) -> str:
@@ -88,8 +94,21 @@ def notify(
     handled_by: User | None = None,
     recipient_label: str | None = None,
     expires_at: datetime | None = None,
+    outside: str | None = None,
+    requested: bool = False,
 ) -> None:
     """Tell ``user`` something, now or at ``due_at``.
+
+    Two texts: ``title``/``body`` are the inbox detail; ``outside`` is what leaves
+    the platform (WhatsApp, SMS, email, the log channel's lines), read by whoever
+    holds the phone: a neutral msgid filled from ``params`` ("Pengingat: janji
+    Anda besok %(time)s — buka Rumah Purna") that never says what the notice is
+    about. Without it the neutral ``NEUTRAL_TEXT`` goes; a member who chose the
+    full text in their preferences gets title and body instead. Neutral texts
+    link to the inbox, never to the page of the detail (its path can tell).
+    ``requested``: the person asked for this very message (a password-reset
+    link): it goes out on ``channels`` whatever their preferences, quiet hours
+    or weekly cap, with ``outside`` and ``url`` as written.
 
     ``key`` identifies the message (``appointment:42:reminder-24h``); calling again
     with the same key does nothing. Due now: the inbox notice appears at once and
@@ -123,6 +142,7 @@ def notify(
         _enqueue(
             user.id, key, channel, title, body, params, url, urgent, due,
             handler_id=handler_id, recipient_label=label, expires_at=expires_at,
+            outside_text=outside, requested=requested,
         )
     db.session.flush()
 
@@ -141,6 +161,8 @@ def _enqueue(
     handler_id: int | None = None,
     recipient_label: str | None = None,
     expires_at: datetime | None = None,
+    outside_text: str | None = None,
+    requested: bool = False,
 ) -> bool:
     """Add one outbox row unless its key exists. Returns whether it was added."""
     channel_key = f"{base_key}:{channel}"
@@ -162,6 +184,8 @@ def _enqueue(
             recipient_label=recipient_label,
             due_at=due,
             expires_at=expires_at,
+            outside_text=outside_text,
+            requested=requested,
         )
     )
     return True
@@ -175,11 +199,14 @@ def preferences_for(user: User) -> NotificationPreference:
     return prefs if prefs is not None else NotificationPreference.defaults(user.id)
 
 
-def phone_chain(user: User, prefs: NotificationPreference) -> list[str]:
-    """The phone channels to try, in order: WhatsApp first, then SMS."""
+def phone_chain(
+    user: User, prefs: NotificationPreference, *, requested: bool = False
+) -> list[str]:
+    """The phone channels to try, in order: WhatsApp first, then SMS (both for a
+    message the person asked for, whatever their preferences)."""
     if not user.phone:
         return []
-    return [name for name in PHONE_CHANNELS if getattr(prefs, name)]
+    return [name for name in PHONE_CHANNELS if requested or getattr(prefs, name)]
 
 
 def default_channels(user: User) -> list[str]:
@@ -205,8 +232,10 @@ def save_preferences(
     quiet_from: time,
     quiet_until: time,
     weekly_cap: int,
+    full_text: bool = False,
 ) -> NotificationPreference:
-    """Store how ``user`` wants to be reached (the form has validated the values)."""
+    """Store how ``user`` wants to be reached (the form has validated the values);
+    ``full_text``: WhatsApp/SMS/email carry the notice itself, not a neutral text."""
     prefs = db.session.get(NotificationPreference, user.id)
     if prefs is None:
         prefs = NotificationPreference(user_id=user.id)
@@ -214,6 +243,7 @@ def save_preferences(
     prefs.whatsapp = whatsapp
     prefs.sms = sms
     prefs.email = email
+    prefs.full_text = full_text
     prefs.quiet_from = quiet_from
     prefs.quiet_until = quiet_until
     prefs.weekly_cap = weekly_cap
@@ -399,6 +429,7 @@ def export_for(user: User) -> dict | None:
             "whatsapp": prefs.whatsapp,
             "sms": prefs.sms,
             "email": prefs.email,
+            "full_text": prefs.full_text,
             "quiet_from": prefs.quiet_from.strftime("%H:%M"),
             "quiet_until": prefs.quiet_until.strftime("%H:%M"),
             "weekly_cap": prefs.weekly_cap,

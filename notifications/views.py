@@ -69,6 +69,7 @@ def preferences():
         form.whatsapp.data = prefs.whatsapp
         form.sms.data = prefs.sms
         form.email.data = prefs.email
+        form.full_text.data = prefs.full_text
         form.quiet_from.data = prefs.quiet_from.strftime("%H:%M")
         form.quiet_until.data = prefs.quiet_until.strftime("%H:%M")
         form.weekly_cap.data = str(prefs.weekly_cap)
@@ -78,6 +79,7 @@ def preferences():
             whatsapp=form.whatsapp.data,
             sms=form.sms.data,
             email=form.email.data,
+            full_text=form.full_text.data,
             quiet_from=parse_hour(form.quiet_from.data),
             quiet_until=parse_hour(form.quiet_until.data),
             weekly_cap=int(form.weekly_cap.data),

@@ -58,13 +58,44 @@ def test_failed_logins_limited_per_account(client, make_user, app):
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
 
 
-def test_failed_logins_limited_per_address(client, make_user, app):
-    limit = app.config["LOGIN_FAILURES_PER_IP"]
+def test_failed_logins_limited_per_account_not_per_spelling(client, make_user, app):
+    """Phone and email of one account are one counter (not twice the guesses)."""
+    user = make_user(email="maria.lay@example.id")
+    limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
     for n in range(limit):
-        client.post("/login", data={"identifier": f"08129000{n:04d}", "password": "salah sekali"})
-    user = make_user()
-    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
-    assert response.status_code == 429
+        typed = user.phone if n % 2 else "Maria.Lay@example.id"
+        client.post("/login", data={"identifier": typed, "password": "salah sekali"})
+    for typed in (user.phone, "maria.lay@example.id"):
+        response = client.post("/login", data={"identifier": typed, "password": PASSWORD})
+        assert response.status_code == 429, typed
+
+
+def _from(client, address: str, identifier: str, password: str):
+    return client.post("/login", data={"identifier": identifier, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_address_past_its_limit_locks_only_accounts_that_failed_from_it(client, make_user, app):
+    """Many members share one carrier address: 30 failures from it refuse the accounts
+    that failed from it, but a correct password of another member still gets in."""
+    carrier = "10.20.30.40"
+    for n in range(app.config["LOGIN_FAILURES_PER_IP"]):
+        assert _from(client, carrier, f"08129000{n:04d}", "salah sekali").status_code == 200
+    guessed, other = make_user(), make_user()
+    # One more guess at a known account from that address is checked, then the pair locks.
+    assert _from(client, carrier, guessed.phone, "salah sekali").status_code == 200
+    assert _from(client, carrier, guessed.phone, PASSWORD).status_code == 429
+    # Another member behind the same address logs in.
+    assert _from(client, carrier, other.phone, PASSWORD).status_code == 302
+    # The guessed account itself is fine from anywhere else.
+    assert _from(app.test_client(), "10.99.0.1", guessed.phone, PASSWORD).status_code == 302
+
+
+def test_successful_logins_are_not_counted_against_the_address(app, make_user):
+    """A training on shared Wi-Fi: 40 people log in within a minute, all get in."""
+    members = [make_user() for _ in range(40)]
+    codes = [_from(app.test_client(), "10.1.1.1", m.phone, PASSWORD).status_code for m in members]
+    assert codes == [302] * 40
 
 
 def _redis_url() -> str | None:
@@ -267,3 +298,133 @@ def test_limit_holds_however_the_number_is_typed(client, make_user, app):
         response = client.post("/login", data={"identifier": typed, "password": PASSWORD})
         assert response.status_code == 429, typed
     assert user.id
+
+
+def test_unknown_account_costs_the_same_argon2_work_as_a_wrong_password(client, make_user, monkeypatch):
+    """Equal time without timing asserts: both paths verify exactly once and hash
+    never (the dummy hash is made once per process, keyed by the parameters)."""
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    calls = {"verify": 0, "hash": 0}
+    real_verify, real_hash = PasswordHasher.verify, PasswordHasher.hash
+
+    def spy_verify(self, *args):
+        calls["verify"] += 1
+        return real_verify(self, *args)
+
+    def spy_hash(self, *args, **kwargs):
+        calls["hash"] += 1
+        return real_hash(self, *args, **kwargs)
+
+    client.post("/login", data={"identifier": "081299990000", "password": "salah sekali"})  # warm
+    monkeypatch.setattr(PasswordHasher, "verify", spy_verify)
+    monkeypatch.setattr(PasswordHasher, "hash", spy_hash)
+    costs = []
+    for identifier in ("081299990001", user.phone, "081299990002", user.phone):
+        calls.update(verify=0, hash=0)
+        response = client.post("/login", data={"identifier": identifier, "password": "salah sekali"})
+        assert WRONG in response.get_data(as_text=True)
+        costs.append(dict(calls))
+    assert costs == [{"verify": 1, "hash": 0}] * 4
+
+
+def test_remember_cookie_refused_by_the_server_after_remember_days(app, make_user, monkeypatch):
+    import accounts.auth
+
+    user = make_user()
+    device = app.test_client()
+    device.post("/login", data={"identifier": user.phone, "password": PASSWORD, "remember": "y"})
+    device.delete_cookie("rp_session")  # the browser closed: only the remember-me cookie is left
+    days = app.config["REMEMBER_COOKIE_DURATION"].days
+    real = accounts.auth._clock()
+    monkeypatch.setattr(accounts.auth, "_clock", lambda: real + (days - 1) * 86400)
+    assert device.get("/account").status_code == 200
+    device.delete_cookie("rp_session")
+    monkeypatch.setattr(accounts.auth, "_clock", lambda: real + (days + 1) * 86400)
+    response = device.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_cookie_without_a_login_time_is_refused(app, make_user):
+    """An id from before login times (``<id>:<token>``) no longer loads a user."""
+    from accounts.auth import load_user
+
+    user = make_user()
+    assert load_user(f"{user.id}:{user.session_token}") is None
+    assert load_user(user.get_id()) == user
+
+
+PERSONAL_PAGES = [
+    "/", "/account", "/account/profile", "/account/contact", "/account/notifications",
+    "/inbox", "/admin/users", "/admin/audit", "/staff/call-tasks",
+]
+
+
+def test_every_page_for_a_logged_in_person_is_no_store(client, login_as):
+    admin = login_as("admin", "member")
+    PERSONAL_PAGES.append(f"/admin/users/{admin.id}")
+    checked = 0
+    for path in PERSONAL_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+        checked += 1
+    assert checked == len(PERSONAL_PAGES) == 10
+
+
+def test_anonymous_pages_and_static_files_may_be_cached(client, login_as):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login_as("member")
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+COMBO_WORKER = """
+import sys
+
+from config import TestingConfig
+from core import create_app
+
+config = TestingConfig()
+config.SQLALCHEMY_DATABASE_URI, config.RATELIMIT_STORAGE_URI, config.RATELIMIT_KEY_PREFIX = sys.argv[1:4]
+app = create_app(config)
+codes = []
+for attempt in sys.argv[4:]:  # each request in its own app context, like a real one
+    identifier, _, password = attempt.partition("=")
+    codes.append(app.test_client().post("/login", data={"identifier": identifier, "password": password},
+                                        environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code)
+print(" ".join(map(str, codes)))
+"""
+
+
+def test_correct_password_behind_a_locked_address_gets_in_across_workers_with_redis(app, make_user):
+    """Three workers spend 36 failures from one address through Redis; then a member
+    who never failed there logs in, a guessed account is checked once and locked."""
+    url = _redis_url()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is required in CI")
+        pytest.skip("Redis not reachable")
+    member, guessed = make_user(), make_user()
+    prefix = f"rp-test-{uuid.uuid4().hex}"
+    root = Path(__file__).resolve().parents[2]
+
+    def run(*attempts):
+        return subprocess.Popen(
+            [sys.executable, "-c", COMBO_WORKER, app.config["SQLALCHEMY_DATABASE_URI"], url,
+             prefix, *attempts],
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+
+    workers = [run(*[f"08129{w}{n:05d}=salah sekali" for n in range(12)]) for w in range(3)]
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err[-2000:]
+        assert out.split() == ["200"] * 12
+    last = run(f"{member.phone}={PASSWORD}", f"{guessed.phone}=salah sekali", f"{guessed.phone}={PASSWORD}")
+    out, err = last.communicate(timeout=120)
+    assert last.returncode == 0, err[-2000:]
+    assert out.split() == ["302", "200", "429"]

@@ -194,20 +194,20 @@ def test_phone_channels_off_means_inbox_only(member, channels):
     assert db.session.scalar(select(func.count(CallTask.id))) == 0
 
 
-def test_texts_are_short_and_in_the_persons_language(make_user, channels, app):
+def test_texts_are_short_and_in_the_persons_language(make_user, channels, app, monkeypatch):
     english = make_user(locale="en")
-    app.config["SITE_URL"] = "https://rumahpurna.example"
-    try:
-        notify(english, key="demo:welcome", title=N_("Selamat datang di Rumah Purna"),
-               body=N_("Atur cara kami menghubungi Anda di Akun, Pengaturan notifikasi."),
-               url="/account/notifications", channels=["sms"])
-        db.session.commit()
-        dispatch_due(now=NOON)
-    finally:
-        app.config.pop("SITE_URL")
+    # The member chose the full text (the default is neutral, see test_privacy).
+    db.session.add(NotificationPreference(user_id=english.id, full_text=True))
+    monkeypatch.setitem(app.config, "SITE_URL", "https://rumahpurna.example")
+    notify(english, key="demo:welcome", title=N_("Selamat datang di Rumah Purna"),
+           body=N_("Atur cara kami menghubungi Anda di Akun, Pengaturan notifikasi."),
+           url="/account/notifications", channels=["sms"])
+    db.session.commit()
+    dispatch_due(now=NOON)
     (message,) = channels.sms.sent
     assert message.text.startswith("Rumah Purna: Welcome to Rumah Purna")
     assert len(message.text) <= 160 and message.to == english.phone
+    assert message.text.endswith(" https://rumahpurna.example/account/notifications")
 
 
 # --- crashes -----------------------------------------------------------------------
