@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_login import current_user
 
 CSP = (
@@ -36,10 +36,15 @@ def _personal(response: Response) -> bool:
     are on every page): no browser or proxy may keep it. Static files excepted."""
     if request.endpoint == "static" or response.headers.get("Cache-Control") == "no-store":
         return False
-    try:
-        return bool(current_user.is_authenticated)
-    except Exception:  # the database is what failed: assume the worst, keep nothing
-        return True
+    # The user loaded for this request, without touching its columns (after the
+    # view's commit they are expired and reading one would cost a query).
+    user = g.get("_login_user")
+    if user is None:
+        try:
+            user = current_user._get_current_object()
+        except Exception:  # the database is what failed: assume the worst, keep nothing
+            return True
+    return not user.is_anonymous
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

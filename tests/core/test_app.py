@@ -154,6 +154,9 @@ def test_behind_a_proxy_each_visitor_has_their_own_address(tmp_path, monkeypatch
         for n in range(app.config["LOGIN_FAILURES_PER_IP"]):
             client.post("/login", data={"identifier": f"08129000{n:04d}", "password": "salah sekali"},
                         headers={"X-Forwarded-For": "203.0.113.9"})
+        # Past the address limit an account gets one check from it, then is locked there.
+        client.post("/login", data={"identifier": "081290009999", "password": "salah sekali"},
+                    headers={"X-Forwarded-For": "203.0.113.9"})
         blocked = client.post("/login", data={"identifier": "081290009999", "password": "salah sekali"},
                               headers={"X-Forwarded-For": "203.0.113.9"})
         other = client.post("/login", data={"identifier": "081290009999", "password": "salah sekali"},
