@@ -3,7 +3,7 @@ neutral texts outside the platform with a member's full-text choice, and
 messages a person asked for (a reset link) that ignore their preferences.
 
 Revision ID: 84aebb2dee58
-Revises: afa0ff8a128b
+Revises: 5f4731189934
 Create Date: 2026-12-01 19:46:47.424611
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '84aebb2dee58'
-down_revision = 'afa0ff8a128b'
+down_revision = '5f4731189934'
 branch_labels = None
 depends_on = None
 
