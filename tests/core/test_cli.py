@@ -14,6 +14,7 @@ DEMO = {
     "+6281200000020": {"member", "registrar"},
     "+6281200000030": {"member", "umkm_staff"},
     "+6281200000040": {"member", "moderator"},
+    "+6281200000050": {"member", "satgas"},
     "+6281200000099": {"member", "admin"},
 }
 

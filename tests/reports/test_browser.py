@@ -1,0 +1,75 @@
+"""On a 360 px phone (JavaScript on, and off): a visitor reports a calo anonymously
+with a screenshot, a Satgas officer verifies and refers it, and the visitor sees
+the new status with the code and secret."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_fixtures import _new_page
+from tests.factories import PASSWORD
+from tests.uploads.conftest import jpeg_bytes
+
+pytestmark = pytest.mark.browser
+
+
+def _fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _report_and_follow(live_server, browser, page, officer, screenshot, name: str) -> None:
+    page.goto(f"{live_server}/forum/lapor/")
+    page.get_by_role("link", name="Buat laporan").click()
+    _fits_the_phone(page)
+    page.get_by_label("Calo menawarkan kerja ke luar negeri di luar prosedur resmi").check()
+    page.get_by_label("Ceritakan singkat").fill(
+        "Seorang calo datang ke desa menawarkan kerja di kebun sawit Malaysia tanpa paspor.")
+    page.get_by_label("Di kabupaten/kota mana?").select_option("tts")
+    page.get_by_label("Nomor HP yang dipakai (satu per baris)").fill("0812-3801-7744")
+    page.get_by_label("Foto atau tangkapan layar (chat, iklan; paling banyak 3)").set_input_files(
+        files=[{"name": "chat.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(size=(120, 200))}])
+    page.get_by_label("Kirim tanpa nama dan tanpa kontak (anonim)").check()
+    page.get_by_role("button", name="Kirim laporan").click()
+    code = page.locator("#report-code").inner_text().strip()
+    secret = page.locator("#report-secret").inner_text().strip()
+    assert code.startswith("LPR-") and len(secret) == 19
+    _fits_the_phone(page)
+    screenshot(page, f"reports-{name}-done")
+
+    desk_context, desk = _new_page(browser, javascript=False)
+    try:
+        desk.goto(f"{live_server}/login")
+        desk.get_by_label("Nomor HP atau email").fill(officer.phone)
+        desk.get_by_label("Kata sandi").fill(PASSWORD)
+        desk.get_by_role("button", name="Masuk").click()
+        desk.goto(f"{live_server}/forum/lapor/desk")
+        _fits_the_phone(desk)
+        desk.get_by_role("link", name=code).click()
+        assert "Gambar 1" in desk.content() and "Anonim" in desk.content()
+        desk.get_by_role("button", name="Mulai periksa").click()
+        desk.get_by_label("Diteruskan ke").select_option("polri")
+        desk.get_by_label("Catatan rujukan (kepada siapa, nomor surat)").fill("Polres TTS, unit PPA")
+        desk.get_by_role("button", name="Teruskan").click()
+        assert desk.locator("#report-status").inner_text() == "diteruskan"
+        _fits_the_phone(desk)
+        screenshot(desk, f"reports-{name}-desk")
+    finally:
+        desk_context.close()
+
+    page.goto(f"{live_server}/forum/lapor/status")
+    page.get_by_label("Kode laporan").fill(code)
+    page.get_by_label("Kode rahasia").fill(secret)
+    page.get_by_role("button", name="Lihat status").click()
+    assert page.locator("#report-status").inner_text() == "diteruskan"
+    assert "PPA" not in page.content()
+    _fits_the_phone(page)
+    screenshot(page, f"reports-{name}-status")
+
+
+def test_a_visitor_reports_a_calo_and_follows_it(live_server, browser, phone_page, make_user, screenshot):
+    officer = make_user(roles=("member", "satgas"), name="Melkianus Kana")
+    _report_and_follow(live_server, browser, phone_page, officer, screenshot, "js")
+
+
+def test_the_same_without_javascript(live_server, browser, phone_page_nojs, make_user, screenshot):
+    officer = make_user(roles=("member", "satgas"), name="Melkianus Kana")
+    _report_and_follow(live_server, browser, phone_page_nojs, officer, screenshot, "nojs")
