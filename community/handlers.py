@@ -1,20 +1,31 @@
-"""Signal receivers of the forum, connected when ``core.register_handlers`` imports this."""
+"""Signal receivers of the forum, connected by ``connect()`` (called by
+``core.register_handlers``): personal data export and deletion, the member home
+card, the moderator's workspace panel, the forum's entry on the "Layanan" page and
+demo data."""
 from __future__ import annotations
 
-from core.home import HomeCard
-from core.signals import account_deleting, collect_personal_data, member_home_cards, seed_demo
+from flask import url_for
+from flask_babel import gettext as _
+
+from core.home import HomeCard, ServiceLink, StaffPanel
+from core.signals import (
+    account_deleting,
+    collect_personal_data,
+    member_home_cards,
+    seed_demo,
+    service_links,
+    staff_workspace,
+)
 
 
-@collect_personal_data.connect
-def _collect_personal_data(user, **_kw):
+def personal_data(user, **_kw):
     from community.personal_data import export_member_data
 
     data = export_member_data(user)
     return ("forum", data) if data else None
 
 
-@account_deleting.connect
-def _account_deleting(user, **_kw):
+def forget(user, **_kw) -> None:
     from community.personal_data import forget_member
     from notifications.services import cancel_messages
 
@@ -22,11 +33,8 @@ def _account_deleting(user, **_kw):
     cancel_messages(f"community:u{user.id}:")
 
 
-@member_home_cards.connect
-def _home_cards(user, **_kw):
+def home_cards(user, **_kw) -> list[HomeCard]:
     """A card when followed threads have replies the member has not read."""
-    from flask_babel import gettext as _
-
     from community.reading import unread_followed_count
 
     count = unread_followed_count(user)
@@ -36,15 +44,63 @@ def _home_cards(user, **_kw):
         HomeCard(
             title=_("Balasan baru di forum: %(num)d topik", num=count),
             text=_("Ada yang menanggapi percakapan yang Anda ikuti."),
-            url="/forum/following",
+            url=url_for("community.following"),
             action=_("Baca balasan"),
             priority=60,
         )
     ]
 
 
-@seed_demo.connect
-def _seed_demo(users, **_kw):
+def workspace(user, **_kw) -> list[StaffPanel]:
+    """A moderator's home starts with the moderation queue: how many posts wait for
+    approval and how many carry open reports."""
+    from community import moderation
+    from community.permissions import can_moderate
+
+    if not can_moderate(user):
+        return []
+    waiting, reported = moderation.queue_counts()
+    lines = (
+        _("%(n)d tulisan menunggu persetujuan", n=waiting),
+        _("%(n)d tulisan dilaporkan anggota", n=reported),
+    )
+    return [
+        StaffPanel(
+            title=_("Antrean moderasi forum"),
+            url=url_for("community.moderation_queue"),
+            action=_("Buka antrean moderasi"),
+            lines=lines,
+            count=(waiting + reported) or None,
+            priority=20,
+        )
+    ]
+
+
+def services(user, **_kw) -> list[ServiceLink]:
+    """The forum on the "Layanan" page (members only: the forum needs a login, but a
+    visitor learns it exists)."""
+    return [
+        ServiceLink(
+            title=_("Forum purna PMI"),
+            text=_("Berbagi pengalaman dan saling mengingatkan. Di ruang aman Anda boleh menulis tanpa nama."),
+            url=url_for("community.index"),
+            icon="forum",
+            priority=20,
+        )
+    ]
+
+
+def demo(users, **_kw) -> None:
     from community.demo import seed_forum
 
     seed_forum(users)
+
+
+def connect() -> None:
+    """Connect the receivers (connecting twice is harmless)."""
+    collect_personal_data.connect(personal_data)
+    account_deleting.connect(forget)
+    member_home_cards.connect(home_cards)
+    staff_workspace.connect(workspace)
+    service_links.connect(services)
+    seed_demo.connect(demo)

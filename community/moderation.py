@@ -252,5 +252,13 @@ def log_page(page: int, per_page: int = LOG_PER_PAGE):
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
-def open_flag_count() -> int:
-    return db.session.scalar(select(func.count(Flag.id)).where(Flag.resolved_at.is_(None))) or 0
+def queue_counts() -> tuple[int, int]:
+    """How many posts wait for approval, and how many (not deleted) carry open
+    reports: the moderator's panel on their home."""
+    waiting = db.session.scalar(select(func.count(Post.id)).where(Post.status == "pending")) or 0
+    reported = db.session.scalar(
+        select(func.count(func.distinct(Flag.post_id)))
+        .join(Post, Post.id == Flag.post_id)
+        .where(Flag.resolved_at.is_(None), Post.status != "deleted")
+    ) or 0
+    return waiting, reported

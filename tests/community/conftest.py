@@ -14,11 +14,9 @@ from tests.factories import Auth
 
 
 @pytest.fixture(autouse=True)
-def _no_post_interval(app):
+def _no_post_interval(app, monkeypatch):
     """Tests write several posts a second; the 15-second rule has its own test."""
-    app.config["FORUM_POST_INTERVAL_SECONDS"] = 0
-    yield
-    app.config.pop("FORUM_POST_INTERVAL_SECONDS", None)
+    monkeypatch.setitem(app.config, "FORUM_POST_INTERVAL_SECONDS", 0)
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ def test_moderator_and_admin_routes_answer_403_to_members(client, forum, member,
     author = member()
     thread = write.thread(author, forum.safe, anonymous=True)
     post = _first_post(thread)
+    walked = 0
     for roles, routes in ((("member",), MODERATOR_ROUTES + ADMIN_ROUTES),
                           (("member", "counselor"), MODERATOR_ROUTES + ADMIN_ROUTES),
                           (("member", "moderator"), ADMIN_ROUTES)):
@@ -49,6 +50,8 @@ def test_moderator_and_admin_routes_answer_403_to_members(client, forum, member,
         for method, route in routes:
             url = route.format(post=post.id, thread=thread.id)
             assert getattr(client, method)(url).status_code == 403, (roles, url)
+            walked += 1
+    assert walked == 2 * (len(MODERATOR_ROUTES) + len(ADMIN_ROUTES)) + len(ADMIN_ROUTES) == 37
     db.session.expire_all()
     assert _first_post(thread).status == "pending"
     assert db.session.scalar(select(func.count(ModerationAction.id))) == 0
@@ -58,13 +61,18 @@ def test_right_roles_get_in(client, forum, member, switch_to, write):
     thread = write.thread(member(), forum.general)
     post = _first_post(thread)
     switch_to(member(roles=("member", "moderator")))
+    walked = 0
     for method, route in MODERATOR_ROUTES:
         if method == "get" and "reveal" not in route:
             assert client.get(route.format(post=post.id, thread=thread.id)).status_code == 200
+            walked += 1
+    assert walked == 4
     assert client.get(f"/forum/moderation/p/{post.id}/reveal").status_code == 404  # not anonymous
     switch_to(member(roles=("member", "admin")))
     for _method, route in ADMIN_ROUTES:
         assert client.get(route).status_code == 200
+        walked += 1
+    assert walked == 4 + len(ADMIN_ROUTES) == 9
     assert client.get("/forum/moderation/log").status_code == 200
 
 
