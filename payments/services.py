@@ -151,6 +151,13 @@ def start_checkout(payer: User, invoice: Invoice, *, success_url: str, cancel_ur
     return session.url
 
 
+def live_checkout_url(invoice: Invoice) -> str | None:
+    """The address of the invoice's Checkout Session while it can still be paid."""
+    if invoice.status != OPEN or not invoice.stripe_session_url or invoice.stripe_session_expires_at is None:
+        return None
+    return invoice.stripe_session_url if invoice.stripe_session_expires_at > utcnow() else None
+
+
 def void_invoice(invoice: Invoice, reason: str) -> bool:
     """Close an unpaid invoice nobody should pay any more (a day cancelled)."""
     return change_status(invoice, (OPEN,), VOID, closed_reason=reason[:300])

@@ -51,7 +51,8 @@ def my_invoices():
 def invoice_detail(invoice_id: int):
     invoice = _own_invoice_or_404(invoice_id)
     return render_template(
-        "payments/invoice.html", invoice=invoice, form=EmptyForm(), stripe_on=services.stripe_enabled()
+        "payments/invoice.html", invoice=invoice, form=EmptyForm(), stripe_on=services.stripe_enabled(),
+        checkout_url=services.live_checkout_url(invoice),
     ), 200, NO_STORE
 
 
@@ -62,7 +63,7 @@ def checkout(invoice_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        url = services.start_checkout(
+        services.start_checkout(
             current_user, invoice,
             success_url=url_for("payments.checkout_done", invoice_id=invoice.id, _external=True),
             cancel_url=url_for("payments.invoice_detail", invoice_id=invoice.id, _external=True),
@@ -72,7 +73,9 @@ def checkout(invoice_id: int):
         flash(_(str(refusal)), "attention")
         return redirect(url_for("payments.invoice_detail", invoice_id=invoice.id))
     db.session.commit()
-    return redirect(url, code=303)
+    # The CSP's form-action 'self' forbids a form from redirecting off-site, so the
+    # invoice page offers the Checkout address as a plain link instead.
+    return redirect(url_for("payments.invoice_detail", invoice_id=invoice.id, bayar=1), code=303)
 
 
 @bp.route("/invoices/<int:invoice_id>/done")
