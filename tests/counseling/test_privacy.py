@@ -61,7 +61,7 @@ def test_booking_on_behalf_then_cancelling_opens_neither_client_page_nor_notes(
     client_page = f"/counseling/staff/clients/{story.member.id}"
     assert client.get(client_page).status_code == 404  # booked for her, not by her
     html = client.get(f"/counseling/staff/appointments/{booked.id}").get_data(as_text=True)
-    assert client_page not in html
+    assert client_page not in html and "Sesi dengan Paulina Rahasia" in html
 
     response = client.post(f"/counseling/staff/appointments/{booked.id}/cancel",
                            data={"reason": "Salah jadwal."})
@@ -72,8 +72,11 @@ def test_booking_on_behalf_then_cancelling_opens_neither_client_page_nor_notes(
     response = client.get(client_page)
     assert response.status_code == 404 and SECRET not in response.get_data(as_text=True)
     assert client.post(client_page, data={"body": "Catatan palsu"}).status_code == 404
-    for url in ("/counseling/staff", f"/counseling/staff/appointments/{booked.id}"):
-        assert SECRET not in client.get(url).get_data(as_text=True)
+    for url, shown in (("/counseling/staff", "Dasbor konselor"),
+                       (f"/counseling/staff/appointments/{booked.id}", "Sesi dengan Paulina Rahasia")):
+        page = client.get(url)
+        assert page.status_code == 200 and shown in page.get_data(as_text=True)
+        assert SECRET not in page.get_data(as_text=True)
     assert notes.shared_handover_notes(story.second.user, story.member) == []
     assert not agenda.is_counselor_of(story.second.user, story.member)
 

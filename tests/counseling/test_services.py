@@ -71,7 +71,7 @@ def test_slot_not_offered_is_refused(make_counselor, make_user, now):
     too_soon = now + timedelta(hours=1)
     too_far = now + timedelta(days=31)
     for start in (off_grid, too_soon, too_far):
-        with pytest.raises(booking.SlotTaken):
+        with pytest.raises(booking.SlotTaken, match="baru saja diambil"):
             booking.book_appointment(member, profile, member, start, "phone", now=now)
     assert db.session.scalar(select(Appointment.id)) is None
 
@@ -80,16 +80,16 @@ def test_mode_must_be_offered_and_no_booking_with_oneself(make_counselor, make_u
     profile = make_counselor(modes=["phone"])
     member = make_user()
     start = availability.free_slots_for(profile, now)[0]
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="tidak melayani cara bertemu"):
         booking.book_appointment(member, profile, member, start, "in_person", now=now)
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="dengan diri sendiri"):
         booking.book_appointment(profile.user, profile, profile.user, start, "phone", now=now)
 
 
 def test_counselor_not_taking_new_clients(make_counselor, make_user, now):
     profile = make_counselor(accepts_new_clients=False)
     member = make_user()
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="tidak menerima klien baru"):
         booking.book_appointment(
             member, profile, member, availability.free_slots_for(profile, now)[0], "phone", now=now
         )
@@ -99,7 +99,7 @@ def test_same_slot_twice_is_just_taken(make_counselor, make_user, now, book):
     profile = make_counselor()
     first = book(profile, now=now)
     other = make_user()
-    with pytest.raises(booking.SlotTaken):
+    with pytest.raises(booking.SlotTaken, match="baru saja diambil"):
         booking.book_appointment(other, profile, other, first.starts_at, "phone", now=now)
     db.session.rollback()
     nearest = availability.nearest_free(profile, first.starts_at, now)
@@ -115,7 +115,7 @@ def test_partial_unique_index_refuses_a_second_active_row(make_counselor, make_u
         counselor_id=profile.id, member_id=member.id, starts_at=first.starts_at,
         ends_at=first.ends_at, mode="phone", status="confirmed",
     ))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="uq_appointments_counselor_start_active|UNIQUE constraint failed"):
         db.session.flush()
     db.session.rollback()
     # A cancelled row at the same time is fine: only active statuses are unique.
@@ -137,7 +137,7 @@ def test_overlapping_lengths_are_refused(make_counselor, make_user, now):
     profile.session_minutes = 30
     db.session.commit()
     other = make_user()
-    with pytest.raises(booking.SlotTaken):
+    with pytest.raises(booking.SlotTaken, match="baru saja diambil"):
         booking.book_appointment(other, profile, other, start + timedelta(minutes=30), "phone", now=now)
     db.session.rollback()
     booking.book_appointment(other, profile, other, start + timedelta(minutes=60), "phone", now=now)
@@ -158,7 +158,7 @@ def test_two_overlapping_pending_requests_cannot_both_be_confirmed(make_counselo
     db.session.commit()
     booking.confirm_appointment(profile.user, rows[0], now)
     db.session.commit()
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="bertumpuk"):
         booking.confirm_appointment(profile.user, rows[1], now)
     db.session.rollback()
     assert db.session.get(Appointment, rows[1].id).status == "requested"
@@ -170,9 +170,9 @@ def test_confirm_then_decline_rules(make_counselor, now, book):
     booking.confirm_appointment(profile.user, appointment, now)
     assert appointment.status == "confirmed"
     assert outbox(f"appointment:{appointment.id}:reminder-24h")
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="tidak sedang menunggu konfirmasi"):
         booking.confirm_appointment(profile.user, appointment, now)
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="tidak sedang menunggu konfirmasi"):
         booking.decline_appointment(profile.user, appointment, "Penuh")
     other = book(profile, index=1, now=now)
     assert other.starts_at not in availability.free_slots_for(profile, now)
@@ -245,7 +245,7 @@ def test_a_proposed_time_accepted_inside_the_notice_is_never_late(make_counselor
 def test_past_appointment_cannot_be_cancelled(make_counselor, now, book):
     profile = make_counselor()
     appointment = book(profile, now=now)
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="sudah lewat"):
         booking.cancel_appointment(appointment.member, appointment, "x", appointment.starts_at + timedelta(minutes=1))
 
 
@@ -269,7 +269,7 @@ def test_reschedule_into_a_taken_slot_is_refused(make_counselor, now, book):
     profile = make_counselor()
     first = book(profile, index=0, now=now)
     second = book(profile, index=1, now=now)
-    with pytest.raises(booking.SlotTaken):
+    with pytest.raises(booking.SlotTaken, match="baru saja diambil"):
         rescheduling.reschedule_appointment(second.member, second, first.starts_at, now)
 
 
@@ -295,14 +295,14 @@ def test_proposal_taken_meanwhile_is_just_taken(make_counselor, make_user, now, 
     other = make_user()
     booking.book_appointment(other, profile, other, proposed, "phone", now=now)
     db.session.commit()
-    with pytest.raises(booking.SlotTaken):
+    with pytest.raises(booking.SlotTaken, match="baru saja diambil"):
         rescheduling.accept_proposal(appointment.member, appointment, now)
 
 
 def test_outcome_only_after_the_start(make_counselor, now, book):
     profile = make_counselor(requires_confirmation=False)
     appointment = book(profile, now=now)
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="belum dimulai"):
         booking.mark_outcome(profile.user, appointment, True, now)
     booking.mark_outcome(profile.user, appointment, False, appointment.starts_at + timedelta(minutes=20))
     assert appointment.status == "no_show"
@@ -316,7 +316,7 @@ def test_on_behalf_booking_skips_notice_and_is_confirmed(make_counselor, make_us
     appointment = booking.book_appointment(profile.user, profile, member, soon, "in_person", now=now)
     assert appointment.status == "confirmed" and appointment.booked_by_id == profile.user_id
     stranger = make_user(roles=("member", "counselor"))
-    with pytest.raises(booking.CounselingError):
+    with pytest.raises(booking.CounselingError, match="Hanya konselor ini"):
         booking.book_appointment(stranger, profile, member, soon + timedelta(hours=2), "phone", now=now)
 
 

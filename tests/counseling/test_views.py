@@ -47,7 +47,7 @@ def appointment(make_counselor, book):
 
 def test_every_staff_route_requires_the_counselor_role(app):
     rules = staff_rules(app)
-    assert len(rules) >= 14
+    assert len(rules) == 15
     for rule in rules:
         view = app.view_functions[rule.endpoint]
         assert getattr(view, "required_roles", None) == ("counselor",), rule.endpoint
@@ -56,18 +56,27 @@ def test_every_staff_route_requires_the_counselor_role(app):
 @pytest.mark.parametrize("role", OTHER_ROLES)
 def test_other_roles_get_403_on_every_counselor_page(app, client, login_as, appointment, role):
     login_as(role)
+    walked = 0
     for rule in staff_rules(app):
         url = build(rule, appointment)
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method)
             assert response.status_code == 403, (method, url)
+            walked += 1
+    assert walked == 23
     assert count_appointments() == 1
 
 
 def test_anonymous_visitors_are_sent_to_login(app, client, appointment):
-    for rule in [*staff_rules(app)]:
+    walked = 0
+    for rule in staff_rules(app):
         response = client.get(build(rule, appointment))
-        assert response.status_code in (302, 405)
+        if "GET" in rule.methods:
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+        else:
+            assert response.status_code == 405
+        walked += 1
+    assert walked == 15
     for path in ("/counseling", f"/counseling/appointments/{appointment.id}"):
         assert client.get(path).headers["Location"].startswith("/login")
 
@@ -76,6 +85,7 @@ def test_another_counselor_gets_404_for_someone_elses_client(app, client, auth, 
     other = make_counselor()
     auth.login(other.user)
     client.post("/account/confirm", data={"current_password": PASSWORD})
+    walked = 0
     for rule in staff_rules(app):
         if "appointment_id" not in rule.arguments and "member_id" not in rule.arguments:
             continue
@@ -83,25 +93,36 @@ def test_another_counselor_gets_404_for_someone_elses_client(app, client, auth, 
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method, data={"reason": "x", "body": "x", "start": "x"})
             assert response.status_code == 404, (method, url)
+            walked += 1
+    assert walked == 13
+    auth.logout()
+    auth.login(appointment.counselor.user)  # the positive: its own counselor gets in
+    assert client.get(f"/counseling/staff/appointments/{appointment.id}").status_code == 200
     db.session.expire_all()
     assert db.session.get(Appointment, appointment.id).status == "requested"
 
 
-def test_member_never_sees_another_members_appointment(app, client, login_as, appointment):
+def test_member_never_sees_another_members_appointment(app, client, auth, login_as, appointment):
     login_as("member")
     member_rules = [
         r for r in app.url_map.iter_rules()
         if r.rule.startswith("/counseling/appointments/") and "appointment_id" in r.arguments
     ]
-    assert len(member_rules) >= 6
+    assert len(member_rules) == 7
+    walked = 0
     for rule in member_rules:
         url = build(rule, appointment)
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method, data={"reason": "x", "answer": "accept"})
             assert response.status_code == 404, (method, url)
+            walked += 1
+    assert walked == 9
     assert client.get(f"/counseling/wellbeing?appointment={appointment.id}").status_code == 404
     db.session.expire_all()
     assert db.session.get(Appointment, appointment.id).status == "requested"
+    auth.logout()
+    auth.login(appointment.member)  # the positive: the member herself gets in
+    assert client.get(f"/counseling/appointments/{appointment.id}").status_code == 200
 
 
 def test_member_books_in_three_steps(client, login_as, make_counselor):
@@ -309,7 +330,9 @@ def test_session_note_needs_password_and_is_for_its_author_only(client, auth, ma
     # The client cannot read it (403: not a counselor), nor an admin.
     auth.login(appointment.member)
     assert client.get(url).status_code == 403
-    assert "Johor" not in client.get(f"/counseling/appointments/{appointment.id}").get_data(as_text=True)
+    page = client.get(f"/counseling/appointments/{appointment.id}")
+    assert page.status_code == 200 and appointment.counselor.name in page.get_data(as_text=True)
+    assert "Johor" not in page.get_data(as_text=True)
     auth.logout()
     admin = make_user(roles=("member", "admin", "counselor"))
     auth.login(admin)
