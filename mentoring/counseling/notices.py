@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.db import utcnow
+from core.i18n import WITA
 from mentoring.counseling._common import format_wita, stamp, url_path
 from mentoring.counseling.models import CONFIRMED, Appointment
 from notifications.services import N_, notify
@@ -25,8 +26,10 @@ def staff_url(appointment: Appointment) -> str:
 
 def params(appointment: Appointment, when: datetime | None = None) -> dict:
     """The parameters every appointment message may use."""
+    moment = when or appointment.starts_at
     return {
-        "time": format_wita(when or appointment.starts_at),
+        "time": format_wita(moment),
+        "clock": moment.astimezone(WITA).strftime("%H.%M"),  # for the neutral texts
         "counselor": appointment.counselor.name,
     }
 
@@ -60,18 +63,23 @@ def tell_counselor(appointment: Appointment, key: str, title: str, body: str, **
     )
 
 
-# The reminders of a confirmed session: (key label, hours before, title).
+# The reminders of a confirmed session: (key label, hours before, inbox title,
+# the neutral text that leaves the platform). WhatsApp, SMS and email are read by
+# whoever holds the phone: they never say "counseling" nor name the counselor
+# (unless the member chose the full text in her preferences).
 REMINDERS = (
-    ("24h", 24, N_("Pengingat: sesi konseling besok")),
-    ("2h", 2, N_("Pengingat: sesi konseling 2 jam lagi")),
+    ("24h", 24, N_("Pengingat: sesi konseling besok"),
+     N_("Pengingat: janji Anda besok %(clock)s WITA — buka Rumah Purna")),
+    ("2h", 2, N_("Pengingat: sesi konseling 2 jam lagi"),
+     N_("Pengingat: janji Anda pukul %(clock)s WITA, 2 jam lagi — buka Rumah Purna")),
 )
 
 
 def _reminders_due(appointment: Appointment, since: datetime):
-    for label, hours, title in REMINDERS:
+    for label, hours, title, outside in REMINDERS:
         due = appointment.starts_at - timedelta(hours=hours)
         if due > since:  # a reminder that would arrive late says nothing useful
-            yield label, hours, title, due
+            yield label, hours, title, outside, due
 
 
 def schedule_reminders(appointment: Appointment, now: datetime | None = None) -> None:
@@ -80,7 +88,7 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
     while the old ones are cancelled)."""
     now = now or utcnow()
     started = stamp(appointment.starts_at)
-    for label, _hours, title, due in _reminders_due(appointment, now):
+    for label, _hours, title, outside, due in _reminders_due(appointment, now):
         tell_member(
             appointment,
             f"appointment:{appointment.id}:reminder-{label}:{started}",
@@ -88,6 +96,7 @@ def schedule_reminders(appointment: Appointment, now: datetime | None = None) ->
             N_("%(time)s dengan %(counselor)s."),
             due_at=due,
             expires_at=appointment.starts_at,
+            outside=outside,
         )
 
 
@@ -99,7 +108,7 @@ def reminders_to_come(appointment: Appointment, now: datetime | None = None) -> 
         return []
     now = now or utcnow()
     scheduled = appointment.confirmed_at or now
-    return [hours for _label, hours, _title, due in _reminders_due(appointment, max(now, scheduled))]
+    return [hours for _label, hours, *_texts in _reminders_due(appointment, max(now, scheduled))]
 
 
 def tell_member_confirmed(appointment: Appointment, now: datetime) -> None:

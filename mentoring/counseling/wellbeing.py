@@ -97,6 +97,8 @@ def submit_wellbeing(
                 url=url_path("mentoring.counseling.staff_dashboard"),
                 urgent=True,
                 handled_by=counselor,
+                # Neutral outside the platform too, but it must not wait.
+                outside=N_("Rumah Purna: ada pesan mendesak untuk Anda. Mohon buka kotak masuk Anda hari ini."),
             )
         db.session.flush()
     return check
