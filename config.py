@@ -95,6 +95,13 @@ class Config:
     UPLOAD_MAX_PDF_PAGES = _int("UPLOAD_MAX_PDF_PAGES", 20)
     UPLOAD_MAX_PDF_MB = _int("UPLOAD_MAX_PDF_MB", 5)
     UPLOAD_ORPHAN_HOURS = _int("UPLOAD_ORPHAN_HOURS", 6)
+    # Civil-registration help: documents of a finished request are deleted after
+    # ADMINDUK_RETENTION_DAYS (the member is told ADMINDUK_RETENTION_NOTICE_DAYS
+    # before); a request waiting on the registrars longer than ADMINDUK_OVERDUE_DAYS
+    # is overdue.
+    ADMINDUK_RETENTION_DAYS = _int("ADMINDUK_RETENTION_DAYS", 30)
+    ADMINDUK_RETENTION_NOTICE_DAYS = _int("ADMINDUK_RETENTION_NOTICE_DAYS", 3)
+    ADMINDUK_OVERDUE_DAYS = _int("ADMINDUK_OVERDUE_DAYS", 5)
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"

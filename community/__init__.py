@@ -32,6 +32,8 @@ def blueprint() -> Blueprint:
 def _nest_sub_packages(parent: Blueprint) -> None:
     """Once per process, like the routes: a blueprint cannot take children after
     its first registration on an app."""
+    from community.adminduk import blueprint as adminduk_blueprint
     from community.reports.views import bp as reports_bp
 
     parent.register_blueprint(reports_bp)
+    parent.register_blueprint(adminduk_blueprint())

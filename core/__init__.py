@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
 def register_handlers() -> None:
     """Connect every package's signal receivers (``handlers.py``)."""
     from community import handlers as community_handlers
+    from community.adminduk import handlers as adminduk_handlers
     from community.reports import handlers as reports_handlers  # noqa: F401
     from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
     from mentoring.counseling import handlers as counseling_handlers
@@ -111,6 +112,7 @@ def register_handlers() -> None:
     from notifications import handlers as notifications_handlers  # noqa: F401
 
     community_handlers.connect()
+    adminduk_handlers.connect()
     counseling_handlers.connect()
 
 

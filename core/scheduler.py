@@ -81,6 +81,12 @@ def _expire_unpaid_stalls():
     return expire_unpaid_stalls()
 
 
+def _adminduk_retention():
+    from community.adminduk.jobs import apply_retention
+
+    return apply_retention()
+
+
 def jobs() -> list[Job]:
     """Every periodic job, in one place."""
     return [
@@ -88,6 +94,8 @@ def jobs() -> list[Job]:
         # 06:00 WITA; one message per counselor per day, so a catch-up run is safe.
         Job("counseling-morning-lists", _counseling_morning_lists, "cron", {"hour": 22, "minute": 0}, run_at_start=True),
         Job("sweep-orphan-uploads", _sweep_orphan_uploads, "interval", {"hours": 1}),
+        # Notices are keyed per request, so a catch-up run is safe.
+        Job("adminduk-retention", _adminduk_retention, "cron", {"hour": 17, "minute": 30}, run_at_start=True),
         Job("remind-stale-kur", _remind_stale_kur, "interval", {"hours": 6}, run_at_start=True),
         Job("generate-market-days", _generate_market_days, "interval", {"hours": 6}, run_at_start=True),
         Job("expire-unpaid-stalls", _expire_unpaid_stalls, "interval", {"minutes": 10}, run_at_start=True),

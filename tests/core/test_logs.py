@@ -57,3 +57,48 @@ def test_no_report_text_or_contact_reaches_logs_outbox_or_notifications(client, 
     assert len(messages) == 2 and all(report.code in text for text in messages)
     assert not any("SENTINEL" in text or "6789" in text or "0999" in text for text in messages)
     assert "SENTINEL" not in caplog.text and "6789" not in caplog.text and "0999" not in caplog.text
+
+
+def test_no_nik_reaches_logs_urls_outbox_or_notifications(client, app, caplog, auth, make_user):
+    """Civil-registration help (issue 10): a NIK and KK number given by a member stay
+    out of the logs, every URL, the outbox and the inbox; the registrar sees them."""
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+
+    from community.adminduk.models import HelpRequest
+    from core.extensions import db
+    from notifications.models import Notification, OutboxMessage
+
+    nik, kk = "5371016512900012", "5371010101150003"
+    caplog.set_level(logging.DEBUG)
+    member = make_user()
+    registrar = make_user(roles=("member", "registrar"))
+    auth.login(member)
+    photo = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(photo, "JPEG")
+    photo.seek(0)
+    response = client.post("/forum/adminduk/requests/new", data={
+        "services": ["ktp-lost"], "regency": "kota-kupang", "description": "KTP hilang",
+        "nik": nik, "kk_number": kk, "consent": "y", "files": [(photo, "ktp.jpg")]},
+        content_type="multipart/form-data")
+    urls = [response.headers["Location"]]
+    help_request = db.session.scalar(select(HelpRequest))
+    assert help_request.nik == nik  # the NIK IS stored
+    urls.append(client.get(urls[0]).request.url)
+    client.post("/logout")
+    auth.login(registrar)
+    client.post("/account/confirm", data={"current_password": "kopi bajawa pagi hari"})
+    base = f"/forum/adminduk/desk/requests/{help_request.id}"
+    client.post(f"{base}/status", data={"status": "in_review", "expected": "submitted"})
+    client.post(f"{base}/status", data={"status": "needs_info", "note": "Kirim KK", "expected": "in_review"})
+    numbers = client.get(f"{base}/numbers")
+    assert nik in numbers.get_data(as_text=True)
+    urls.append(numbers.request.url)
+    messages = [repr((n.title, n.body, n.params, n.url)) for n in db.session.scalars(select(Notification))]
+    messages += [repr((m.key, m.title, m.body, m.params, m.url)) for m in db.session.scalars(select(OutboxMessage))]
+    assert len(messages) >= 3
+    for text in [*messages, *urls, caplog.text]:
+        assert nik not in text and kk not in text
+        assert "5371016512" not in text

@@ -1,0 +1,62 @@
+"""What every adminduk service module shares: the refusal error, the guarded
+status change and the member notice helper."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import update
+
+from accounts.models import User
+from core.extensions import db
+from core.i18n import WITA
+from notifications.services import N_, notify
+
+
+class AdmindukError(Exception):
+    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+
+
+class ChangedMeanwhile(AdmindukError):
+    """Someone else changed the request between reading and saving it."""
+
+    def __init__(self):
+        super().__init__(N_("Permintaan ini baru saja diubah orang lain. Lihat keadaannya sekarang, lalu coba lagi."))
+
+
+def guarded_status(model, row_id: int, expected: str, new: str, **values) -> None:
+    """Set ``status`` to ``new`` only where it still is ``expected`` (one
+    conditional UPDATE); ``ChangedMeanwhile`` otherwise."""
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.status == expected)
+        .values(status=new, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ChangedMeanwhile()
+
+
+def url_path(endpoint: str, **values) -> str:
+    """A site path for a notification link; works in jobs, outside any request."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def tell_member(member: User, request_id: int, event: str, title: str, body: str | None = None,
+                *, params: dict | None = None, due_at=None) -> None:
+    """A notice to the member about her request. Texts name no service, no NIK
+    and no document: whoever holds her phone reads WhatsApp/SMS."""
+    notify(
+        member,
+        key=f"adminduk:{request_id}:{event}",
+        title=title,
+        body=body,
+        params=params or {},
+        url=url_path("community.adminduk.request_detail", request_id=request_id),
+        due_at=due_at,
+    )
+
+
+def format_wita(moment: datetime) -> str:
+    """Language-neutral WITA time for notification parameters."""
+    return moment.astimezone(WITA).strftime("%d/%m/%Y %H:%M WITA")

@@ -1,0 +1,231 @@
+"""The registrars' desk: status changes, assignment, internal notes,
+appointments, the queue and the dashboard numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from flask import current_app
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import raiseload
+
+from accounts.models import User, UserRole
+from community.adminduk._common import (
+    AdmindukError,
+    ChangedMeanwhile,
+    format_wita,
+    guarded_status,
+    tell_member,
+)
+from community.adminduk.models import (
+    AT_DUKCAPIL,
+    CLOSED,
+    DONE,
+    FINISHED_STATUSES,
+    IN_REVIEW,
+    NEEDS_INFO,
+    OPEN_STATUSES,
+    READY,
+    TRANSITIONS,
+    WAITING_ON_US,
+    Appointment,
+    HelpRequest,
+    RequestMessage,
+    RequestService,
+    StatusChange,
+)
+from core.db import utcnow
+from core.extensions import db
+from notifications.services import N_, cancel_messages
+
+# What the member reads when her request moves (no service, no NIK, no document).
+STATUS_NOTICES = {
+    IN_REVIEW: N_("Permintaan bantuan adminduk Anda sedang diperiksa pendamping."),
+    NEEDS_INFO: N_("Permintaan bantuan adminduk Anda perlu dilengkapi. Lihat apa yang kurang di Rumah Purna."),
+    READY: N_("Berkas Anda siap diajukan ke Dukcapil."),
+    AT_DUKCAPIL: N_("Berkas Anda sudah diajukan ke Dukcapil."),
+    DONE: N_("Permintaan bantuan adminduk Anda selesai."),
+    CLOSED: N_("Permintaan bantuan adminduk Anda ditutup. Lihat alasannya di Rumah Purna."),
+}
+REGISTRAR_ROLES = ("registrar", "admin")
+
+
+def overdue_cutoff(now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=current_app.config["ADMINDUK_OVERDUE_DAYS"])
+
+
+def is_overdue(request: HelpRequest, now: datetime | None = None) -> bool:
+    """Waiting on us (not on the member or Dukcapil) for longer than the setting."""
+    return request.status in WAITING_ON_US and request.status_changed_at < overdue_cutoff(now)
+
+
+def change_status(actor: User, request: HelpRequest, new: str, note: str = "",
+                  *, expected: str | None = None) -> None:
+    """Move a request along its legal transitions only; each move writes history
+    and tells the member. "Needs information" says what is missing, closing says why."""
+    current = expected or request.status
+    if current != request.status:
+        raise ChangedMeanwhile()
+    if new not in TRANSITIONS.get(current, ()):
+        raise AdmindukError(N_("Perubahan status ini tidak diizinkan."))
+    note = (note or "").strip()
+    if new == NEEDS_INFO and not note:
+        raise AdmindukError(N_("Tulis apa yang masih kurang, supaya anggota tahu apa yang harus dikirim."))
+    if new == CLOSED and not note:
+        raise AdmindukError(N_("Tulis alasan penutupan."))
+    now = utcnow()
+    values: dict = {"status_changed_at": now}
+    if new in FINISHED_STATUSES:
+        values["finished_at"] = now
+    if new == CLOSED:
+        values["closed_reason"] = note
+    guarded_status(HelpRequest, request.id, current, new, **values)
+    change = StatusChange(request_id=request.id, from_status=current, to_status=new,
+                          actor_id=actor.id, note=note or None)
+    db.session.add(change)
+    if request.assigned_to_id is None:
+        request.assigned_to_id = actor.id
+    db.session.flush()
+    db.session.refresh(request)
+    tell_member(request.member, request.id, f"status:{new}:{change.id}", STATUS_NOTICES[new])
+
+
+def registrars() -> list[User]:
+    """Everyone who can work the queue (for "assign to a colleague")."""
+    return list(db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "registrar", User.active.is_(True), User.deleted_at.is_(None))
+        .order_by(User.name).distinct()
+    ))
+
+
+def assign(actor: User, request: HelpRequest, assignee: User | None) -> None:
+    """Give the request to ``assignee`` (a registrar) or nobody."""
+    if assignee is not None and not assignee.has_role("registrar"):
+        raise AdmindukError(N_("Hanya pendamping adminduk yang bisa ditugaskan."))
+    request.assigned_to_id = assignee.id if assignee else None
+    db.session.flush()
+
+
+def add_note(actor: User, request: HelpRequest, body: str) -> RequestMessage:
+    """An internal note: registrars and admins only, never the member."""
+    body = (body or "").strip()
+    if not body:
+        raise AdmindukError(N_("Catatan masih kosong."))
+    note = RequestMessage(request_id=request.id, author_id=actor.id, body=body, internal=True)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def set_appointment(actor: User, request: HelpRequest, starts_at: datetime, place: str) -> Appointment:
+    """An in-person appointment; the member is told now and reminded a day before."""
+    now = utcnow()
+    if starts_at <= now:
+        raise AdmindukError(N_("Waktu janji temu harus di masa depan."))
+    if not request.is_open:
+        raise AdmindukError(N_("Permintaan ini sudah selesai atau ditutup."))
+    for old in db.session.scalars(select(Appointment).where(
+        Appointment.request_id == request.id, Appointment.cancelled_at.is_(None)
+    )):
+        old.cancelled_at = now
+        cancel_messages(f"adminduk:{request.id}:appointment:{old.id}")
+    appointment = Appointment(request_id=request.id, starts_at=starts_at, place=place.strip(),
+                              created_by_id=actor.id)
+    db.session.add(appointment)
+    db.session.flush()
+    params = {"time": format_wita(starts_at), "place": appointment.place}
+    base = f"appointment:{appointment.id}"
+    tell_member(request.member, request.id, f"{base}:new",
+                N_("Janji temu untuk permintaan adminduk Anda: %(time)s di %(place)s."), params=params)
+    reminder = starts_at - timedelta(hours=24)
+    if reminder > now:
+        tell_member(request.member, request.id, f"{base}:reminder",
+                    N_("Pengingat: janji temu besok %(time)s di %(place)s. Bawa dokumen asli."),
+                    params=params, due_at=reminder)
+    return appointment
+
+
+# --- the queue ----------------------------------------------------------------------
+
+@dataclass
+class QueueFilters:
+    status: str = "open"  # a status, "open" or "all"
+    service: str = ""
+    regency: str = ""
+    assigned: str = ""  # "", "me", "nobody"
+
+
+def queue_statement(filters: QueueFilters, viewer: User, now: datetime | None = None):
+    """Requests for the queue: overdue first, then the oldest waiting."""
+    cutoff = overdue_cutoff(now)
+    overdue = and_(HelpRequest.status.in_(WAITING_ON_US), HelpRequest.status_changed_at < cutoff)
+    statement = select(HelpRequest).options(raiseload(HelpRequest.assigned_to))
+    if filters.status == "open":
+        statement = statement.where(HelpRequest.status.in_(OPEN_STATUSES))
+    elif filters.status == "overdue":
+        statement = statement.where(overdue)
+    elif filters.status != "all":
+        statement = statement.where(HelpRequest.status == filters.status)
+    if filters.service:
+        statement = statement.where(HelpRequest.id.in_(
+            select(RequestService.request_id).where(RequestService.service == filters.service)
+        ))
+    if filters.regency:
+        statement = statement.where(HelpRequest.regency == filters.regency)
+    if filters.assigned == "me":
+        statement = statement.where(HelpRequest.assigned_to_id == viewer.id)
+    elif filters.assigned == "nobody":
+        statement = statement.where(HelpRequest.assigned_to_id.is_(None))
+    return statement.order_by(
+        case((overdue, 0), else_=1), HelpRequest.status_changed_at, HelpRequest.id
+    )
+
+
+def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 25):
+    """One page of the queue (a count query and one query for the rows; the
+    services and members come with them)."""
+    return db.paginate(queue_statement(filters, viewer), page=page, per_page=per_page,
+                       error_out=False, max_per_page=100)
+
+
+def assignee_names(requests) -> dict[int, str]:
+    """Names of the assigned registrars of these requests, in one query."""
+    ids = {r.assigned_to_id for r in requests if r.assigned_to_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+# --- the dashboard ------------------------------------------------------------------
+
+def open_counts() -> dict[tuple[str, str], int]:
+    """Open requests per (status, regency)."""
+    rows = db.session.execute(
+        select(HelpRequest.status, HelpRequest.regency, func.count())
+        .where(HelpRequest.status.in_(OPEN_STATUSES))
+        .group_by(HelpRequest.status, HelpRequest.regency)
+    ).all()
+    return {(status, regency): count for status, regency, count in rows}
+
+
+def weekly_median_days(weeks: int = 8, now: datetime | None = None) -> list[tuple[datetime, float | None, int]]:
+    """For each of the last ``weeks`` weeks (oldest first): its start, the median
+    days from opening to done of the requests finished that week, and how many."""
+    now = now or utcnow()
+    start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = start - timedelta(weeks=weeks - 1)
+    rows = db.session.execute(
+        select(HelpRequest.created_at, HelpRequest.finished_at)
+        .where(HelpRequest.status == DONE, HelpRequest.finished_at >= first)
+    ).all()
+    buckets: dict[int, list[float]] = {i: [] for i in range(weeks)}
+    for created, finished in rows:
+        index = (finished - first).days // 7
+        if 0 <= index < weeks:
+            buckets[index].append((finished - created).total_seconds() / 86400)
+    return [
+        (first + timedelta(weeks=i), round(median(values), 1) if values else None, len(values))
+        for i, values in buckets.items()
+    ]

@@ -1,0 +1,65 @@
+"""Signal receivers of adminduk: personal data export and deletion, demo data,
+the Layanan entry, the registrars' home panel and the member home card."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from core.home import HomeCard, ServiceLink, StaffPanel
+from core.signals import (
+    account_deleting,
+    collect_personal_data,
+    member_home_cards,
+    seed_demo,
+    service_links,
+    staff_workspace,
+)
+
+
+def personal_data(user, **_kwargs):
+    from community.adminduk.personal_data import export_for
+
+    data = export_for(user)
+    return ("adminduk", data) if data else None
+
+
+def erase(user, **_kwargs) -> None:
+    from community.adminduk.personal_data import erase_for
+
+    erase_for(user)
+
+
+def demo(users, **_kwargs) -> None:
+    from community.adminduk.demo import seed
+
+    seed(users)
+
+
+def layanan(user, **_kwargs) -> list[ServiceLink]:
+    return [ServiceLink(
+        title=_("Dokumen kependudukan"),
+        text=_("KTP-el, KK, akta, surat pindah: panduan dan bantuan pendamping, gratis."),
+        url=url_for("community.adminduk.index"), icon="home", priority=30,
+    )]
+
+
+def registrar_panel(user, **_kwargs) -> list[StaffPanel]:
+    from community.adminduk.home import registrar_panel_for
+
+    return registrar_panel_for(user)
+
+
+def home_card(user, **_kwargs) -> list[HomeCard]:
+    from community.adminduk.home import member_card_for
+
+    return member_card_for(user)
+
+
+def connect() -> None:
+    """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
+    collect_personal_data.connect(personal_data)
+    account_deleting.connect(erase)
+    seed_demo.connect(demo)
+    service_links.connect(layanan)
+    staff_workspace.connect(registrar_panel)
+    member_home_cards.connect(home_card)
