@@ -1,7 +1,7 @@
 """adminduk help requests guides bundles outreach
 
 Revision ID: 94e30d69b0a7
-Revises: 5f4731189934
+Revises: 84aebb2dee58
 Create Date: 2026-12-01 20:08:57.809789
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '94e30d69b0a7'
-down_revision = '5f4731189934'
+down_revision = '84aebb2dee58'
 branch_labels = None
 depends_on = None
 
