@@ -25,12 +25,14 @@ STAFF_LINKS = [
     ("umkm_staff", "mentoring.staff_trainings", _l("Kelola pelatihan")),
     ("umkm_staff", "mentoring.kur_applications", _l("Pengajuan KUR")),
     ("moderator", "community.moderation_queue", _l("Antrean moderasi")),
+    ("satgas", "community.reports.queue", _l("Meja Satgas")),
     ("admin", "accounts.admin_users", _l("Kelola pengguna")),
     ("admin", "accounts.admin_audit", _l("Log audit")),
     ("admin", "community.moderation_log", _l("Catatan moderasi")),
     ("admin", "community.admin_categories", _l("Kategori forum")),
     ("admin", "community.admin_crisis_terms", _l("Kata krisis")),
     ("admin", "community.admin_hotlines", _l("Nomor bantuan")),
+    ("admin", "community.reports.queue", _l("Laporan ke Satgas (dibaca tercatat)")),
 ]
 
 

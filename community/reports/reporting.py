@@ -77,6 +77,30 @@ def attach_pictures(reporter: User | None, report: Report, files: list) -> None:
     db.session.flush()
 
 
+def alert_officers(report: Report) -> int:
+    """An urgent report: every active Satgas officer finds a notice in the inbox
+    (the code only; the case stays on the desk). Returns how many were told."""
+    if not report.urgent:
+        return 0
+    from flask import current_app
+
+    from accounts.models import UserRole
+    from notifications.services import N_, notify
+
+    officers = db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "satgas", User.active.is_(True), User.deleted_at.is_(None))
+    ).all()
+    url = current_app.url_map.bind("localhost").build(
+        "community.reports.report_detail", {"report_id": report.id}
+    )
+    for officer in officers:
+        notify(officer, key=f"report:{report.id}:urgent:u{officer.id}",
+               title=N_("Laporan mendesak baru: %(code)s"), params={"code": report.code},
+               url=url, channels=["in_app"])
+    return len(officers)
+
+
 def _free_code() -> str:
     while True:
         code = codes.new_code()

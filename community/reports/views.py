@@ -143,6 +143,7 @@ def new():
             form.pictures.errors = [_(str(error)) + " " + _("Pilih gambarnya lagi.")]
             return render_template("community/reports/new.html", form=form,
                                    lines=emergency_lines() if form.urgent.data else [])
+        reporting.alert_officers(report)
         db.session.commit()
         # Rendered, not redirected: the secret is shown this once and kept nowhere.
         return render_template(

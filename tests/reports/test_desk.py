@@ -13,6 +13,7 @@ from community.reports._common import ReportRefused
 from community.reports.models import Report, ReportNote
 from core.extensions import db
 from notifications.models import Notification, OutboxMessage
+from tests.factories import PASSWORD
 
 OTHER_ROLES = [role for role in ROLES if role not in ("satgas", "admin")]
 
@@ -196,3 +197,47 @@ def test_a_visitor_sees_the_new_status_with_code_and_secret(client, make_user, m
     html = client.post("/forum/lapor/status", data={"code": report.code, "secret": secret}).get_data(as_text=True)
     assert 'id="report-status">diteruskan<' in html
     assert "Polda" not in html and "PPA" not in html
+
+
+def test_an_admin_grants_the_satgas_role_and_the_desk_opens(client, auth, login_as, make_user):
+    officer = make_user(name="Melkianus Kana")
+    login_as("admin")
+    page = client.get(f"/admin/users/{officer.id}").get_data(as_text=True)
+    assert "Petugas Satgas PMI" in page
+    client.post("/account/confirm", data={"current_password": PASSWORD})
+    client.post(f"/admin/users/{officer.id}/roles", data={"role": "satgas"})
+    client.post("/logout")
+    auth.login(officer)
+    assert client.get("/forum/lapor/desk").status_code == 200
+    assert "Meja Satgas" in client.get("/account").get_data(as_text=True)
+
+
+def test_urgent_reports_alert_every_officer_in_the_inbox_only(client, make_user, report_form):
+    officers = [make_user(roles=("satgas",)) for _ in range(2)]
+    make_user(roles=("moderator",))
+    client.post("/forum/lapor/baru", data={**report_form, "urgent": "y", "anonymous": "y"})
+    client.post("/forum/lapor/baru", data={**report_form, "anonymous": "y"})
+    urgent = db.session.scalar(select(Report).where(Report.urgent.is_(True)))
+    notices = db.session.scalars(select(Notification)).all()
+    assert sorted(n.user_id for n in notices) == sorted(o.id for o in officers)
+    assert all(n.params == {"code": urgent.code} for n in notices)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_the_report_page_costs_the_same_with_many_identifiers_and_notes(client, login_as, make_report,
+                                                                       count_queries):
+    officer = login_as("satgas")
+    few = make_report(phones="0812 3801 7744")[0]
+    many = make_report(phones="\n".join(f"0812 3801 {n:04d}" for n in range(10)),
+                       handles="\n".join(f"@calo{n}" for n in range(10)))[0]
+    for report, notes in ((few, 1), (many, 20)):
+        for n in range(notes):
+            desk.add_note(officer, report, f"catatan {n}")
+    db.session.commit()
+    counts = []
+    for report in (few, many):
+        client.get(f"/forum/lapor/desk/{report.id}")
+        with count_queries() as log:
+            assert client.get(f"/forum/lapor/desk/{report.id}").status_code == 200
+        counts.append(log.count)
+    assert counts[0] == counts[1] <= 10, counts
