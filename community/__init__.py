@@ -16,13 +16,14 @@ from flask import Blueprint
 
 
 def blueprint() -> Blueprint:
-    """The ``community`` blueprint with every forum page: members' (``views``),
-    moderators' (``moderation_views``) and admins' (``admin_views``). Nested
+    """The ``community`` blueprint with every forum page: members' reading
+    (``views``) and writing (``posting_views``), moderators' (``moderation_views``)
+    and admins' (``admin_views``). Nested
     blueprints of sub-packages (``adminduk``, ``reports``) are registered on it here."""
     # Moderator and admin pages put their routes on ``views.bp`` when first imported
     # (once per process, like every module-level route); named here, not at the end of
     # views.py, so the table of contents in ``create_app`` shows where they come from.
-    from community import admin_views, moderation_views, views  # noqa: F401
+    from community import admin_views, moderation_views, posting_views, views  # noqa: F401
 
     _nest_sub_packages(views.bp)
     return views.bp
