@@ -110,6 +110,7 @@ def register_handlers() -> None:
     from mentoring.counseling import handlers as counseling_handlers
     from mentoring.programs import handlers as programs_handlers  # noqa: F401
     from notifications import handlers as notifications_handlers  # noqa: F401
+    from payments import handlers as payments_handlers  # noqa: F401
 
     community_handlers.connect()
     adminduk_handlers.connect()

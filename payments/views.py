@@ -14,6 +14,7 @@ from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import csrf, db
 from core.forms import EmptyForm
+from core.links import absolute_url
 from payments import services, webhooks
 from payments.errors import PaymentRefused
 from payments.forms import ManualPaymentForm
@@ -56,6 +57,12 @@ def invoice_detail(invoice_id: int):
     ), 200, NO_STORE
 
 
+def _return_url(endpoint: str, invoice_id: int) -> str:
+    """Where Stripe sends the payer back: from SITE_URL when it is set (always in
+    production); without it (development) from the request."""
+    return absolute_url(endpoint, invoice_id=invoice_id) or url_for(endpoint, invoice_id=invoice_id, _external=True)
+
+
 @bp.route("/invoices/<int:invoice_id>/checkout", methods=["POST"])
 @login_required
 def checkout(invoice_id: int):
@@ -65,8 +72,8 @@ def checkout(invoice_id: int):
     try:
         services.start_checkout(
             current_user, invoice,
-            success_url=url_for("payments.checkout_done", invoice_id=invoice.id, _external=True),
-            cancel_url=url_for("payments.invoice_detail", invoice_id=invoice.id, _external=True),
+            success_url=_return_url("payments.checkout_done", invoice.id),
+            cancel_url=_return_url("payments.invoice_detail", invoice.id),
         )
     except PaymentRefused as refusal:
         db.session.rollback()

@@ -2,11 +2,11 @@
 status change of an application, links for notifications and the vendor notice."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import update
 
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from marketplace.stalls.models import StallApplication
 from notifications.services import N_, notify
 
@@ -40,11 +40,6 @@ def change_status(application: StallApplication, expected: tuple[str, ...], new:
     db.session.refresh(application)
 
 
-def url_path(endpoint: str, **values) -> str:
-    """A site path for a notification link; works in jobs, outside any request."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
 def tell_vendor(application: StallApplication, event: str, title: str, body: str | None = None,
                 params: dict | None = None, **options) -> None:
     """Notify the person who applied (the inbox holds the detail). ``event`` makes
@@ -58,6 +53,6 @@ def tell_vendor(application: StallApplication, event: str, title: str, body: str
         title=title,
         body=body,
         params={"business": application.business.name, **(params or {})},
-        url=url_path("marketplace.stalls.my_application", application_id=application.id),
+        url=site_path("marketplace.stalls.my_application", application_id=application.id),
         **options,
     )

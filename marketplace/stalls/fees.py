@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
+from core.links import absolute_url, site_path
 from marketplace.stalls import schedule
-from marketplace.stalls._common import change_status, tell_vendor, url_path
+from marketplace.stalls._common import change_status, tell_vendor
 from marketplace.stalls.models import APPROVED, EXPIRED, StallApplication
 from notifications.services import N_, cancel_messages
 from payments import services as payments
@@ -61,7 +62,7 @@ def application_approved(application: StallApplication, urgent: bool = False) ->
             subject_kind=INVOICE_KIND, subject_id=application.id, amount=amount,
             description=_description(application), due_at=due,
         )
-        params["invoice_url"] = url_path("payments.invoice_detail", invoice_id=invoice.id)
+        params["invoice_url"] = site_path("payments.invoice_detail", invoice_id=invoice.id)
         tell_vendor(application, "approved", N_("Lapak %(stall)s untuk %(business)s"),
                     N_("Pengajuan disetujui: lapak %(stall)s. Bayar %(fee)s sebelum batas waktu agar lapak tetap milik Anda."),
                     params, urgent=urgent)
@@ -95,7 +96,9 @@ def _schedule_day_reminders(application: StallApplication) -> None:
         "day": day.day.strftime("%d/%m/%Y"),
         "setup": schedule.clock(market.setup_minute),
         "place": market.name,
-        "map": url_path("marketplace.stalls.day_map", day_id=day.id),
+        # Read outside the platform too: an absolute link from SITE_URL when it is set.
+        "map": absolute_url("marketplace.stalls.day_map", day_id=day.id)
+        or site_path("marketplace.stalls.day_map", day_id=day.id),
     }
     ends = schedule.wita_moment(day.day, market.close_minute)
     tell_vendor(application, "remind-2d", N_("Dua hari lagi: lapak %(stall)s"),

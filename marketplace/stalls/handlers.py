@@ -6,7 +6,14 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from core.home import ServiceLink, StaffPanel
-from core.signals import invoice_status_changed, seed_demo, service_links, staff_workspace
+from core.signals import (
+    account_deleting,
+    collect_personal_data,
+    invoice_status_changed,
+    seed_demo,
+    service_links,
+    staff_workspace,
+)
 from marketplace.stalls import fees
 from marketplace.stalls.applications import workspace_summary
 from marketplace.stalls.permissions import is_stall_staff
@@ -44,3 +51,18 @@ def _workspace(user, **_extra):
         url=url_for("marketplace.stalls.staff_day", day_id=day.id) if day else url_for("marketplace.stalls.staff_index"),
         action=_("Buka antrean lapak"), lines=lines, count=waiting or None, priority=30,
     )]
+
+
+@collect_personal_data.connect
+def _personal_data(user, **_extra):
+    from marketplace.stalls.personal_data import export_for
+
+    data = export_for(user)
+    return ("stalls", data) if data else None
+
+
+@account_deleting.connect
+def _erase(user, **_extra):
+    from marketplace.stalls.personal_data import erase_for
+
+    erase_for(user)

@@ -1,0 +1,29 @@
+"""UU PDP: a vendor's stall applications and invoices are in the export; deleting
+the account withdraws what is still in play and unnames the rest."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from core.extensions import db
+from marketplace.stalls import applications as apps
+from marketplace.stalls.models import Stall, StallApplication
+from tests.factories import PASSWORD
+
+
+def test_export_and_deletion(client, auth, make_user, make_business, make_market, next_day):
+    day = next_day(make_market(fee=25_000))
+    business = make_business()
+    owner = business.members[0].user
+    application = apps.apply_for_days(owner, business, [day], "food", note="Gerobak biru")[0]
+    apps.approve(make_user(roles=("umkm_staff",)), application, db.session.scalar(select(Stall).where(Stall.code == "A-01")))
+    db.session.commit()
+    auth.login(owner)
+    data = json.loads(client.post("/account/data", data={"current_password": PASSWORD}).get_data(as_text=True))
+    assert data["stalls"]["stall_applications"][0]["stall"] == "A-01"
+    assert data["payments"]["invoices"][0]["amount_rupiah"] == 25_000
+    client.post("/account/delete", data={"current_password": PASSWORD, "confirm": "y"})
+    db.session.expire_all()
+    application = db.session.get(StallApplication, application.id)
+    assert application.status == "withdrawn" and application.applicant_id is None and application.note is None
