@@ -138,6 +138,8 @@ class Config:
     PRIVACY_NOTICE_VERSION = "2026-11"
     PASSWORD_RESET_CODE_HOURS = 24
     PASSWORD_RESET_LINK_MINUTES = 60
+    # Hours the link that finishes a registration (sent to the phone) stays valid.
+    REGISTRATION_CONFIRM_HOURS = _int("REGISTRATION_CONFIRM_HOURS", 24)
 
     HSTS = False
     # Forum: minutes a post stays editable, seconds between two posts of one member,

@@ -168,10 +168,15 @@ def _parse_day(value: str | None) -> datetime | None:
 @bp.route("/admin/audit")
 @roles_required("admin")
 def admin_audit():
+    today = utcnow().astimezone(WITA).date()
     start = _parse_day(request.args.get("from")) or (utcnow() - timedelta(days=7))
+    # The end day is shown as chosen (today when none) and included whole.
     end_day = _parse_day(request.args.get("to"))
     end = end_day + timedelta(days=1) if end_day else utcnow() + timedelta(minutes=1)
-    action = (request.args.get("action") or "").strip()[:60]
+    choices = audit.action_choices()
+    action = request.args.get("action") or ""
+    if action not in {code for code, _label in choices}:
+        action = ""
     query = (
         audit.with_people(select(AuditEvent))
         .where(AuditEvent.created_at >= start, AuditEvent.created_at < end)
@@ -185,7 +190,9 @@ def admin_audit():
         "admin/audit.html",
         pagination=pagination,
         start=start.astimezone(WITA).date().isoformat(),
-        end=(end - timedelta(days=1)).astimezone(WITA).date().isoformat(),
+        end=(end_day.date() if end_day else today).isoformat(),
         action=action,
+        action_choices=choices,
+        action_label=audit.action_label,
         subject_hidden=subject_hidden,
     )

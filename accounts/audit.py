@@ -3,11 +3,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import AuditEvent, User
 from core.extensions import db
+
+# Readable names of the action codes, for the admin's audit page ("Tindakan").
+# A code written by a package and missing here is still listed, under its code.
+ACTION_LABELS = {
+    "account.delete": _l("Akun dihapus oleh pemiliknya"),
+    "account.disable": _l("Akun dinonaktifkan"),
+    "account.enable": _l("Akun diaktifkan kembali"),
+    "role.grant": _l("Peran diberikan"),
+    "role.revoke": _l("Peran dicabut"),
+    "password.reset_code": _l("Kode atur ulang kata sandi dibuat"),
+    "password.reset_by_code": _l("Kata sandi diganti dengan kode"),
+    "call_task.done": _l("Tugas menelepon selesai"),
+    "counseling.member_created": _l("Konseling: akun anggota dibuat petugas"),
+    "counseling_urgent.handled": _l("Konseling: tanda darurat ditangani"),
+    "forum.category_saved": _l("Forum: kategori disimpan"),
+    "kur.stage_change": _l("KUR: tahap pengajuan diubah"),
+    "training.registrants_export": _l("Pelatihan: daftar peserta diunduh"),
+    "report.admin_view": _l("Laporan Satgas dibuka"),
+    "report.contact_view": _l("Kontak pelapor dibuka"),
+    "report.note": _l("Catatan laporan ditulis"),
+    "report.picture_view": _l("Gambar laporan dibuka"),
+    "report.status": _l("Status laporan diubah"),
+}
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every action code known here or present in the log, with its label, sorted
+    by label (one query)."""
+    codes = set(ACTION_LABELS) | set(db.session.scalars(select(AuditEvent.action).distinct()))
+    return sorted(((code, str(action_label(code))) for code in codes), key=lambda c: c[1].lower())
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
 
 
 def record(

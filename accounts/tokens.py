@@ -1,4 +1,5 @@
-"""Signed, time-limited password-reset links (when email is configured)."""
+"""Signed, time-limited links: password reset (when email is configured) and the
+confirmation of a new registration (sent to the phone)."""
 from __future__ import annotations
 
 import hashlib
@@ -32,5 +33,33 @@ def user_from_reset_token(token: str) -> User | None:
         return None
     user = db.session.get(User, data.get("u"))
     if user is None or not user.is_active or _fingerprint(user) != data.get("f"):
+        return None
+    return user
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-registration")
+
+
+def make_confirm_token(user: User) -> str:
+    """A link for the holder of ``user``'s phone to finish their registration; a
+    later registration with the same number (new password) voids it."""
+    return _confirm_serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_from_confirm_token(token: str) -> User | None:
+    """The unconfirmed account a confirmation link is for, or ``None``."""
+    hours = current_app.config["REGISTRATION_CONFIRM_HOURS"]
+    try:
+        data = _confirm_serializer().loads(token, max_age=hours * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if (
+        user is None
+        or user.confirmed_at is not None
+        or user.deleted_at is not None
+        or _fingerprint(user) != data.get("f")
+    ):
         return None
     return user

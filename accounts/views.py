@@ -8,6 +8,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -34,8 +35,9 @@ from accounts.forms import (
 from accounts.passwords import verify_password
 from accounts.phones import display_phone
 from accounts.reauth import mark_password_confirmed
-from accounts.tokens import user_from_reset_token
+from accounts.tokens import user_from_confirm_token, user_from_reset_token
 from core.extensions import db, limiter
+from core.forms import EmptyForm
 from core.i18n import LANG_COOKIE
 from core.security import safe_next
 from core.signals import account_deletion_notes
@@ -71,30 +73,48 @@ def register():
     if request.method == "GET":
         form.locale.data = request.cookies.get(LANG_COOKIE, "id")
     if form.validate_on_submit():
-        if services.phone_taken(form.phone.data):
-            form.phone.errors.append(
-                _("Nomor ini sudah terdaftar. Silakan masuk, atau pakai \"Lupa kata sandi\".")
+        # The same answer whether or not the number is on the platform: the next
+        # step is a message to that phone (a link for a new number, a warning for
+        # the owner of an existing one).
+        services.register_by_phone(
+            services.Registration(
+                name=form.name.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                email=form.email.data or None,
+                regency=form.regency.data,
+                country_returned=form.country_returned.data or None,
+                return_year=form.return_year.data,
+                locale=form.locale.data,
             )
-        elif form.email.data and services.email_taken(form.email.data):
-            form.email.errors.append(_("Email ini sudah dipakai akun lain."))
-        else:
-            user = services.register_member(
-                services.Registration(
-                    name=form.name.data,
-                    phone=form.phone.data,
-                    password=form.password.data,
-                    email=form.email.data or None,
-                    regency=form.regency.data,
-                    country_returned=form.country_returned.data or None,
-                    return_year=form.return_year.data,
-                    locale=form.locale.data,
-                )
-            )
-            db.session.commit()
-            _start_session(user, remember=False)
-            flash(_("Selamat datang di Rumah Purna, %(name)s.", name=user.first_name), "success")
-            return _set_lang_cookie(redirect(url_for("site.home")), user.locale)
+        )
+        db.session.commit()
+        response = render_template(
+            "accounts/register_sent.html",
+            phone=display_phone(form.phone.data),
+            hours=current_app.config["REGISTRATION_CONFIRM_HOURS"],
+        )
+        return _set_lang_cookie(make_response(response), form.locale.data)
     return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    """The link from the registration message: a button (a GET changes nothing, so
+    a messenger's link preview cannot confirm), then the member is logged in."""
+    user = user_from_confirm_token(token)
+    if user is None:
+        flash(_("Tautan ini sudah tidak berlaku. Daftar lagi dengan nomor yang sama untuk "
+                "mendapat tautan baru, atau masuk bila akun Anda sudah aktif."), "info")
+        return redirect(url_for("accounts.login"))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.confirm_registration(user)
+        db.session.commit()
+        _start_session(user, remember=False)
+        flash(_("Selamat datang di Rumah Purna, %(name)s.", name=user.first_name), "success")
+        return _set_lang_cookie(redirect(url_for("site.home")), user.locale)
+    return render_template("accounts/confirm_registration.html", form=form, user=user)
 
 
 @bp.route("/login", methods=["GET", "POST"])

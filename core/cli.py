@@ -66,18 +66,16 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.password_option()
 def create_admin(name: str, phone: str, email: str, password: str):
     """Create the first admin (or give an existing account the admin role)."""
-    from accounts.models import UserRole
     from accounts.passwords import MIN_LENGTH, is_common
     from accounts.phones import normalise_phone
-    from accounts.services import create_user_with_roles, find_by_login
+    from accounts.services import create_user_with_roles, find_by_login, grant_role
 
     e164 = normalise_phone(phone)
     if e164 is None:
         raise click.ClickException("That phone number is not valid.")
     existing = find_by_login(e164)
     if existing is not None:
-        if "admin" not in existing.roles:
-            existing.role_rows.append(UserRole(role="admin"))
+        grant_role(None, existing, "admin")  # audited, role_granted sent
         db.session.commit()
         click.echo(f"{e164} is now an admin.")
         return

@@ -74,3 +74,21 @@ def login_as(client, make_user):
         return user
 
     return do
+
+
+def confirm_registration(client, phone: str):
+    """Follow the link a self-registration sent to ``phone`` (read from the outbox,
+    as the member would from WhatsApp) and press the button; returns the response."""
+    from sqlalchemy import select
+
+    from notifications.models import OutboxMessage
+
+    url = db.session.scalar(
+        select(OutboxMessage.url)
+        .join(User, User.id == OutboxMessage.user_id)
+        .where(User.phone == phone, OutboxMessage.key.like("account:%:confirm:%"))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    assert url and url.startswith("/register/confirm/"), url
+    return client.post(url)

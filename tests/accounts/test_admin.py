@@ -27,25 +27,40 @@ def staff_endpoints(app):
     return found
 
 
+# Staff routes of the whole app behind ``roles_required``; raise it when adding some.
+MIN_STAFF_ENDPOINTS = 40
+
+
 def test_every_staff_endpoint_refuses_every_other_role(app, client, make_user):
     endpoints = staff_endpoints(app)
+    assert len(endpoints) >= MIN_STAFF_ENDPOINTS, len(endpoints)
     assert any(url.startswith("/admin/users") for url, _, _ in endpoints)
     users = {role: make_user(roles=(role,)) for role in ROLES}
+    walked = refused = 0
     for role, user in users.items():
         device = app.test_client()
         assert device.post("/login", data={"identifier": user.phone, "password": PASSWORD}).status_code == 302
         for url, method, allowed in endpoints:
             response = device.open(url, method=method)
+            walked += 1
             if role in allowed:
                 assert response.status_code != 403, (role, url)
             else:
                 assert response.status_code == 403, (role, url, response.status_code)
+                refused += 1
+    assert walked == len(endpoints) * len(ROLES)
+    assert 0 < refused < walked  # some refused, some let in: the walk tested both
 
 
 def test_anonymous_visitors_are_sent_to_login(app, client):
-    for url, method, _ in staff_endpoints(app):
+    endpoints = staff_endpoints(app)
+    assert len(endpoints) >= MIN_STAFF_ENDPOINTS
+    walked = 0
+    for url, method, _ in endpoints:
         response = client.open(url, method=method)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
+        walked += 1
+    assert walked == len(endpoints)
 
 
 def test_admin_finds_users_by_name_and_phone(client, login_as, make_user):
@@ -113,8 +128,58 @@ def test_audit_log_page_lists_events(client, login_as, make_user):
     client.post(f"/admin/users/{member.id}/roles", data={"role": "moderator"})
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "role.grant" in html and "Daniel Lay" in html
+    assert "<code>role.grant</code>" in html
     html = client.get("/admin/audit?action=account.disable").get_data(as_text=True)
-    assert "role.grant" not in html
+    assert "<code>role.grant</code>" not in html
+    assert '<option value="account.disable" selected>' in html
+
+
+def _wita_today() -> str:
+    from core.db import utcnow
+    from core.i18n import WITA
+
+    return utcnow().astimezone(WITA).date().isoformat()
+
+
+def test_audit_end_day_is_shown_as_chosen_and_today_stays_visible(client, login_as, make_user):
+    """Item 31: "Sampai tanggal" shows the end day (not the day before); pressing
+    "Tampilkan" with the form as filled in still shows what happened today."""
+    import re
+
+    login_as("admin")
+    member = make_user(name="Daniel Lay")
+    client.post(f"/admin/users/{member.id}/roles", data={"role": "moderator"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    today = _wita_today()
+    assert f'id="to" name="to" value="{today}"' in html
+    start = re.search(r'id="from" name="from" value="([0-9-]+)"', html).group(1)
+    again = client.get(f"/admin/audit?from={start}&to={today}&action=").get_data(as_text=True)
+    assert "<code>role.grant</code>" in again and f'value="{today}"' in again
+    chosen = client.get("/admin/audit?from=2026-01-01&to=2026-01-31").get_data(as_text=True)
+    assert 'id="to" name="to" value="2026-01-31"' in chosen
+    assert "<code>role.grant</code>" not in chosen  # outside the chosen days
+
+
+def test_audit_action_is_chosen_from_readable_labels(client, login_as, make_user):
+    from accounts import audit
+
+    admin = login_as("admin")
+    audit.record(admin, "stall.something_new", subject=make_user())
+    db.session.commit()
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert '<select class="field__input" id="action" name="action">' in html
+    assert '<option value="role.grant">Peran diberikan</option>' in html
+    assert '<option value="stall.something_new">stall.something_new</option>' in html  # codes in the log too
+    unknown = client.get("/admin/audit?action=%27%20or%201=1").get_data(as_text=True)
+    assert "<code>stall.something_new</code>" in unknown  # an unknown code filters nothing
+
+
+def test_audit_rows_are_stacked_cards_for_a_phone(client, login_as, make_user):
+    login_as("admin")
+    client.post(f"/admin/users/{make_user(name='Daniel Lay').id}/roles", data={"role": "moderator"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "<table" not in html and 'class="list audit-list"' in html
+    assert "<dt>Tentang</dt><dd>Daniel Lay</dd>" in html
 
 
 def test_who_opened_whose_documents_is_one_query(app, make_user, count_queries):
@@ -158,3 +223,29 @@ def test_audit_page_hides_who_sensitive_actions_concern(client, login_as, make_u
     assert "counseling_note.open" in html and "forum.reveal_author" in html
     assert "Paulina Rahasia" not in html
     assert "disembunyikan" in html
+
+
+def test_granting_a_role_sends_role_granted(client, login_as, make_user, runner):
+    """Admin page, demo/CLI accounts and create-admin all announce the role."""
+    from core.signals import role_granted
+
+    received = []
+
+    def receiver(user, role=None, by=None, **_):
+        received.append((user.id, role, by.id if by else None))
+
+    role_granted.connect(receiver)
+    try:
+        admin = login_as("admin")
+        member = make_user()
+        client.post(f"/admin/users/{member.id}/roles", data={"role": "counselor"})
+        client.post(f"/admin/users/{member.id}/roles", data={"role": "counselor"})  # had it: nothing
+        assert received == [(member.id, "counselor", admin.id)]
+        result = runner.invoke(args=["users", "create-admin", "--name", "Yosef Manek", "--phone",
+                                     member.phone, "--password", "x"])
+        assert result.exit_code == 0, result.output
+        assert received[-1] == (member.id, "admin", None)
+    finally:
+        role_granted.disconnect(receiver)
+    db.session.expire_all()
+    assert db.session.get(User, member.id).roles == {"member", "counselor", "admin"}

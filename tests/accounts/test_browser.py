@@ -7,6 +7,21 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def _confirmation_path(phone: str) -> str:
+    from sqlalchemy import select
+
+    from accounts.models import User
+    from accounts.phones import normalise_phone
+    from core.extensions import db
+    from notifications.models import OutboxMessage
+
+    db.session.expire_all()
+    return db.session.scalar(
+        select(OutboxMessage.url).join(User, User.id == OutboxMessage.user_id)
+        .where(User.phone == normalise_phone(phone), OutboxMessage.key.like("account:%:confirm:%"))
+    )
+
+
 def _journey(page, base: str, phone: str, shot, prefix: str) -> None:
     page.goto(base + "/")
     assert page.locator("html").get_attribute("lang") == "id"
@@ -19,6 +34,9 @@ def _journey(page, base: str, phone: str, shot, prefix: str) -> None:
     page.get_by_label("Saya sudah membaca").check()
     shot(page, f"{prefix}-1-register")
     page.get_by_role("button", name="Daftar", exact=True).click()
+    assert "Periksa pesan di HP Anda" in page.content()
+    page.goto(base + _confirmation_path(phone))  # the link the WhatsApp message carries
+    page.get_by_role("button", name="Aktifkan akun saya").click()
     assert "Halo, Maria" in page.content()
     shot(page, f"{prefix}-2-beranda")
 

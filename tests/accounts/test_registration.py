@@ -1,12 +1,16 @@
 """Registration: phone normalisation, consent, validation that saves nothing."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from accounts.models import Consent, User
 from accounts.phones import normalise_phone
 from core.extensions import db
+from notifications.models import Notification, OutboxMessage
+from tests.factories import confirm_registration
 
 GOOD = {
     "name": "Maria Nenobais",
@@ -39,16 +43,47 @@ def test_invalid_phones_refused(typed):
 
 
 def test_register_creates_member_with_consent_and_logs_in(client):
+    """A new number: an account waiting for the phone's confirmation, a link to the
+    phone, and the member is in once they open it."""
     response = client.post("/register", data=GOOD)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Periksa pesan di HP Anda" in response.get_data(as_text=True)
     user = db.session.scalar(select(User))
     assert user.phone == "+6281234567890"
     assert user.roles == {"member"}
     assert user.password_hash.startswith("$argon2id$")
+    assert user.confirmed_at is None
     consent = db.session.scalar(select(Consent).where(Consent.user_id == user.id))
     assert consent.purpose == "privacy_notice" and consent.version and consent.granted_at
+    # Not usable before the phone's holder confirms.
+    login = client.post("/login", data={"identifier": GOOD["phone"], "password": GOOD["password"]})
+    assert "tidak cocok" in login.get_data(as_text=True)
+    (message,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user.id)).all()
+    assert message.channel == "whatsapp" and message.requested
+    assert client.get(message.url).status_code == 200  # a GET only shows the button
+    db.session.expire_all()
+    assert db.session.get(User, user.id).confirmed_at is None
+    assert confirm_registration(client, "+6281234567890").status_code == 302
     home = client.get("/").get_data(as_text=True)
     assert "Halo, Maria" in home
+    # The link works once.
+    again = client.post(message.url)
+    assert again.status_code == 302 and "/login" in again.headers["Location"]
+
+
+def test_confirmation_link_goes_to_the_phone_from_site_url(client, app, monkeypatch):
+    from notifications.channels import OVERRIDE_KEY
+    from notifications.jobs import dispatch_due
+    from tests.notifications.doubles import RecordingChannel
+
+    whatsapp = RecordingChannel("whatsapp")
+    monkeypatch.setitem(app.extensions, OVERRIDE_KEY, {"whatsapp": whatsapp})
+    client.post("/register", data=GOOD, headers={"Host": "evil.example"})
+    dispatch_due()
+    (message,) = whatsapp.sent
+    assert message.to == "+6281234567890"
+    assert "https://rumahpurna.test/register/confirm/" in message.text
+    assert "evil" not in message.text
 
 
 def test_register_without_consent_saves_nothing(client):
@@ -89,21 +124,68 @@ def test_long_passphrase_with_any_characters_accepted(client):
     response = client.post(
         "/register", data={**GOOD, "password": "Sayang ☀ anak-anakku di Kupang — " * 4}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Periksa pesan di HP Anda" in response.get_data(as_text=True)
+    assert users_count() == 1
+
+
+def _page(response) -> str:
+    """The page without its CSRF token (random per session)."""
+    return re.sub(r'value="[A-Za-z0-9_.-]{40,}"', "", response.get_data(as_text=True))
+
+
+def test_existing_number_gets_the_same_answer_and_its_owner_is_told(app, make_user):
+    """Registration never confirms that a number is on the platform: the same page
+    and status as for a new number; the owner hears about it by message."""
+    owner = make_user(phone="+6281234567890", name="Yuliana Lay")
+    taken = app.test_client().post("/register", data={**GOOD, "phone": "+62 812-3456-7890"})
+    fresh = app.test_client().post("/register", data={**GOOD, "phone": "0812-3456-7891"})
+    assert taken.status_code == fresh.status_code == 200
+    assert _page(taken).replace("7890", "XXXX") == _page(fresh).replace("7891", "XXXX")
+    assert "sudah terdaftar" not in _page(taken)
+    db.session.expire_all()
+    assert users_count() == 2  # the owner and the new (waiting) account
+    assert db.session.get(User, owner.id).name == "Yuliana Lay"  # nothing changed
+    notice = db.session.scalar(select(Notification).where(Notification.user_id == owner.id))
+    assert notice.title == "Ada yang mencoba mendaftar dengan nomor HP Anda"
+    phone_message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.user_id == owner.id, OutboxMessage.channel == "whatsapp"))
+    assert phone_message is not None and "confirm" not in (phone_message.url or "")
+    # The password typed by whoever tried does not open the owner's account.
+    login = app.test_client().post("/login", data={"identifier": owner.phone, "password": GOOD["password"]})
+    assert "tidak cocok" in _page(login)
 
 
 def test_duplicate_phone_refused_in_any_format(client, make_user):
     make_user(phone="+6281234567890")
     response = client.post("/register", data={**GOOD, "phone": "+62 812-3456-7890"})
-    assert "sudah terdaftar" in response.get_data(as_text=True)
+    assert "Periksa pesan di HP Anda" in response.get_data(as_text=True)
     assert users_count() == 1
+
+
+def test_registering_again_before_confirming_replaces_the_waiting_account(client):
+    client.post("/register", data=GOOD)
+    client.post("/register", data={**GOOD, "name": "Maria Nenobais Lay", "password": "jagung bose pagi"})
+    assert users_count() == 1
+    db.session.expire_all()
+    user = db.session.scalar(select(User))
+    assert user.name == "Maria Nenobais Lay"
+    links = db.session.scalars(select(OutboxMessage.url).where(OutboxMessage.key.like("%:confirm:%"))).all()
+    assert len(links) == 2
+    # Only the newest link works (the password changed with the second registration).
+    stale = client.post(links[0]) if links[0] != links[1] else None
+    assert stale is None or "/login" in stale.headers["Location"]
+    assert confirm_registration(client, "+6281234567890").status_code == 302
+    assert "Halo, Maria" in client.get("/").get_data(as_text=True)
 
 
 def test_duplicate_email_refused(client, make_user):
     make_user(email="maria@example.id")
     response = client.post("/register", data={**GOOD, "email": "Maria@Example.id"})
-    assert "sudah dipakai" in response.get_data(as_text=True)
-    assert users_count() == 1
+    assert "Periksa pesan di HP Anda" in response.get_data(as_text=True)
+    assert "sudah dipakai" not in response.get_data(as_text=True)
+    assert users_count() == 2
+    waiting = db.session.scalar(select(User).where(User.phone == "+6281234567890"))
+    assert waiting.email is None  # another account's email is not taken over
 
 
 def test_extra_fields_cannot_grant_roles(client):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
+from tests.factories import confirm_registration
+
 SENTINEL = "SENTINEL-passw0rd-7731 kupang"
 
 
@@ -12,6 +14,7 @@ def test_no_password_or_code_reaches_the_logs(client, app, caplog, login_as, mak
     client.post("/register", data={
         "name": "Yohanes Tefa", "phone": "0812 4444 5555", "password": SENTINEL,
         "regency": "belu", "locale": "id", "consent": "y"})
+    assert confirm_registration(client, "+6281244445555").status_code == 302
     client.post("/logout")
     client.post("/login", data={"identifier": "081244445555", "password": SENTINEL + "x"})
     client.post("/login", data={"identifier": "081244445555", "password": SENTINEL})
