@@ -148,6 +148,10 @@ class Config:
     FORUM_POST_INTERVAL_SECONDS = _int("FORUM_POST_INTERVAL_SECONDS", 15)
     FORUM_REPLY_NOTICE_MINUTES = _int("FORUM_REPLY_NOTICE_MINUTES", 60)
 
+    # Marketplace: how long rendered public pages are kept for anonymous visitors
+    # (any change to a business or product shows at once regardless).
+    MARKET_CACHE_SECONDS = _int("MARKET_CACHE_SECONDS", 300)
+
     # Reverse proxies in front of the app (0: none). Set 1 behind one nginx.
     PROXY_COUNT = _int("PROXY_COUNT", 0)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

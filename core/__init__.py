@@ -106,6 +106,7 @@ def register_handlers() -> None:
     from community import handlers as community_handlers
     from community.adminduk import handlers as adminduk_handlers
     from community.reports import handlers as reports_handlers  # noqa: F401
+    from marketplace import handlers as marketplace_handlers
     from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
     from mentoring.counseling import handlers as counseling_handlers
     from mentoring.programs import handlers as programs_handlers  # noqa: F401
@@ -115,6 +116,7 @@ def register_handlers() -> None:
     community_handlers.connect()
     adminduk_handlers.connect()
     counseling_handlers.connect()
+    marketplace_handlers.connect()
 
 
 def register_template_helpers(app: Flask) -> None:

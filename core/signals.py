@@ -59,3 +59,19 @@ account_deletion_notes = _signals.signal("account-deletion-notes")
 """Sent with ``sender=user`` when the account deletion page is drawn. Each receiver
 returns a sentence (in the user's language) about what deletion will keep or remove
 in its part, or ``None``: the page says so before the member decides."""
+
+business_next_stall = _signals.signal("business-next-stall")
+"""Sent by ``marketplace`` with ``sender=business`` when its public page is drawn.
+A receiver (the stalls part) returns where to find the business next, as
+``(text, url)``: a short sentence already in the reader's language (``"Minggu,
+7 Desember: lapak B-12, Pasar SABOAK"``) and a link to the market day or stall
+(or ``None``); or ``None`` when it has nothing upcoming. Read-only: never writes.
+Public pages are kept for anonymous visitors for ``MARKET_CACHE_SECONDS``; call
+``marketplace.cache.bump()`` in the transaction that changes an allocation to
+show it at once."""
+
+market_sales_evidence = _signals.signal("market-sales-evidence")
+"""Sent with ``sender=user`` by a page that can use a member's sales evidence (the
+KUR application). ``marketplace`` returns a list of ``(business name, url)`` for
+each business the member runs that has a weekly sales log: the url opens the
+printable evidence page (private to the business's members and UMKM staff)."""

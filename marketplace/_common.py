@@ -7,6 +7,7 @@ from sqlalchemy import update
 
 from core.db import utcnow
 from core.extensions import db
+from marketplace.cache import bump
 from marketplace.models import Business
 from notifications.services import N_, notify
 
@@ -31,6 +32,7 @@ def change_status(business: Business, expected: tuple[str, ...], new: str, **val
     )
     if result.rowcount != 1:
         raise ChangedMeanwhile()
+    bump()
     db.session.refresh(business)
 
 
@@ -45,6 +47,7 @@ def change_flag(business: Business, name: str, expected: bool, new: bool, **valu
     )
     if result.rowcount != 1:
         raise ChangedMeanwhile()
+    bump()
     db.session.refresh(business)
 
 

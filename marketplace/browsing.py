@@ -84,6 +84,13 @@ def business_cover_photos(business_ids: list[int]) -> dict[int, MarketPhoto]:
     return photos
 
 
+def product_photos(product: Product) -> list[MarketPhoto]:
+    return list(db.session.scalars(
+        select(MarketPhoto).where(MarketPhoto.product_id == product.id, MarketPhoto.kind == PHOTO_PRODUCT)
+        .order_by(MarketPhoto.position, MarketPhoto.id)
+    ))
+
+
 def newest_products(limit: int = NEWEST_PRODUCTS) -> list[Product]:
     statement = _public_products().order_by(Product.created_at.desc(), Product.id.desc())
     return list(db.session.scalars(statement.limit(limit)).unique())
@@ -98,7 +105,7 @@ def returnee_businesses(limit: int = RETURNEE_BUSINESSES) -> list[Business]:
     ))
 
 
-def search_products(filters: Filters, page: int, per_page: int = PER_PAGE) -> tuple[list[Product], bool]:
+def search_products(filters: Filters, page: int, per_page: int | None = None) -> tuple[list[Product], bool]:
     """Products of public businesses matching the words (in the product's or its
     business's name and description) and the filters, newest first.
     Returns ``(products, has_next)``."""
@@ -118,6 +125,7 @@ def search_products(filters: Filters, page: int, per_page: int = PER_PAGE) -> tu
         statement = statement.where(Product.price >= filters.min_price)
     if filters.max_price is not None:
         statement = statement.where(Product.price <= filters.max_price)
+    per_page = per_page or PER_PAGE
     statement = statement.order_by(Product.sold_out, Product.created_at.desc(), Product.id.desc())
     rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).unique())
     return rows[:per_page], len(rows) > per_page

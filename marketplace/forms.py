@@ -147,3 +147,47 @@ class SalesWeekForm(BaseForm):
         NumberRange(min=0, max=1_000_000, message=_l("Jumlah antara 0 dan 1.000.000.")),
     ])
     note = text_field(_l("Catatan (boleh dikosongkan)"), 300)
+
+
+class SearchForm(BaseForm):
+    """The market search and its filters (a GET form: no CSRF token, the same
+    markup for everyone). Values that do not validate are simply not applied."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Cari produk atau usaha"), filters=[_strip])
+    kategori = SelectField(_l("Jenis"), choices=[("", _l("Semua jenis")), *CATEGORY_CHOICES], default="")
+    wilayah = SelectField(_l("Wilayah"), choices=[("", _l("Semua wilayah")), *REGENCY_CHOICES], default="")
+    antar = BooleanField(_l("Bisa antar"))
+    cod = BooleanField(_l("Bayar di tempat (COD)"))
+    min = IntegerField(_l("Harga dari (Rp)"), validators=[Optional(), NumberRange(min=0, max=MAX_PRICE)])
+    maks = IntegerField(_l("sampai (Rp)"), validators=[Optional(), NumberRange(min=0, max=MAX_PRICE)])
+
+    def filters(self):
+        """The valid filters as ``browsing.Filters`` (invalid ones left out)."""
+        from marketplace.browsing import Filters
+
+        self.validate()
+        query = (self.q.data or "")[:100] if not self.q.errors else ""
+        return Filters(
+            query=query,
+            category=self.kategori.data or None if not self.kategori.errors else None,
+            regency=self.wilayah.data or None if not self.wilayah.errors else None,
+            delivers=bool(self.antar.data),
+            cash_on_delivery=bool(self.cod.data),
+            min_price=self.min.data if not self.min.errors else None,
+            max_price=self.maks.data if not self.maks.errors else None,
+        )
+
+    def query_args(self) -> dict:
+        """The filters as query arguments, for the pager's links."""
+        args = {}
+        for name in ("q", "kategori", "wilayah", "min", "maks"):
+            value = self[name].data
+            if value not in (None, "") and not self[name].errors:
+                args[name] = value
+        for name in ("antar", "cod"):
+            if self[name].data:
+                args[name] = "y"
+        return args

@@ -22,6 +22,7 @@ from sqlalchemy import (
     column,
     event,
     func,
+    insert,
     literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -251,6 +252,21 @@ class SalesWeek(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MarketCacheState(db.Model):
+    """One row (id 1): the version of everything the public market pages show
+    (marketplace/cache.py raises it on every change)."""
+
+    __tablename__ = "market_cache_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+@event.listens_for(MarketCacheState.__table__, "after_create")
+def _first_cache_row(target, connection, **_kwargs):
+    connection.execute(insert(target).values(id=1, version=0))
 
 
 @event.listens_for(Product.__table__, "after_create")

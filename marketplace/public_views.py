@@ -1,67 +1,148 @@
-"""Public market pages (no account needed): the market home with search and
-filters, a business's page, a product's page, the WhatsApp order link."""
+"""Public market pages (no account needed): the market home, search with filters,
+a business's page, a product's page, the WhatsApp order link, the sitemap and the
+photo files. Anonymous visitors get the rendered parts from ``cache``."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from marketplace import browsing
+from marketplace import browsing, cache
 from marketplace.blueprint import bp
-from marketplace.labels import UNIT_LABELS, rupiah
+from marketplace.forms import SearchForm
+from marketplace.labels import CATEGORY_LABELS, UNIT_LABELS, rupiah
 from marketplace.models import CATEGORIES, Business, Product
+from marketplace.signals_out import next_stall
 from marketplace.whatsapp import order_text, wa_link
 
 MAX_QUANTITY = 999
+MAX_PAGE = 500
 
 
 def order_link(business: Business, product: Product | None = None, quantity: int = 1,
                buyer: str | None = None) -> str | None:
-    """The wa.me link for an order of ``quantity`` × ``product`` (or a plain hello)."""
+    """The wa.me link for an order of ``quantity`` × ``product`` (or a plain hello),
+    in the reader's language, with the buyer's name when known."""
     greeting = _("Halo %(business)s, saya lihat di Pasar Rumah Purna.", business=business.name)
     lines: list[str] = []
     if product is not None:
         unit = UNIT_LABELS.get(product.unit, product.unit)
         lines.append(_("Saya mau pesan: %(quantity)s × %(product)s (%(price)s %(unit)s)",
                        quantity=quantity, product=product.name, price=rupiah(product.price), unit=unit))
+        if quantity > 1:
+            lines.append(_("Total: %(total)s", total=rupiah(product.price * quantity)))
     buyer_line = _("Nama saya: %(name)s", name=buyer) if buyer else None
     return wa_link(business.whatsapp, order_text(greeting=greeting, lines=lines, buyer_line=buyer_line))
 
 
 @bp.app_template_global()
-def market_order_link(business, product=None):
-    buyer = current_user.name if current_user.is_authenticated else None
+def market_order_link(business, product=None, buyer=None):
+    """Template helper: the wa.me link for one of ``product`` (or a hello)."""
     return order_link(business, product, 1, buyer)
+
+
+def _buyer_name() -> str | None:
+    return current_user.name if current_user.is_authenticated else None
+
+
+def absolute(path: str) -> str:
+    """``SITE_URL`` + ``path`` (never the request's host: these pages are kept and
+    shown to everyone); the bare path when no ``SITE_URL`` is configured."""
+    base = str(current_app.config.get("SITE_URL") or "").rstrip("/")
+    return f"{base}{path}" if base else path
+
+
+def _page_arg() -> int:
+    raw = request.args.get("halaman", "").strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        abort(400)
+    return max(1, min(int(raw), MAX_PAGE))
+
+
+def _render_parts(template: str, **context) -> dict:
+    """Render a page's parts once, to be kept: the template sets ``title`` and
+    ``head`` (Open Graph tags) and its output is the body."""
+    current_app.update_template_context(context)
+    module = current_app.jinja_env.get_template(template).make_module(context)
+    return {"title": str(module.title).strip(), "head": Markup(str(module.head)),  # noqa: S704 (rendered, escaped)
+            "body": Markup(str(module))}  # noqa: S704
+
+
+def _page(parts: dict | None):
+    if parts is None:
+        abort(404)
+    return render_template("marketplace/page.html", parts=parts)
 
 
 @bp.route("/")
 def index():
-    return render_template(
-        "marketplace/index.html",
-        categories=CATEGORIES,
-        products=(products := browsing.newest_products()),
-        photos=browsing.first_photos([p.id for p in products]),
-        returnees=browsing.returnee_businesses(),
-    )
+    def render():
+        products = browsing.newest_products()
+        returnees = browsing.returnee_businesses()
+        return _render_parts(
+            "marketplace/index.html",
+            categories=CATEGORIES,
+            products=products,
+            photos=browsing.first_photos([p.id for p in products]),
+            returnees=returnees,
+            covers=browsing.business_cover_photos([b.id for b in returnees]),
+            form=SearchForm(request.args), absolute=absolute,
+        )
+
+    return _page(cache.cached(render))
+
+
+@bp.route("/cari")
+def search():
+    form = SearchForm(request.args)
+    filters = form.filters()
+    page = _page_arg()
+
+    def render():
+        products, has_next = browsing.search_products(filters, page)
+        businesses = browsing.search_businesses(filters) if page == 1 else []
+        return _render_parts(
+            "marketplace/search.html",
+            form=form, filters=filters, page=page, has_next=has_next,
+            products=products, photos=browsing.first_photos([p.id for p in products]),
+            businesses=businesses, args=form.query_args(),
+            category_name=CATEGORY_LABELS.get(filters.category or ""),
+        )
+
+    return _page(cache.cached(render))
 
 
 @bp.route("/usaha/<int:business_id>")
 def business_detail(business_id: int):
-    business = browsing.public_business(business_id)
-    if business is None:
-        abort(404)
-    page = browsing.business_page(business)
-    return render_template("marketplace/business_detail.html", page=page, business=business)
+    def render():
+        business = browsing.public_business(business_id)
+        if business is None:
+            return None
+        page = browsing.business_page(business)
+        return _render_parts(
+            "marketplace/business_detail.html", page=page, business=business,
+            stall=next_stall(business), buyer=_buyer_name(), absolute=absolute,
+        )
+
+    return _page(cache.cached(render))
 
 
 @bp.route("/produk/<int:product_id>")
 def product_detail(product_id: int):
-    product = browsing.public_product(product_id)
-    if product is None:
-        abort(404)
-    photos = browsing.first_photos([product.id])
-    return render_template("marketplace/product_detail.html", product=product,
-                           business=product.business, photo=photos.get(product.id))
+    def render():
+        product = browsing.public_product(product_id)
+        if product is None:
+            return None
+        photos = browsing.product_photos(product)
+        return _render_parts(
+            "marketplace/product_detail.html", product=product, business=product.business,
+            photos=photos, buyer=_buyer_name(), absolute=absolute,
+        )
+
+    return _page(cache.cached(render))
 
 
 @bp.route("/produk/<int:product_id>/pesan")
@@ -76,8 +157,20 @@ def order_product(product_id: int):
     except ValueError:
         quantity = 1
     quantity = min(max(quantity, 1), MAX_QUANTITY)
-    buyer = " ".join((request.args.get("nama") or "").split())[:80] or None
+    buyer = "".join(ch for ch in (request.args.get("nama") or "") if ch.isprintable())
+    buyer = " ".join(buyer.split())[:80] or _buyer_name()
     link = order_link(product.business, product, quantity, buyer)
     if link is None:
         return redirect(url_for("marketplace.product_detail", product_id=product.id))
     return redirect(link)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Approved, open businesses and their products only."""
+    businesses, products = browsing.sitemap_entries()
+    xml = render_template("marketplace/sitemap.xml", businesses=businesses, products=products,
+                          absolute=absolute)
+    response = Response(xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

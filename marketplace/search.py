@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from core.extensions import db
 
 MAX_TERMS = 6
+_APOSTROPHES = re.compile("['\u2018\u2019`\u02bc]")
 SEARCHED_TABLES = ("market_businesses", "market_products")
 
 
@@ -66,7 +67,7 @@ def ensure_index() -> None:
 def terms(query: str) -> list[str]:
     """Words of a query (letters and digits, lower case, at least two long, at most six)."""
     words: list[str] = []
-    for word in re.findall(r"\w+", query or ""):
+    for word in re.findall(r"\w+", _APOSTROPHES.sub("", query or "")):
         word = word.lower()
         if len(word) >= 2 and word not in words:
             words.append(word)
@@ -90,5 +91,7 @@ def matches(model, words: list[str]):
 
 
 def search_text(*parts: str | None) -> str:
-    """The text stored for search: the parts joined, at most 4,000 characters."""
-    return " ".join(p.strip() for p in parts if p and p.strip())[:4000]
+    """The text stored for search: the parts joined, apostrophes dropped so that
+    "se'i" and "sei" are one word, at most 4,000 characters."""
+    text = " ".join(p.strip() for p in parts if p and p.strip())
+    return _APOSTROPHES.sub("", text)[:4000]

@@ -3,6 +3,7 @@ them on the ``marketplace`` blueprint."""
 
 from marketplace import product_views as _product_views  # noqa: F401
 from marketplace import public_views as _public_views  # noqa: F401
+from marketplace import sales_views as _sales_views  # noqa: F401
 from marketplace import staff_views as _staff_views  # noqa: F401
 from marketplace import vendor_views as _vendor_views  # noqa: F401
 from marketplace.blueprint import bp
@@ -15,9 +16,9 @@ def _market_helpers():
     return {
         **TEMPLATE_PREDICATES,
         "rupiah": rupiah,
-        "category_label": lambda code: CATEGORY_LABELS.get(code, code),
-        "unit_label": lambda code: UNIT_LABELS.get(code, code),
-        "business_status_label": lambda status: STATUS_LABELS.get(status, status),
+        "category_label": lambda code: str(CATEGORY_LABELS.get(code, code)),
+        "unit_label": lambda code: str(UNIT_LABELS.get(code, code)),
+        "business_status_label": lambda status: str(STATUS_LABELS.get(status, status)),
         "regency_label": regency_label,
     }
 

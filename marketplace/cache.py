@@ -1,0 +1,101 @@
+"""Rendered parts of the public market pages, kept for anonymous visitors.
+
+Anonymous visitors all see the same market home, search results, business and
+product pages, so the rendered parts (title, head tags, body) are kept per
+(language, path with query) in each process. One small row, ``market_cache_state``,
+holds a version number that every change to a business, product, photo or member
+raises (a session hook below, and ``bump()`` for bulk updates); a kept part is used
+only while its version is the current one and it is younger than
+``MARKET_CACHE_SECONDS`` (the "next stall" sentence changes with the calendar). So
+every worker and host sees a change at its next request, at the cost of one
+primary-key query. Logged-in people always get a fresh rendering: their pages
+carry their own name (the WhatsApp order) and their own links.
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session
+
+from core.extensions import db
+from core.i18n import current_language
+from marketplace.models import MarketCacheState
+
+MAX_ENTRIES = 1000
+
+
+_entries: OrderedDict[tuple, tuple[int, float, object]] = OrderedDict()
+
+
+def bump(session: Session | None = None) -> None:
+    """Invalidate every kept page (inside the caller's transaction)."""
+    session = session or db.session
+    result = session.execute(
+        update(MarketCacheState).where(MarketCacheState.id == 1)
+        .values(version=MarketCacheState.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # the row is made by the migration; an emptied test database lacks it
+        session.execute(insert(MarketCacheState).values(id=1, version=1))
+
+
+def current_version() -> int:
+    return db.session.scalar(select(MarketCacheState.version).where(MarketCacheState.id == 1)) or 0
+
+
+def clear() -> None:
+    """Forget every kept part in this process (tests)."""
+    _entries.clear()
+
+
+def cached(render: Callable[[], object]) -> object:
+    """``render()``'s result for this page, kept for anonymous visitors.
+
+    ``render`` returns the parts to keep (or ``None`` for "not found", never kept).
+    """
+    if current_user.is_authenticated or request.method != "GET":
+        return render()
+    key = (current_language(), request.full_path)
+    version = current_version()
+    now = time.monotonic()
+    hit = _entries.get(key)
+    if hit is not None and hit[0] == version and now - hit[1] < current_app.config["MARKET_CACHE_SECONDS"]:
+        return hit[2]
+    value = render()
+    if value is not None:
+        _entries[key] = (version, now, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+_WATCHED: tuple[type, ...] = ()
+
+
+def _watched() -> tuple[type, ...]:
+    global _WATCHED
+    if not _WATCHED:
+        from marketplace.models import Business, BusinessMember, MarketPhoto, Product
+
+        _WATCHED = (Business, BusinessMember, MarketPhoto, Product)
+    return _WATCHED
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    watched = _watched()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, watched):
+            bump(session)
+            return
+
+
+def install() -> None:
+    """Watch every session's flushes for market changes (called once by handlers.py)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)

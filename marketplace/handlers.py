@@ -1,0 +1,98 @@
+"""Signal receivers of the marketplace: the "Pasar" service link and the UMKM
+staff home panel, sales evidence for the KUR application, the member's data export
+and account deletion, demo data; and the page-cache hook."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from core.home import ServiceLink, StaffPanel
+from core.signals import (
+    account_deleting,
+    account_deletion_notes,
+    collect_personal_data,
+    market_sales_evidence,
+    seed_demo,
+    service_links,
+    staff_workspace,
+)
+from marketplace import cache
+from marketplace._common import url_path
+from marketplace.permissions import is_market_staff
+
+
+def market_link(user, **_kwargs) -> list[ServiceLink]:
+    """The market for everyone; "my businesses" for a logged-in member."""
+    links = [ServiceLink(
+        title=_("Pasar"),
+        text=_("Produk usaha purna PMI di NTT. Pesan lewat WhatsApp."),
+        url=url_path("marketplace.index"), icon="market", priority=40,
+    )]
+    if user is not None and getattr(user, "is_authenticated", False):
+        links.append(ServiceLink(
+            title=_("Usaha saya"),
+            text=_("Daftarkan usaha, tambah produk dan foto, catat penjualan mingguan."),
+            url=url_path("marketplace.my_businesses"), icon="market", priority=41,
+        ))
+    return links
+
+
+def workspace(user, **_kwargs) -> list[StaffPanel]:
+    """UMKM staff: the businesses waiting for review."""
+    if not is_market_staff(user):
+        return []
+    from marketplace.review import queue_counts
+
+    counts = queue_counts()
+    waiting = counts.get("pending", 0)
+    return [StaffPanel(
+        title=_("Pemeriksaan usaha"),
+        url=url_path("marketplace.staff_queue"),
+        action=_("Buka antrean"),
+        lines=(_("%(n)d usaha menunggu pemeriksaan", n=waiting),
+               _("%(n)d usaha tampil di Pasar", n=counts.get("approved", 0))),
+        count=waiting or None,
+        priority=30,
+    )]
+
+
+def sales_evidence(user, **_kwargs) -> list[tuple[str, str]]:
+    from marketplace.sales import evidence_links
+
+    return evidence_links(user)
+
+
+def personal_data(user, **_kwargs):
+    from marketplace.personal_data import export_for
+
+    data = export_for(user)
+    return ("marketplace", data) if data else None
+
+
+def erase(user, **_kwargs) -> None:
+    from marketplace.personal_data import erase_for
+
+    erase_for(user)
+
+
+def deletion_note(user, **_kwargs) -> str | None:
+    from marketplace.personal_data import deletion_note as note
+
+    return note(user)
+
+
+def demo(users, **_kwargs) -> None:
+    from marketplace.demo import seed
+
+    seed(users)
+
+
+def connect() -> None:
+    """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
+    cache.install()
+    service_links.connect(market_link)
+    staff_workspace.connect(workspace)
+    market_sales_evidence.connect(sales_evidence)
+    collect_personal_data.connect(personal_data)
+    account_deleting.connect(erase)
+    account_deletion_notes.connect(deletion_note)
+    seed_demo.connect(demo)
