@@ -3,6 +3,9 @@ same way (gunicorn, same worker count) in the same run, with wrk on loopback.
 
     .venv/bin/python bench/pages.py [--duration 10] [--connections 16] [--workers 2]
 
+The public market pages are measured anonymously, e.g.
+``--paths /pasar/,/pasar/cari?q=kopi,/pasar/usaha/1`` (the demo data's first business).
+
 Needs `wrk` (apt-get install -y wrk). Uses a fresh SQLite database with the demo
 data unless BENCH_DATABASE_URL is given. Traffic goes only to 127.0.0.1; every run
 is bounded by --duration per page.
@@ -92,7 +95,8 @@ def main() -> None:
         print("| page | req/s | % of hello world | p95 ms | errors |")
         print("|---|---|---|---|---|")
         for path in args.paths.split(","):
-            needs_login = path not in ("/", "/login", "/register", "/privacy")
+            needs_login = path not in ("/", "/login", "/register", "/privacy") and not (
+                path.startswith("/pasar/") and not path.startswith(("/pasar/usaha-saya", "/pasar/staf")))
             result = wrk(f"http://127.0.0.1:8702{path}", args.duration, args.connections,
                          cookie if needs_login else None)
             print(f"| `{path}`{' (logged in)' if needs_login else ''} | {result['rps']:.0f} | "

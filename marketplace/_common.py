@@ -2,11 +2,11 @@
 status change, links for notifications and the owners' notices."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import update
 
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from marketplace.cache import bump
 from marketplace.models import Business
 from notifications.services import N_, notify
@@ -51,11 +51,6 @@ def change_flag(business: Business, name: str, expected: bool, new: bool, **valu
     db.session.refresh(business)
 
 
-def url_path(endpoint: str, **values) -> str:
-    """A site path for a notification link; works in jobs, outside any request."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
 def tell_members(business: Business, event: str, title: str, body: str, params: dict | None = None) -> None:
     """Notify every accepted member of ``business`` (the inbox holds the detail;
     the WhatsApp text only names the business)."""
@@ -69,5 +64,5 @@ def tell_members(business: Business, event: str, title: str, body: str, params: 
             title=title,
             body=body,
             params={"business": business.name, **(params or {})},
-            url=url_path("marketplace.my_business", business_id=business.id),
+            url=site_path("marketplace.my_business", business_id=business.id),
         )

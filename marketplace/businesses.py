@@ -8,8 +8,9 @@ from sqlalchemy import select
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from marketplace import search
-from marketplace._common import MarketError, change_flag, change_status, url_path
+from marketplace._common import MarketError, change_flag, change_status
 from marketplace.models import (
     APPROVED,
     CHANGES_REQUESTED,
@@ -123,7 +124,7 @@ def invite_member(actor: User, business: Business, phone: str) -> BusinessMember
         title=N_("Undangan mengelola usaha"),
         body=N_("%(name)s mengajak Anda ikut mengelola usaha %(business)s. Buka untuk menerima atau menolak."),
         params={"name": actor.name, "business": business.name},
-        url=url_path("marketplace.my_businesses"),
+        url=site_path("marketplace.my_businesses"),
     )
     return membership
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from core.home import ServiceLink, StaffPanel
+from core.links import site_path
 from core.signals import (
     account_deleting,
     account_deletion_notes,
@@ -16,7 +17,6 @@ from core.signals import (
     staff_workspace,
 )
 from marketplace import cache
-from marketplace._common import url_path
 from marketplace.permissions import is_market_staff
 
 
@@ -25,13 +25,13 @@ def market_link(user, **_kwargs) -> list[ServiceLink]:
     links = [ServiceLink(
         title=_("Pasar"),
         text=_("Produk usaha purna PMI di NTT. Pesan lewat WhatsApp."),
-        url=url_path("marketplace.index"), icon="market", priority=40,
+        url=site_path("marketplace.index"), icon="market", priority=40,
     )]
     if user is not None and getattr(user, "is_authenticated", False):
         links.append(ServiceLink(
             title=_("Usaha saya"),
             text=_("Daftarkan usaha, tambah produk dan foto, catat penjualan mingguan."),
-            url=url_path("marketplace.my_businesses"), icon="market", priority=41,
+            url=site_path("marketplace.my_businesses"), icon="market", priority=41,
         ))
     return links
 
@@ -46,7 +46,7 @@ def workspace(user, **_kwargs) -> list[StaffPanel]:
     waiting = counts.get("pending", 0)
     return [StaffPanel(
         title=_("Pemeriksaan usaha"),
-        url=url_path("marketplace.staff_queue"),
+        url=site_path("marketplace.staff_queue"),
         action=_("Buka antrean"),
         lines=(_("%(n)d usaha menunggu pemeriksaan", n=waiting),
                _("%(n)d usaha tampil di Pasar", n=counts.get("approved", 0))),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from core.links import message_link
 from marketplace import browsing, cache
 from marketplace.blueprint import bp
 from marketplace.forms import SearchForm
@@ -49,8 +50,7 @@ def _buyer_name() -> str | None:
 def absolute(path: str) -> str:
     """``SITE_URL`` + ``path`` (never the request's host: these pages are kept and
     shown to everyone); the bare path when no ``SITE_URL`` is configured."""
-    base = str(current_app.config.get("SITE_URL") or "").rstrip("/")
-    return f"{base}{path}" if base else path
+    return message_link(path) or path
 
 
 def _page_arg() -> int:

@@ -12,7 +12,8 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
-from marketplace._common import MarketError, url_path
+from core.links import site_path
+from marketplace._common import MarketError
 from marketplace.models import APPROVED, Business, BusinessMember, SalesWeek
 from notifications.services import N_
 
@@ -97,7 +98,7 @@ def evidence_links(user: User) -> list[tuple[str, str]]:
         .where(select(SalesWeek.id).where(SalesWeek.business_id == Business.id).exists())
         .order_by(Business.name)
     ).all()
-    return [(name, url_path("marketplace.sales_evidence", business_id=bid)) for bid, name in rows]
+    return [(name, site_path("marketplace.sales_evidence", business_id=bid)) for bid, name in rows]
 
 
 # --- the UMKM staff dashboard ---------------------------------------------------------
