@@ -1,7 +1,7 @@
 """Market page cache: one row holding the version of the public market pages
 
 Revision ID: b501b5fb8f75
-Revises: 84aebb2dee58
+Revises: 94e30d69b0a7
 Create Date: 2026-12-01 20:23:27.010024
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b501b5fb8f75'
-down_revision = '84aebb2dee58'
+down_revision = '94e30d69b0a7'
 branch_labels = None
 depends_on = None
 
