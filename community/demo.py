@@ -15,7 +15,8 @@ from accounts.phones import normalise_phone
 from accounts.services import create_user_with_roles, find_by_login
 from community import markdown
 from community.models import Category, CrisisTerm, Hotline, Post, Thread, ThreadMember
-from community.profiles import PROFILE_PATH, anon_no_for, profile_for
+from community.posting import new_post
+from community.profiles import PROFILE_PATH, profile_for
 from community.reading import refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
@@ -198,20 +199,8 @@ def _add_post(thread: Thread, author: User, body: str, anonymous: bool, created_
     if author.created_at > created_at - MEMBER_BEFORE_FIRST_POST:
         author.created_at = created_at - MEMBER_BEFORE_FIRST_POST
     html = markdown.render(body, (), lambda h: PROFILE_PATH.format(handle=h))
-    post = Post(
-        thread_id=thread.id,
-        author_id=author.id,
-        is_first=is_first,
-        is_anonymous=anonymous,
-        anon_no=anon_no_for(thread.id, author.id) if anonymous else None,
-        body_source=body,
-        body_html=html,
-        status="visible",
-        created_at=created_at,
-        approved_at=created_at if anonymous else None,
-    )
-    text = markdown.plain_text(html)
-    post.search_text = f"{thread.title}\n{text}" if is_first else text
+    post = new_post(thread, author, body, html, anonymous=anonymous, is_first=is_first,
+                    title=thread.title if is_first else None, created_at=created_at)
     db.session.add(post)
     db.session.flush()
     member = db.session.scalar(

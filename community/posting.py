@@ -8,6 +8,7 @@ pending messages can be cancelled when the account is deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -41,7 +42,7 @@ from community.safety import (
     check_not_suspended,
     crisis_words_in,
     is_new_member,
-    moderators,
+    tell_moderators,
 )
 from core.db import utcnow
 from core.extensions import db
@@ -113,24 +114,36 @@ def _check_anonymity(category: Category, anonymous: bool) -> None:
         )
 
 
+def new_post(thread: Thread, author: User, body: str, html: str, *, anonymous: bool,
+             is_first: bool, pending: bool = False, title: str | None = None,
+             created_at: datetime | None = None) -> Post:
+    """A post object (not yet added): its pseudonym when anonymous, its status, the
+    approval time of a published anonymous post, and its search text."""
+    when = created_at or utcnow()
+    post = Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        is_first=is_first,
+        is_anonymous=anonymous,
+        anon_no=anon_no_for(thread.id, author.id) if anonymous else None,
+        body_source=body,
+        body_html=html,
+        status="pending" if pending else "visible",
+        created_at=when,
+        approved_at=None if pending else (when if anonymous else None),
+    )
+    post.thread = thread
+    post.search_text = _search_text(post, title)
+    return post
+
+
 def _save_post(user: User, thread: Thread, body: str, anonymous: bool, is_first: bool,
                title: str | None) -> PostResult:
     category = thread.category
     pending = _needs_approval(user, anonymous, category)
     html, mentioned = _render(body)
-    post = Post(
-        thread_id=thread.id,
-        author_id=user.id,
-        is_first=is_first,
-        is_anonymous=anonymous,
-        anon_no=anon_no_for(thread.id, user.id) if anonymous else None,
-        body_source=body,
-        body_html=html,
-        status="pending" if pending else "visible",
-        approved_at=None if pending else (utcnow() if anonymous else None),
-    )
-    post.thread = thread
-    post.search_text = _search_text(post, title)
+    post = new_post(thread, user, body, html, anonymous=anonymous, is_first=is_first,
+                    pending=pending, title=title)
     words = crisis_words_in(title or "", body)
     post.has_crisis_words = bool(words)
     db.session.add(post)
@@ -145,14 +158,11 @@ def _save_post(user: User, thread: Thread, body: str, anonymous: bool, is_first:
     if words:
         alert_counselors(post)
     if pending:
-        for moderator in moderators():
-            notify(
-                moderator,
-                key=f"community:u{moderator.id}:p{post.id}:pending",
-                title=N_("Tulisan anonim menunggu persetujuan"),
-                body=N_("Sebuah tulisan anonim pertama di ruang aman menunggu persetujuan moderator."),
-                url="/forum/moderation",
-            )
+        tell_moderators(
+            post, "pending",
+            title=N_("Tulisan anonim menunggu persetujuan"),
+            body=N_("Sebuah tulisan anonim pertama di ruang aman menunggu persetujuan moderator."),
+        )
     else:
         publish(post, mentioned)
         category.last_activity_at = utcnow()
@@ -338,14 +348,11 @@ def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
         )
         refresh_thread(post.thread)
         refresh_category(post.thread.category)
-        for moderator in moderators():
-            notify(
-                moderator,
-                key=f"community:u{moderator.id}:p{post.id}:auto-hidden",
-                title=N_("Tulisan disembunyikan otomatis"),
-                body=N_("Tiga anggota melaporkan sebuah tulisan, jadi tulisan itu disembunyikan sampai moderator memeriksanya."),
-                url="/forum/moderation",
-            )
+        tell_moderators(
+            post, "auto-hidden",
+            title=N_("Tulisan disembunyikan otomatis"),
+            body=N_("Tiga anggota melaporkan sebuah tulisan, jadi tulisan itu disembunyikan sampai moderator memeriksanya."),
+        )
         if post.author is not None:
             notify(
                 post.author,

@@ -165,12 +165,7 @@ def preview_crisis_term(phrase: str) -> TermPreview:
 
 def alert_counselors(post: Post) -> None:
     """An urgent inbox notice to every counselor, linking to the post (no content)."""
-    counselors = db.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "counselor", User.active.is_(True), User.deleted_at.is_(None))
-    ).unique()
-    for counselor in counselors:
+    for counselor in _active_with_role("counselor"):
         if counselor.id == post.author_id:
             continue
         notify(
@@ -183,11 +178,24 @@ def alert_counselors(post: Post) -> None:
         )
 
 
-def moderators() -> list[User]:
+def _active_with_role(role: str) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "moderator", User.active.is_(True), User.deleted_at.is_(None))
+            .where(UserRole.role == role, User.active.is_(True), User.deleted_at.is_(None))
         ).unique()
     )
+
+
+def tell_moderators(post: Post, event: str, title: str, body: str) -> None:
+    """An inbox-and-usual-channels notice to every moderator about ``post``, pointing
+    to the queue (about the post, never its author)."""
+    for moderator in _active_with_role("moderator"):
+        notify(
+            moderator,
+            key=f"community:u{moderator.id}:p{post.id}:{event}",
+            title=title,
+            body=body,
+            url="/forum/moderation",
+        )
