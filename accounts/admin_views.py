@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from accounts import audit, services
+from accounts import audit, resets, services
 from accounts.data import REGENCY_NAMES
 from accounts.forms import EmptyForm, RoleForm, UserSearchForm
 from accounts.models import ROLES, AuditEvent, User
@@ -138,7 +138,7 @@ def admin_reset_code(user_id: int):
     user = _get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("accounts.admin_user", user_id=user.id))
-    code = services.create_reset_code(current_user, user)
+    code = resets.create_reset_code(current_user, user)
     db.session.commit()
     role_form = RoleForm()
     role_form.role.choices = [(r, _(ROLE_LABELS[r])) for r in ROLES if r not in user.roles]

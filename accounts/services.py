@@ -3,9 +3,7 @@ caller (a view or CLI command) commits."""
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -14,15 +12,9 @@ from accounts import audit
 from accounts.models import ROLES, Consent, ResetCode, User, UserRole, new_session_token
 from accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from accounts.phones import normalise_phone
-from accounts.tokens import make_confirm_token, make_reset_token
 from core.db import utcnow
 from core.extensions import db
-from core.links import site_path
 from core.signals import account_deleting, collect_personal_data, role_granted, user_registered
-from notifications.services import N_, notify
-
-# A registration link goes to the phone: WhatsApp, SMS when WhatsApp fails.
-PHONE_FIRST = ["whatsapp"]
 
 
 class AccountError(Exception):
@@ -87,98 +79,6 @@ def register_member(data: Registration) -> User:
     record_consent(user, "privacy_notice")
     user_registered.send(user)
     return user
-
-
-def register_by_phone(data: Registration) -> None:
-    """Self-registration that never tells whether the number is on the platform.
-
-    The answer is always "check your phone"; what happens depends on the number:
-
-    - new: an account waiting for confirmation (it cannot log in yet) and a link
-      to the phone that finishes the registration (``confirm_registration``);
-    - waiting for confirmation already: its details are replaced by these (only
-      the holder of the phone can confirm) and a new link goes out;
-    - a confirmed account: nothing changes; its owner is told by message that
-      someone tried to register with their number (at most once a day).
-
-    The same argon2 work either way. An email already used by another account is
-    not stored (the member can add one later). Flushes; messages leave after the
-    caller's commit through the outbox.
-    """
-    password_hash = hash_password(data.password)
-    existing = db.session.scalar(select(User).where(User.phone == data.phone))
-    if existing is not None and existing.confirmed_at is not None:
-        _tell_owner_of_registration_attempt(existing)
-        return
-    email = data.email.lower() if data.email else None
-    if email and email_taken(email, exclude=existing):
-        email = None
-    user = existing
-    if user is None:
-        user = User(phone=data.phone)
-        user.role_rows.append(UserRole(role="member"))
-        db.session.add(user)
-    user.name = data.name.strip()
-    user.email = email
-    user.password_hash = password_hash
-    user.password_changed_at = utcnow()
-    user.regency = data.regency or None
-    user.country_returned = data.country_returned or None
-    user.return_year = data.return_year
-    user.locale = data.locale
-    db.session.flush()
-    # After the INSERT: a None in it would be filled by the column's default.
-    user.confirmed_at = None
-    db.session.flush()
-    if existing is None:
-        record_consent(user, "privacy_notice")
-    _send_confirmation_link(user)
-
-
-def _send_confirmation_link(user: User) -> None:
-    hours = current_app.config["REGISTRATION_CONFIRM_HOURS"]
-    now = utcnow()
-    notify(
-        user,
-        key=f"account:{user.id}:confirm:{secrets.token_hex(6)}",
-        title=N_("Selesaikan pendaftaran Rumah Purna"),
-        outside=N_(
-            "Rumah Purna: buka tautan ini untuk menyelesaikan pendaftaran akun Anda "
-            "(berlaku %(hours)d jam). Bila bukan Anda yang mendaftar, abaikan pesan ini."
-        ),
-        params={"hours": hours},
-        url=site_path("accounts.confirm_registration", token=make_confirm_token(user)),
-        channels=PHONE_FIRST,
-        requested=True,
-        expires_at=now + timedelta(hours=hours),
-    )
-
-
-def _tell_owner_of_registration_attempt(user: User) -> None:
-    day = utcnow().date().isoformat()
-    notify(
-        user,
-        key=f"account:{user.id}:register-attempt:{day}",
-        title=N_("Ada yang mencoba mendaftar dengan nomor HP Anda"),
-        body=N_(
-            "Nomor Anda sudah punya akun, jadi tidak ada akun baru yang dibuat. Bila itu "
-            "Anda, cukup masuk, atau pakai \"Lupa kata sandi\". Bila bukan, Anda tidak "
-            "perlu berbuat apa-apa."
-        ),
-        outside=N_(
-            "Rumah Purna: nomor ini sudah punya akun. Bila Anda baru mencoba mendaftar, "
-            "masuk saja atau pakai \"Lupa kata sandi\". Bila bukan Anda, abaikan pesan ini."
-        ),
-        url=site_path("accounts.login"),
-    )
-
-
-def confirm_registration(user: User) -> None:
-    """The holder of the phone opened the link: the account can be used now."""
-    user.confirmed_at = utcnow()
-    user.session_token = new_session_token()
-    db.session.flush()
-    user_registered.send(user)
 
 
 def record_consent(user: User, purpose: str, version: str | None = None) -> Consent:
@@ -298,95 +198,6 @@ def set_disabled(actor: User, user: User, disabled: bool) -> None:
         user.session_token = new_session_token()
     audit.record(actor, "account.disable" if disabled else "account.enable", subject=user)
     db.session.flush()
-
-
-def create_reset_code(actor: User, user: User) -> str:
-    """Make a one-time reset code (valid 24 h) and return it; only its hash is kept."""
-    for old in db.session.scalars(
-        select(ResetCode).where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None))
-    ):
-        old.used_at = utcnow()  # only the newest code works
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-    code = "".join(secrets.choice(alphabet) for _ in range(8))
-    hours = current_app.config["PASSWORD_RESET_CODE_HOURS"]
-    db.session.add(
-        ResetCode(
-            user_id=user.id,
-            code_hash=hash_password(code),
-            created_by_id=actor.id,
-            expires_at=utcnow() + timedelta(hours=hours),
-        )
-    )
-    audit.record(actor, "password.reset_code", subject=user)
-    db.session.flush()
-    return f"{code[:4]}-{code[4:]}"
-
-
-def reset_with_code(identifier: str, code: str, new_password: str) -> User | None:
-    """Use a reset code; returns the user on success, ``None`` on any failure."""
-    user = find_by_login(identifier)
-    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if user is None:
-        dummy_verify(cleaned)
-        return None
-    now = utcnow()
-    candidates = db.session.scalars(
-        select(ResetCode).where(
-            ResetCode.user_id == user.id,
-            ResetCode.used_at.is_(None),
-            ResetCode.expires_at > now,
-        )
-    ).all()
-    for candidate in candidates:
-        if verify_password(candidate.code_hash, cleaned):
-            candidate.used_at = now
-            change_password(user, new_password)
-            audit.record(user, "password.reset_by_code", subject=user)
-            return user
-    dummy_verify(cleaned)
-    return None
-
-
-def request_password_reset(email: str) -> None:
-    """Send a reset link to the account with ``email``, if there is one (and do as
-    much work when there is none). The link is built from ``SITE_URL`` only and
-    leaves through the outbox as a message the person asked for; it expires with
-    the link."""
-    user = find_by_login(email)
-    if user is None or not user.is_active or not user.email:
-        return
-    minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
-    now = utcnow()
-    notify(
-        user,
-        key=f"account:{user.id}:reset-link:{secrets.token_hex(6)}",
-        title=N_("Atur ulang kata sandi Rumah Purna"),
-        outside=N_(
-            "Rumah Purna: ada permintaan untuk mengatur ulang kata sandi akun Anda. "
-            "Buka tautan ini dalam %(minutes)d menit untuk membuat kata sandi baru. "
-            "Bila bukan Anda yang meminta, abaikan pesan ini: kata sandi Anda tidak berubah."
-        ),
-        params={"minutes": minutes},
-        url=site_path("accounts.reset_with_link", token=make_reset_token(user)),
-        channels=["email"],
-        requested=True,
-        expires_at=now + timedelta(minutes=minutes),
-    )
-
-
-def purge_expired_reset_codes(now: datetime | None = None) -> int:
-    """Delete used or expired reset codes older than a day (scheduled job)."""
-    now = now or utcnow()
-    old = db.session.scalars(
-        select(ResetCode).where(
-            or_(ResetCode.expires_at < now, ResetCode.used_at.is_not(None)),
-            ResetCode.created_at < now - timedelta(days=1),
-        )
-    ).all()
-    for row in old:
-        db.session.delete(row)
-    db.session.flush()
-    return len(old)
 
 
 # --- personal data (UU PDP) -------------------------------------------------------

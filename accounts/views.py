@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import services, throttle
+from accounts import registration, resets, services, throttle
 from accounts.data import COUNTRY_NAMES, LANGUAGE_NAMES, REGENCY_NAMES
 from accounts.forms import (
     ChangePasswordForm,
@@ -76,7 +76,7 @@ def register():
         # The same answer whether or not the number is on the platform: the next
         # step is a message to that phone (a link for a new number, a warning for
         # the owner of an existing one).
-        services.register_by_phone(
+        registration.register_by_phone(
             services.Registration(
                 name=form.name.data,
                 phone=form.phone.data,
@@ -109,7 +109,7 @@ def confirm_registration(token: str):
         return redirect(url_for("accounts.login"))
     form = EmptyForm()
     if form.validate_on_submit():
-        services.confirm_registration(user)
+        registration.confirm_registration(user)
         db.session.commit()
         _start_session(user, remember=False)
         flash(_("Selamat datang di Rumah Purna, %(name)s.", name=user.first_name), "success")
@@ -249,7 +249,7 @@ def forgot_password():
     if email_configured() and form.validate_on_submit():
         # Known or not, the same work in the request and the same answer; the link
         # leaves later through the outbox (SMTP down: retried, never a 500 here).
-        services.request_password_reset(form.email.data)
+        resets.request_password_reset(form.email.data)
         db.session.commit()
         sent = True
     return render_template(
@@ -277,7 +277,7 @@ def reset_with_link(token: str):
 def reset_with_code():
     form = ResetWithCodeForm()
     if form.validate_on_submit():
-        user = services.reset_with_code(
+        user = resets.reset_with_code(
             form.identifier.data, form.code.data, form.new_password.data
         )
         if user is None:

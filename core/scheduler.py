@@ -40,7 +40,7 @@ class Job:
 
 
 def _purge_reset_codes():
-    from accounts.services import purge_expired_reset_codes
+    from accounts.resets import purge_expired_reset_codes
 
     return purge_expired_reset_codes()
 

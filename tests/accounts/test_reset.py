@@ -203,7 +203,7 @@ def test_tampered_link_refused(client):
 
 
 def test_purge_job_removes_old_codes(client, login_as, make_user):
-    from accounts.services import purge_expired_reset_codes
+    from accounts.resets import purge_expired_reset_codes
 
     member = make_user()
     login_as("admin")

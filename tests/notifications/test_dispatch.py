@@ -248,7 +248,7 @@ def test_killed_before_commit_of_inbox_delivery_delivers_later_once(member, chan
     def die(*args, **kwargs):
         raise Killed()
 
-    monkeypatch.setattr(dispatch, "_sent_this_week", die)
+    monkeypatch.setattr("notifications.triage._sent_this_week", die)
     with pytest.raises(Killed):
         dispatch_due(now=NOON)
     db.session.rollback()

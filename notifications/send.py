@@ -1,0 +1,96 @@
+"""Sending (step 3 of ``notifications.dispatch``): each message through its
+channel, then marked at once while this dispatcher's claim still holds it; a
+failure is retried with backoff or ends failed with its fallback queued."""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from sqlalchemy import bindparam
+
+from core.extensions import db
+from notifications.channels import DeliveryError, Outgoing, PermanentDeliveryError, get_channel
+from notifications.claim import LEASE, DispatchResult, _release, max_attempts, retry_delay
+from notifications.models import OutboxMessage
+from notifications.triage import _expired, _open_call_task, _queue_fallback
+
+log = logging.getLogger("rumahpurna.notifications.dispatch")
+
+
+def _send_all(sends: list[Outgoing], token: str, now: datetime, result: DispatchResult) -> None:
+    """Send each message, then record it at once: a success is one autocommitted
+    UPDATE on a connection held for the chunk (one round trip, no pool check-out
+    per message); a failure and its fallback share one session transaction."""
+    if not sends:
+        return
+    table = OutboxMessage.__table__
+    mark_sent = (
+        table.update()
+        .where(
+            table.c.id == bindparam("message_id"),
+            table.c.claim_token == token,
+            table.c.status == "sending",
+        )
+        .values(status="sent", sent_at=now, last_error=None, claim_token=None)
+    )
+    started = time.monotonic()
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        for index, message in enumerate(sends):
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                _release([m.id for m in sends[index:]], token)
+                db.session.commit()
+                result.counts["released"] += len(sends) - index
+                return
+            try:
+                get_channel(message.channel).send(message)
+            except PermanentDeliveryError as error:
+                _record_failure(message, token, now, str(error), True, result)
+                db.session.commit()
+            except Exception as error:  # a provider's failure must not stop the batch
+                detail = str(error) if isinstance(error, DeliveryError) else type(error).__name__
+                _record_failure(message, token, now, detail, False, result)
+                db.session.commit()
+            else:
+                if not connection.execute(mark_sent, {"message_id": message.id}).rowcount:
+                    log.warning("outbox message %s was taken back while being sent", message.id)
+                result.counts["sent"] += 1
+
+
+def _mark(message_id: int, token: str, **values) -> bool:
+    """Update a row only while this dispatcher's claim still holds it."""
+    table = OutboxMessage.__table__
+    done = db.session.execute(
+        table.update()
+        .where(table.c.id == message_id, table.c.claim_token == token, table.c.status == "sending")
+        .values(claim_token=None, **values)
+    ).rowcount
+    if not done:
+        log.warning("outbox message %s was taken back while being sent", message_id)
+    return bool(done)
+
+
+def _record_failure(
+    message: Outgoing, token: str, now: datetime, error: str, permanent: bool, result: DispatchResult
+) -> None:
+    attempts = message.attempts
+    error = error[:300]
+    # The opaque reference, never the key: keys tie people to what they did.
+    log.warning(
+        "%s send failed for ref=%s (attempt %d): %s",
+        message.channel, message.reference, attempts, error,
+    )
+    if not permanent and attempts < max_attempts():
+        if _mark(message.id, token, status="pending", due_at=now + retry_delay(attempts), last_error=error):
+            result.counts["retry"] += 1
+        return
+    if not _mark(message.id, token, status="failed", last_error=error):
+        return
+    result.counts["failed"] += 1
+    if _expired(message, now):
+        return  # no fallback and no call about something already past
+    if message.fallback == "sms":
+        _queue_fallback(message, "sms", now, result)
+    elif message.fallback == "call":
+        _open_call_task(message, result)
