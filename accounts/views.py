@@ -1,8 +1,6 @@
 """Registration, login, logout, profile, password and personal data."""
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     Response,
@@ -41,6 +39,7 @@ from core.forms import EmptyForm
 from core.i18n import LANG_COOKIE
 from core.security import safe_next
 from core.signals import account_deletion_notes
+from core.uploads import personal_data_archive
 from notifications.email import email_configured
 
 bp = Blueprint("accounts", __name__)
@@ -301,12 +300,13 @@ def my_data():
             form.current_password.errors.append(_("Kata sandi tidak cocok."))
         else:
             data = services.export_personal_data(current_user)
-            body = json.dumps(data, ensure_ascii=False, indent=2)
+            # JSON, or a ZIP of the JSON and the member's files (adminduk documents).
+            body, mimetype, filename = personal_data_archive(data)
             return Response(
                 body,
-                mimetype="application/json",
+                mimetype=mimetype,
                 headers={
-                    "Content-Disposition": "attachment; filename=rumah-purna-data-saya.json",
+                    "Content-Disposition": f"attachment; filename={filename}",
                     "Cache-Control": "no-store",
                 },
             )

@@ -484,3 +484,39 @@ def init_uploads(app: Flask) -> None:
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
         init_uploads._hooks = True
+
+
+# --- personal data export ------------------------------------------------------------
+
+def personal_data_archive(data: dict) -> tuple[bytes, str, str]:
+    """A member's export as ``(body, mimetype, filename)``: JSON alone, or a ZIP of
+    ``data.json`` and her files when a section lists stored files (entries of a
+    ``files`` list with ``stored_file_id`` and ``name``, as ``collect_personal_data``
+    receivers may return them). Files missing from storage are skipped."""
+    import json
+    import zipfile
+
+    entries = [
+        entry
+        for section in data.values() if isinstance(section, dict)
+        for entry in section.get("files") or () if isinstance(entry, dict) and entry.get("stored_file_id")
+    ]
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    if not entries:
+        return body.encode(), "application/json", "rumah-purna-data-saya.json"
+    files = {f.id: f for f in db.session.scalars(
+        select(StoredFile).where(StoredFile.id.in_([e["stored_file_id"] for e in entries])))}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", body)
+        for entry in entries:
+            stored = files.get(entry["stored_file_id"])
+            if stored is None:
+                continue
+            try:
+                content = read_stored(stored)
+            except FileNotFoundError:
+                continue
+            name = re.sub(r"[^A-Za-z0-9._/-]", "_", entry.get("name") or stored.key).lstrip("./")
+            archive.writestr(f"files/{name}", content)
+    return out.getvalue(), "application/zip", "rumah-purna-data-saya.zip"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from core.home import HomeCard, ServiceLink, StaffPanel
 from core.signals import (
     account_deleting,
+    account_deletion_notes,
     collect_personal_data,
     member_home_cards,
     seed_demo,
@@ -27,6 +28,17 @@ def erase(user, **_kwargs) -> None:
     from community.adminduk.personal_data import erase_for
 
     erase_for(user)
+
+
+def deletion_note(user, **_kwargs) -> str | None:
+    from sqlalchemy import select
+
+    from community.adminduk.models import HelpRequest
+    from core.extensions import db
+
+    if db.session.scalar(select(HelpRequest.id).where(HelpRequest.member_id == user.id).limit(1)) is None:
+        return None
+    return _("Permintaan bantuan dokumen Anda, pesan dan foto dokumennya ikut dihapus.")
 
 
 def demo(users, **_kwargs) -> None:
@@ -59,6 +71,7 @@ def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
     collect_personal_data.connect(personal_data)
     account_deleting.connect(erase)
+    account_deletion_notes.connect(deletion_note)
     seed_demo.connect(demo)
     service_links.connect(layanan)
     staff_workspace.connect(registrar_panel)

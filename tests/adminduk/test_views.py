@@ -126,7 +126,7 @@ def test_new_request_in_english_says_so_in_english(client, auth, member):
     member.locale = "en"
     db.session.commit()
     auth.login(member)
-    client.post("/lang", data={"language": "en"})
+    client.post("/lang", data={"lang": "en"})
     response = client.post(f"{PREFIX}/requests/new", data={
         "services": ["ktp-new"], "regency": "kota-kupang", "description": "x", "nik": "5371016512900000",
     }, content_type="multipart/form-data")
