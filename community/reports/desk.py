@@ -23,6 +23,7 @@ from community.reports.models import (
 )
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from notifications.services import N_, notify
 
 QUEUE_PAGE_SIZE = 25
@@ -135,11 +136,7 @@ def _tell_reporter(report: Report) -> None:
     reporter = db.session.get(User, report.reporter_id)
     if reporter is None or not reporter.is_active:
         return
-    from flask import current_app
-
-    url = current_app.url_map.bind("localhost").build(
-        "community.reports.my_report", {"report_id": report.id}
-    )
+    url = site_path("community.reports.my_report", report_id=report.id)
     notify(
         reporter,
         key=f"report:{report.id}:status:{report.status}",

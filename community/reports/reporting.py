@@ -11,6 +11,7 @@ from community.reports import codes, identifiers
 from community.reports.models import Report, ReportAttachment, ReportIdentifier
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from core.uploads import IMAGE, save_upload
 
 UPLOAD_OWNER = "reports"
@@ -82,8 +83,6 @@ def alert_officers(report: Report) -> int:
     (the code only; the case stays on the desk). Returns how many were told."""
     if not report.urgent:
         return 0
-    from flask import current_app
-
     from accounts.models import UserRole
     from notifications.services import N_, notify
 
@@ -91,9 +90,7 @@ def alert_officers(report: Report) -> int:
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == "satgas", User.active.is_(True), User.deleted_at.is_(None))
     ).all()
-    url = current_app.url_map.bind("localhost").build(
-        "community.reports.report_detail", {"report_id": report.id}
-    )
+    url = site_path("community.reports.report_detail", report_id=report.id)
     for officer in officers:
         notify(officer, key=f"report:{report.id}:urgent:u{officer.id}",
                title=N_("Laporan mendesak baru: %(code)s"), params={"code": report.code},
