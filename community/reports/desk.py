@@ -181,3 +181,13 @@ def record_picture_view(actor: User, report: Report, attachment) -> None:
     """Audit every opening of a report's picture."""
     audit.record(actor, "report.picture_view", object_type="report", object_id=report.id,
                  detail=f"attachment {attachment.id}")
+
+
+def mark_reporter_told(actor: User, report: Report, status: str) -> None:
+    """The officer told the reporter (by phone or SMS) that the report is now
+    ``status``; audited. Refused when the status moved on meanwhile."""
+    if status != report.status:
+        raise ChangedMeanwhile()
+    report.contact_told_status = status
+    audit.record(actor, "report.reporter_told", object_type="report", object_id=report.id, detail=status)
+    db.session.flush()

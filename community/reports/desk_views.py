@@ -62,13 +62,14 @@ def report_detail(report_id: int):
         notes=desk.notes_for(report),
         history=desk.history_for(report),
         verify_form=SeenStatusForm(data=seen),
+        told_form=SeenStatusForm(data=seen),
         refer_form=ReferForm(data=seen),
         close_form=CloseForm(data=seen),
         note_form=NoteForm(),
     )
 
 
-def _status_change(report_id: int, form, action) -> Response:
+def _status_change(report_id: int, form, action, done: str | None = None) -> Response:
     report = _report_or_404(report_id)
     if form.validate_on_submit():
         try:
@@ -78,7 +79,7 @@ def _status_change(report_id: int, form, action) -> Response:
             flash(_(str(error)), "info")
         else:
             db.session.commit()
-            flash(_("Status laporan sudah diubah."), "success")
+            flash(done or _("Status laporan sudah diubah."), "success")
     else:
         flash(_("Periksa isian formulir: ada yang belum dipilih."), "info")
     return redirect(url_for("community.reports.report_detail", report_id=report_id))
@@ -103,6 +104,13 @@ def refer(report_id: int):
 def close(report_id: int):
     return _status_change(report_id, CloseForm(), lambda report, form: desk.close(
         current_user, report, form.seen_status.data, form.reason.data))
+
+
+@bp.route("/desk/<int:report_id>/told", methods=["POST"])
+@roles_required("satgas")
+def reporter_told(report_id: int):
+    return _status_change(report_id, SeenStatusForm(), lambda report, form: desk.mark_reporter_told(
+        current_user, report, form.seen_status.data), done=_("Tercatat: pelapor sudah dikabari."))
 
 
 @bp.route("/desk/<int:report_id>/notes", methods=["POST"])

@@ -66,6 +66,9 @@ class Report(db.Model):
     )
     contact_name: Mapped[str | None] = mapped_column(EncryptedText)
     contact_phone: Mapped[str | None] = mapped_column(EncryptedText)
+    # A visitor with a contact has no inbox: an officer tells them of a new status
+    # (the status only) and records here which status they were told.
+    contact_told_status: Mapped[str | None] = mapped_column(String(20))
     # Referral and closing.
     referred_to: Mapped[str | None] = mapped_column(String(20))
     referral_note: Mapped[str | None] = mapped_column(EncryptedText)
@@ -86,6 +89,14 @@ class Report(db.Model):
     @property
     def has_contact(self) -> bool:
         return bool(self.contact_phone or self.contact_name)
+
+    @property
+    def reporter_to_be_told(self) -> bool:
+        """A visitor left a phone number and has not heard of the current status."""
+        return (
+            self.reporter_id is None and bool(self.contact_phone) and self.status != RECEIVED
+            and self.contact_told_status != self.status
+        )
 
 
 class ReportIdentifier(db.Model):

@@ -45,7 +45,7 @@ def audits(action: str) -> int:
 
 def test_every_desk_route_is_behind_the_satgas_or_admin_role(app):
     rules = desk_rules(app)
-    assert len(rules) == 10
+    assert len(rules) == 11
     for rule in rules:
         roles = app.view_functions[rule.endpoint].required_roles
         assert roles in (("satgas", "admin"), ("satgas",)), rule.endpoint
@@ -59,7 +59,7 @@ def test_other_roles_get_403_on_every_desk_page(app, client, login_as, report, r
         for method in sorted(rule.methods & {"GET", "POST"}):
             assert client.open(build(rule, report), method=method).status_code == 403, (role, rule.rule)
             walked += 1
-    assert walked == 10
+    assert walked == 11
     assert db.session.get(Report, report.id).status == "received"
 
 
@@ -241,3 +241,19 @@ def test_the_report_page_costs_the_same_with_many_identifiers_and_notes(client, 
             assert client.get(f"/forum/lapor/desk/{report.id}").status_code == 200
         counts.append(log.count)
     assert counts[0] == counts[1] <= 10, counts
+
+
+def test_a_visitor_with_a_phone_is_told_by_the_officer_and_it_is_recorded(client, login_as, make_report):
+    report = make_report(contact_name="Agustina", contact_phone="+6281338800111")[0]
+    officer = login_as("satgas")
+    base = f"/forum/lapor/desk/{report.id}"
+    assert "Pelapor meminta dikabari" not in client.get(base).get_data(as_text=True)
+    client.post(f"{base}/verify", data={"seen_status": "received"})
+    html = client.get(base).get_data(as_text=True)
+    assert "Pelapor meminta dikabari" in html and "sedang diperiksa" in html
+    stale = client.post(f"{base}/told", data={"seen_status": "received"}, follow_redirects=True)
+    assert "baru saja diubah" in stale.get_data(as_text=True)
+    client.post(f"{base}/told", data={"seen_status": "verifying"})
+    assert "Pelapor meminta dikabari" not in client.get(base).get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.reporter_told"))
+    assert event.actor_id == officer.id and event.detail == "verifying"
