@@ -1,7 +1,7 @@
 """reports: visitor told of status
 
 Revision ID: e41f35a2e9c8
-Revises: 94e30d69b0a7
+Revises: b501b5fb8f75
 Create Date: 2026-12-01 20:46:16.625877
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e41f35a2e9c8'
-down_revision = '94e30d69b0a7'
+down_revision = 'b501b5fb8f75'
 branch_labels = None
 depends_on = None
 
