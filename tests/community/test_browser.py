@@ -70,3 +70,43 @@ def test_anonymous_safe_room_journey(live_server, browser, phone_page, forum, me
     screenshot(page, "community-inbox-reply")
     page.get_by_role("link", name="Balasan baru di topik ruang aman").first.click()
     assert "Saya juga pernah begitu" in page.content()
+
+
+LONG_WORD = "#LowonganKerjaMalaysiaTanpaBiayaBerangkatMingguDepanHubungiAgenResmiKami" * 3  # ~210 chars
+
+
+def test_long_words_and_moderation_log_fit_a_phone(live_server, phone_page_nojs, forum, member, write,
+                                                   screenshot):
+    """Issue 8, items 22, 27 and 30 at 360 px without JavaScript: a thread whose title
+    is one 200-character word leaves the thread, category, search and following pages
+    no wider than the screen; the moderation log shows "Tentang" and "Alasan" on
+    screen; the help-line card's links are blocks (bullet on their first line)."""
+    assert len(LONG_WORD) >= 200
+    author = member(name="Yohanes Tefa")
+    thread = write.thread(author, forum.general, title=LONG_WORD[:160], body=f"Isi {LONG_WORD} isi")
+    moderator = member(name="Ferdinandus Riwu", roles=("member", "moderator"))
+    page = phone_page_nojs
+    _login(page, live_server, moderator)
+    page.goto(f"{live_server}/forum/t/{thread.id}")
+    assert LONG_WORD[:60] in page.content()
+    _fits_the_phone(page)
+    screenshot(page, "community-long-title")
+    page.get_by_role("button", name="Ikuti topik ini").click()
+    for url in (f"/forum/c/{forum.general.slug}", "/forum/search?q=isi", "/forum/following"):
+        page.goto(live_server + url)
+        assert LONG_WORD[:60] in page.content(), url
+        _fits_the_phone(page)
+    page.goto(f"{live_server}/forum/t/{thread.id}")
+    page.get_by_text("Alat moderator").click()
+    page.get_by_role("button", name="Kunci topik").click()
+    assert page.locator("details#alat-moderator[open]").count() == 1
+    page.goto(f"{live_server}/forum/moderation/log")
+    _fits_the_phone(page)
+    for label in ("Tentang", "Alasan"):
+        box = page.get_by_text(label, exact=True).first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, (label, box)
+    screenshot(page, "community-moderation-log")
+    page.goto(f"{live_server}/counseling")
+    links = page.locator(".hotlines__list a")
+    if links.count():  # the counseling card (its own package) is on this page
+        assert links.first.evaluate("a => getComputedStyle(a).display") == "block"
