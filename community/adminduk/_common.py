@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import update
 
 from accounts.models import User
 from core.extensions import db
 from core.i18n import WITA
+from core.links import site_path
 from notifications.services import N_, notify
 
 
@@ -37,11 +37,6 @@ def guarded_status(model, row_id: int, expected: str, new: str, **values) -> Non
         raise ChangedMeanwhile()
 
 
-def url_path(endpoint: str, **values) -> str:
-    """A site path for a notification link; works in jobs, outside any request."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
 def tell_member(member: User, request_id: int, event: str, title: str, body: str | None = None,
                 *, params: dict | None = None, due_at=None) -> None:
     """A notice to the member about her request. Texts name no service, no NIK
@@ -52,7 +47,7 @@ def tell_member(member: User, request_id: int, event: str, title: str, body: str
         title=title,
         body=body,
         params=params or {},
-        url=url_path("community.adminduk.request_detail", request_id=request_id),
+        url=site_path("community.adminduk.request_detail", request_id=request_id),
         due_at=due_at,
     )
 

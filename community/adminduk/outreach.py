@@ -18,6 +18,7 @@ from community.adminduk.models import (
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from core.links import site_path
 from notifications.services import N_, notify
 
 
@@ -81,8 +82,6 @@ def plan_outreach(actor: User, *, regency: str, day: date, place: str, services:
     members = db.session.scalars(
         select(User).where(User.regency == regency, User.active.is_(True), User.deleted_at.is_(None))
     )
-    from community.adminduk._common import url_path
-
     for member in members:
         if member.is_staff:
             continue
@@ -90,7 +89,7 @@ def plan_outreach(actor: User, *, regency: str, day: date, place: str, services:
             member, key=f"adminduk-outreach:{outreach.id}:{member.id}",
             title=N_("Dukcapil jemput bola di dekat Anda: %(day)s, %(place)s."),
             params={"day": day.strftime("%d/%m/%Y"), "place": outreach.place},
-            url=url_path("community.adminduk.outreach_detail", outreach_id=outreach.id),
+            url=site_path("community.adminduk.outreach_detail", outreach_id=outreach.id),
         )
     return outreach
 

@@ -45,6 +45,25 @@ def _template_helpers(state) -> None:
     )
 
 
+@bp.record_once
+def _commands(state) -> None:
+    import click
+    from flask.cli import AppGroup
+
+    group = AppGroup("adminduk", help="Civil-registration help.")
+
+    @group.command("seed-defaults")
+    def seed_defaults_command() -> None:
+        """Add the missing guides and Dukcapil offices (idempotent; edits are kept)."""
+        from community.adminduk.defaults import seed_defaults
+
+        added = seed_defaults()
+        db.session.commit()
+        click.echo(f"adminduk: {added} guides/offices added.")
+
+    state.app.cli.add_command(group)
+
+
 @bp.after_request
 def _no_store(response):
     """Every page here may show personal data."""

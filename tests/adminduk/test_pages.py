@@ -181,3 +181,32 @@ def test_seed_demo_has_every_status_and_an_outreach_day(runner, app):
     assert db.session.scalar(select(func.count(HelpRequest.id))) == 7
     waiting = db.session.scalars(select(HelpRequest).where(HelpRequest.status == "submitted")).all()
     assert waiting[0].created_at < utcnow()
+
+
+def test_assign_to_self_or_a_colleague_notes_and_appointment(client, auth, make_user, registrar, open_request):
+    colleague = make_user(roles=("member", "registrar"), name="Yuliana Ndun")
+    counselor = make_user(roles=("member", "counselor"))
+    help_request = open_request()
+    auth.login(registrar)
+    base = f"{PREFIX}/desk/requests/{help_request.id}"
+    client.post(f"{base}/assign", data={"me": "1"})
+    assert db.session.get(HelpRequest, help_request.id).assigned_to_id == registrar.id
+    client.post(f"{base}/assign", data={"assignee": str(colleague.id)})
+    assert db.session.get(HelpRequest, help_request.id).assigned_to_id == colleague.id
+    client.post(f"{base}/assign", data={"assignee": str(counselor.id)})
+    assert db.session.get(HelpRequest, help_request.id).assigned_to_id == colleague.id  # not a registrar
+    client.post(f"{base}/notes", data={"body": "Sudah telepon Dukcapil"})
+    client.post(f"{base}/appointment", data={"starts_at": "2031-05-04T09:30", "place": "Dukcapil Kota Kupang"})
+    page = client.get(base).get_data(as_text=True)
+    assert "Sudah telepon Dukcapil" in page and "Dukcapil Kota Kupang" in page
+    assert "09.30" in page or "09:30" in page
+    client.post("/logout")
+    auth.login(help_request.member)
+    member_page = client.get(f"{PREFIX}/requests/{help_request.id}").get_data(as_text=True)
+    assert "Sudah telepon Dukcapil" not in member_page and "Dukcapil Kota Kupang" in member_page
+
+
+def test_seed_defaults_command_for_production(runner):
+    result = runner.invoke(args=["adminduk", "seed-defaults"])
+    assert result.exit_code == 0 and "37 guides/offices added" in result.output
+    assert "0 guides/offices added" in runner.invoke(args=["adminduk", "seed-defaults"]).output
