@@ -80,8 +80,10 @@ def test_register_approve_find_and_order(live_server, browser, phone_page, phone
             link = visitor.get_by_role("link", name="Pesan via WhatsApp").get_attribute("href")
             assert link.startswith("https://wa.me/6281234567890?text=")
             assert "Se'i babi 500 gram (Rp 95.000 per bungkus)" in unquote(link)
-            photo_size = visitor.evaluate("document.querySelector('.photo-strip img').naturalWidth")
-            assert photo_size > 0
+            image = visitor.locator(".photo-strip img").first
+            assert image.get_attribute("loading") == "lazy" and image.get_attribute("width")
+            served = visitor.request.get(live_server + image.get_attribute("src"))
+            assert served.status == 200 and served.headers["content-type"] == "image/webp"
             screenshot(visitor, f"market-3-product-{'js' if javascript else 'nojs'}")
         finally:
             context.close()

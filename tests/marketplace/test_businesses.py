@@ -264,3 +264,35 @@ def test_other_roles_get_403_on_every_staff_route(app, client, login_as, make_bu
     assert walked == len(staff_rules(app)) >= 9
     db.session.refresh(business)
     assert business.status == "pending"
+
+
+def member_rules(app):
+    return [r for r in app.url_map.iter_rules()
+            if r.rule.startswith("/pasar/usaha-saya/<int:business_id>")]
+
+
+def test_every_member_route_answers_404_to_someone_else(app, client, login_as, make_business, make_product):
+    from marketplace import sales
+    from marketplace.models import MarketPhoto, SalesWeek
+
+    business = make_business()
+    product = make_product(business)
+    owner = business.members[0].user
+    photo = MarketPhoto(business_id=business.id, product_id=product.id, thumb_key="x", thumb_width=1,
+                        thumb_height=1, large_key="y", large_width=1, large_height=1)
+    db.session.add(photo)
+    week = sales.record_week(owner, business, sales.this_monday(), 1000, 1)
+    db.session.commit()
+    values = {"business_id": business.id, "product_id": product.id, "photo_id": photo.id,
+              "member_id": business.members[0].id, "week_id": week.id}
+    login_as("member")
+    walked = 0
+    for rule in member_rules(app):
+        url = re.sub(r"<(?:int:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.open(url, method=method, data={"name": "x", "price": "1", "reason": "x"})
+            assert response.status_code == 404, (method, url, response.status_code)
+            walked += 1
+    assert walked == 23  # every member route and method (update when routes are added)
+    assert db.session.scalar(select(func.count(SalesWeek.id))) == 1
+    assert db.session.get(Business, business.id).name == business.name

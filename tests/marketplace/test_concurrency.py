@@ -1,0 +1,82 @@
+"""Two UMKM staff deciding on one business at the same moment: exactly one wins,
+the other gets "changed meanwhile" (PostgreSQL, real threads; each thread has its
+own app context, session and connection)."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.models import User
+from core.extensions import db
+from marketplace import businesses, review
+from marketplace._common import ChangedMeanwhile
+from marketplace.models import Business
+from notifications.models import Notification
+
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
+
+
+def _run_together(app, jobs) -> list[BaseException]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                job()
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 (reported by the test)
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+    return errors
+
+
+def test_approve_and_decline_at_once_exactly_one_wins(app, make_user, make_business):
+    owner = make_user()
+    business_id = make_business(owner=owner, status="pending").id
+    staff_ids = [make_user(roles=("umkm_staff",)).id for _ in range(6)]
+
+    def act(staff_id: int, approve: bool):
+        def job():
+            staff = db.session.get(User, staff_id)
+            business = db.session.get(Business, business_id)
+            if approve:
+                review.approve_business(staff, business)
+            else:
+                review.decline_business(staff, business, "Bukan usaha, iklan pinjol.")
+        return job
+
+    errors = _run_together(app, [act(s, i % 2 == 0) for i, s in enumerate(staff_ids)])
+    assert len(errors) == 5 and all(isinstance(e, ChangedMeanwhile) for e in errors), errors
+    db.session.expire_all()
+    business = db.session.get(Business, business_id)
+    assert business.status in ("approved", "declined")
+    # The owner is told once, about the decision that stood.
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == owner.id)) == 1
+
+
+def test_pause_twice_at_once_pauses_once(app, make_user, make_business):
+    owner = make_user()
+    business_id = make_business(owner=owner).id
+
+    def job():
+        businesses.pause_business(db.session.get(User, owner.id), db.session.get(Business, business_id))
+
+    errors = _run_together(app, [job, job, job])
+    assert len(errors) == 2 and all(isinstance(e, ChangedMeanwhile) for e in errors)
+    db.session.expire_all()
+    assert db.session.get(Business, business_id).paused
