@@ -175,3 +175,36 @@ def test_public_business_photo_is_cacheable(client, make_business, make_product,
     assert response.status_code == 200
     assert response.headers["Cache-Control"].startswith("public")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_vendor_and_staff_pages_same_queries_for_1_and_50_products(client, auth, make_user, make_business,
+                                                                  make_product, count_queries, upload_root):
+    from marketplace import photos as photo_service
+
+    owner, staff = make_user(), make_user(roles=("member", "umkm_staff"))
+    business = make_business(owner=owner, status="pending")
+    product = make_product(business)
+    photo_service.add_photo(owner, business, jpeg_bytes((200, 200)), product=product)
+    db.session.commit()
+
+    def counts() -> dict:
+        result = {}
+        for who, url in ((owner, f"/pasar/usaha-saya/{business.id}"), (owner, "/pasar/usaha-saya"),
+                         (staff, f"/pasar/staf/usaha/{business.id}"), (staff, "/pasar/staf"),
+                         (staff, "/pasar/staf/dasbor")):
+            auth.login(who)
+            with count_queries() as log:
+                assert client.get(url).status_code == 200
+            auth.logout()
+            result[url] = log.count
+        return result
+
+    one = counts()
+    for i in range(49):
+        extra = make_product(business, name=f"Kue {i}")
+        photo_service.add_photo(owner, business, jpeg_bytes((200, 200)), product=extra)
+        make_business(status="pending")
+    db.session.commit()
+    fifty = counts()
+    assert one == fifty
+    assert all(n <= 10 for n in fifty.values()), fifty
