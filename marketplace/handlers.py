@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.home import ServiceLink, StaffPanel
+from core.home import HomeCard, ServiceLink, StaffPanel
 from core.links import site_path
 from core.signals import (
     account_deleting,
     account_deletion_notes,
     collect_personal_data,
     market_sales_evidence,
+    member_home_cards,
     seed_demo,
     service_links,
     staff_workspace,
@@ -34,6 +35,30 @@ def market_link(user, **_kwargs) -> list[ServiceLink]:
             url=site_path("marketplace.my_businesses"), icon="market", priority=41,
         ))
     return links
+
+
+def home_cards(user, **_kwargs) -> list[HomeCard]:
+    """An invitation to run a business together, or a business the staff sent back."""
+    from marketplace.businesses import businesses_of, pending_invitations
+
+    cards = []
+    invitations = pending_invitations(user)
+    if invitations:
+        cards.append(HomeCard(
+            title=_("Undangan mengelola usaha"),
+            text=_("Anda diajak ikut mengelola %(business)s.", business=invitations[0].business.name),
+            url=site_path("marketplace.my_businesses"), action=_("Jawab undangan"), priority=30,
+        ))
+    for business in businesses_of(user):
+        if business.status == "changes_requested":
+            cards.append(HomeCard(
+                title=_("Usaha Anda perlu dilengkapi"),
+                text=business.name,
+                url=site_path("marketplace.my_business", business_id=business.id),
+                action=_("Lihat pesan petugas"), priority=35,
+            ))
+            break
+    return cards
 
 
 def workspace(user, **_kwargs) -> list[StaffPanel]:
@@ -90,6 +115,7 @@ def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
     cache.install()
     service_links.connect(market_link)
+    member_home_cards.connect(home_cards)
     staff_workspace.connect(workspace)
     market_sales_evidence.connect(sales_evidence)
     collect_personal_data.connect(personal_data)

@@ -259,3 +259,23 @@ def test_market_home_page_weight_within_budget(client, make_business, make_produ
     total = sum(len(gzip.compress(part)) for part in (html, css, icon))
     assert total < 30 * 1024, total  # DESIGN.md allows 100 KB; thumbnails are counted apart
     assert b"<script" not in html
+
+
+def test_business_page_shows_where_to_find_them_from_the_stalls_signal(client, make_business):
+    from core.signals import business_next_stall
+
+    business = make_business()
+    other = make_business()
+
+    def answer(sender, **_kwargs):
+        if sender.id == business.id:
+            return ("Minggu, 7 Desember: lapak B-12, Pasar SABOAK", "/pasar/lapak/hari/3")
+        return None
+
+    business_next_stall.connect(answer)
+    try:
+        page = client.get(f"/pasar/usaha/{business.id}").get_data(as_text=True)
+        assert '<a href="/pasar/lapak/hari/3">Minggu, 7 Desember: lapak B-12, Pasar SABOAK</a>' in page
+        assert "Lapak berikutnya" not in client.get(f"/pasar/usaha/{other.id}").get_data(as_text=True)
+    finally:
+        business_next_stall.disconnect(answer)

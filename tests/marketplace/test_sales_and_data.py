@@ -178,3 +178,21 @@ def test_layanan_link_and_umkm_staff_home_panel(app, make_user, make_business):
 def test_bottom_navigation_leads_to_the_market(client, login_as):
     login_as("member")
     assert 'href="/pasar/"' in client.get("/").get_data(as_text=True)
+
+
+def test_member_home_shows_invitations_and_businesses_sent_back(client, auth, make_user, make_business):
+    from marketplace.models import BusinessMember
+
+    owner, sister = make_user(), make_user()
+    business = make_business(owner=owner, status="changes_requested", name="Tenun Ina Boi")
+    db.session.add(BusinessMember(business_id=business.id, user_id=sister.id))
+    db.session.commit()
+    auth.login(sister)
+    assert "Anda diajak ikut mengelola Tenun Ina Boi" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login(owner)
+    home = client.get("/").get_data(as_text=True)
+    assert "Usaha Anda perlu dilengkapi" in home and "Tenun Ina Boi" in home and "Anda diajak" not in home
+    auth.logout()
+    auth.login(make_user())
+    assert "Tenun Ina Boi" not in client.get("/").get_data(as_text=True)
