@@ -12,14 +12,20 @@ from notifications.services import cancel_messages
 
 
 def export_for(user: User) -> dict | None:
-    """The reports the member made under their account, as they wrote them (never
-    officers' notes or referral details)."""
+    """The reports the member made under their account, as they wrote them, with
+    their pictures (``files``: the ZIP of the export holds them, decrypted); never
+    officers' notes or referral details."""
     reports = db.session.scalars(
         select(Report).where(Report.reporter_id == user.id).order_by(Report.created_at)
     ).all()
     if not reports:
         return None
+    files = [
+        {"stored_file_id": a.file_id, "name": f"reports/{r.code}-{n}.{a.file.extension}"}
+        for r in reports for n, a in enumerate(r.attachments, start=1)
+    ]
     return {
+        "files": files,
         "reports": [
             {
                 "code": r.code,

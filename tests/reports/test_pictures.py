@@ -75,3 +75,26 @@ def test_an_upload_over_the_size_cap_is_413(client, app, monkeypatch, report_for
     response = post_with(client, report_form, [("big.jpg", b"\xff\xd8" + b"0" * 60_000)])
     assert response.status_code == 413
     assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_the_members_export_holds_her_report_pictures(client, auth, make_user, report_form,
+                                                     upload_root):  # noqa: F811
+    import json
+    import zipfile
+
+    from tests.factories import PASSWORD
+
+    member = make_user()
+    auth.login(member)
+    data = {**report_form, "pictures": [(io.BytesIO(jpeg_bytes(size=(30, 20))), "chat.jpg")]}
+    client.post("/forum/lapor/baru", data=data, content_type="multipart/form-data")
+    report = db.session.scalar(select(Report))
+    assert report.reporter_id == member.id and report.attachments
+    client.post("/account/confirm", data={"current_password": PASSWORD})
+    response = client.post("/account/data", data={"current_password": PASSWORD})
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert f"files/reports/{report.code}-1.jpg" in names
+    picture = Image.open(io.BytesIO(archive.read(f"files/reports/{report.code}-1.jpg")))
+    assert picture.size == (30, 20)
+    assert json.loads(archive.read("data.json"))["reports"]["reports"][0]["code"] == report.code
