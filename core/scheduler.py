@@ -87,6 +87,12 @@ def _adminduk_retention():
     return apply_retention()
 
 
+def _end_booth_leases():
+    from marketplace.stalls.jobs import end_booth_leases
+
+    return end_booth_leases()
+
+
 def jobs() -> list[Job]:
     """Every periodic job, in one place."""
     return [
@@ -98,6 +104,7 @@ def jobs() -> list[Job]:
         Job("adminduk-retention", _adminduk_retention, "cron", {"hour": 17, "minute": 30}, run_at_start=True),
         Job("remind-stale-kur", _remind_stale_kur, "interval", {"hours": 6}, run_at_start=True),
         Job("generate-market-days", _generate_market_days, "interval", {"hours": 6}, run_at_start=True),
+        Job("end-booth-leases", _end_booth_leases, "interval", {"hours": 6}, run_at_start=True),
         Job("expire-unpaid-stalls", _expire_unpaid_stalls, "interval", {"minutes": 10}, run_at_start=True),
         Job(
             "dispatch-notifications", _dispatch_notifications, "interval", {"minutes": 1},

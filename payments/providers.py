@@ -101,6 +101,10 @@ class StripeProvider:
         )
         return CheckoutSession(id=session.id, url=session.url, expires_at=expires_at)
 
+    def expire_checkout(self, session_id: str) -> None:
+        """Close a Checkout Session nobody should pay any more."""
+        self.client().v1.checkout.sessions.expire(session_id)
+
     def refund(self, invoice: Invoice) -> str | None:
         refund = self.client().v1.refunds.create(
             params={"payment_intent": invoice.stripe_payment_intent},

@@ -160,12 +160,30 @@ def live_checkout_url(invoice: Invoice) -> str | None:
 
 def void_invoice(invoice: Invoice, reason: str) -> bool:
     """Close an unpaid invoice nobody should pay any more (a day cancelled)."""
-    return change_status(invoice, (OPEN,), VOID, closed_reason=reason[:300])
+    live = live_checkout_url(invoice)
+    moved = change_status(invoice, (OPEN,), VOID, closed_reason=reason[:300])
+    if moved and live:
+        _expire_session(invoice)
+    return moved
 
 
 def expire_invoice(invoice: Invoice) -> bool:
     """Close an unpaid invoice whose time to pay has passed."""
-    return change_status(invoice, (OPEN,), EXPIRED, closed_reason="payment time passed")
+    live = live_checkout_url(invoice)
+    moved = change_status(invoice, (OPEN,), EXPIRED, closed_reason="payment time passed")
+    if moved and live:
+        _expire_session(invoice)
+    return moved
+
+
+def _expire_session(invoice: Invoice) -> None:
+    """Close the invoice's open Checkout Session at Stripe so nobody pays a closed
+    invoice. Should Stripe be unreachable, a late payment still becomes a payment
+    issue for staff (never "paid")."""
+    try:
+        stripe_provider().expire_checkout(invoice.stripe_session_id)
+    except Exception:
+        log.warning("could not expire the Checkout Session of invoice %s", invoice.id, exc_info=True)
 
 
 def refund_invoice(actor: User | None, invoice: Invoice, reason: str) -> bool:

@@ -34,6 +34,7 @@ STATUS_LABELS = {
     "expired": _l("lewat batas bayar"),
     "attended": _l("hadir"),
     "no_show": _l("tidak hadir"),
+    "ended": _l("selesai"),
 }
 
 

@@ -47,7 +47,9 @@ CANCELLED = "cancelled"  # by the city (a day called off)
 EXPIRED = "expired"  # approved but the fee was not paid in time
 ATTENDED = "attended"
 NO_SHOW = "no_show"
-STATUSES = (APPLIED, APPROVED, WAITLISTED, RESUBMIT, DECLINED, WITHDRAWN, CANCELLED, EXPIRED, ATTENDED, NO_SHOW)
+ENDED = "ended"  # a booth lease whose last month is over
+STATUSES = (APPLIED, APPROVED, WAITLISTED, RESUBMIT, DECLINED, WITHDRAWN, CANCELLED, EXPIRED, ATTENDED, NO_SHOW,
+            ENDED)
 # Holding a stall: never two of these for one stall on one day.
 STALL_HOLDING = (APPROVED, ATTENDED)
 # Still in play for a day: one per business and day.

@@ -77,6 +77,12 @@ class StripeDouble(stripe.HTTPClient):
             }
             self.sessions[session["id"]] = session
             return session
+        if method == "post" and path.startswith("/v1/checkout/sessions/") and path.endswith("/expire"):
+            session = self.sessions[path.split("/")[4]]
+            if session["status"] != "open":
+                raise AssertionError("Stripe refuses to expire a session that is not open")
+            session["status"] = "expired"
+            return session
         if method == "get" and path == "/v1/checkout/sessions":
             return {"object": "list", "url": path, "has_more": False, "data": list(self.sessions.values())}
         if method == "post" and path == "/v1/refunds":

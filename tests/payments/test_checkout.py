@@ -111,3 +111,22 @@ def test_amounts_are_never_taken_from_the_client(client, login_as, make_invoice,
 def test_invoice_amount_must_be_sane(make_user, amount):
     with pytest.raises(ValueError, match="out of range"):
         services.create_invoice(make_user(), subject_kind="t", subject_id=1, amount=amount, description="x")
+
+
+def test_voiding_an_invoice_expires_its_open_session(app, make_invoice, make_user, stripe_double):
+    payer = make_user()
+    invoice = make_invoice(payer=payer)
+    services.start_checkout(payer, invoice, success_url="http://x/ok", cancel_url="http://x/no")
+    assert services.void_invoice(invoice, "market day cancelled")
+    assert stripe_double.calls[-1]["path"] == f"/v1/checkout/sessions/{invoice.stripe_session_id}/expire"
+    assert stripe_double.sessions[invoice.stripe_session_id]["status"] == "expired"
+
+
+def test_voiding_still_works_when_stripe_refuses_to_expire(app, make_invoice, make_user, stripe_double):
+    payer = make_user()
+    invoice = make_invoice(payer=payer)
+    services.start_checkout(payer, invoice, success_url="http://x/ok", cancel_url="http://x/no")
+    stripe_double.sessions[invoice.stripe_session_id]["status"] = "complete"
+    stripe_double.fail_next = 3  # unreachable, even after the library's retries
+    assert services.void_invoice(invoice, "market day cancelled")
+    assert invoice.status == "void"

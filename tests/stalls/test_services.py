@@ -302,3 +302,24 @@ def test_lease_application_and_renewal_reminder(make_business, make_user, make_m
     db.session.commit()
     assert payments.invoices_for("stall_application", [application.id])[application.id].amount == 900_000
     assert f"stall-application:{application.id}:remind-renewal" in _keys(application.applicant)
+
+
+def test_a_finished_lease_frees_the_booth_for_the_next_waiting(make_business, make_user, make_market):
+    from marketplace.stalls import leases
+    from marketplace.stalls.models import BOOTHS
+
+    site = make_market(kind=BOOTHS, name="Kios Kontainer Lasiana", fee=300_000, stalls=[("K-01", "food")])
+    staff = make_user(roles=("umkm_staff",))
+    start = schedule.wita_date(utcnow()).replace(day=1)
+    first, second = make_business(), make_business()
+    current = apps.apply_for_lease(first.members[0].user, first, site, start, 1)
+    apps.approve(staff, current, _stall(site, "K-01"))
+    waiting = apps.apply_for_lease(second.members[0].user, second, site, start, 6)
+    apps.waitlist(staff, waiting)
+    db.session.commit()
+    assert leases.end_finished_leases(now=utcnow()) == 0
+    assert leases.end_finished_leases(now=utcnow() + timedelta(days=40)) == 1
+    db.session.commit()
+    assert current.status == "ended"
+    assert waiting.status == "approved" and waiting.stall.code == "K-01"
+    assert f"stall-application:{waiting.id}:approved" in _keys(waiting.applicant)
