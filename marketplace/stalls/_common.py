@@ -7,7 +7,8 @@ from sqlalchemy import update
 from core.db import utcnow
 from core.extensions import db
 from core.links import site_path
-from marketplace.stalls.models import StallApplication
+from marketplace import cache
+from marketplace.stalls.models import STALL_HOLDING, StallApplication
 from notifications.services import N_, notify
 
 
@@ -37,6 +38,8 @@ def change_status(application: StallApplication, expected: tuple[str, ...], new:
     if result.rowcount != 1:
         db.session.refresh(application)
         raise ChangedMeanwhile()
+    if new in STALL_HOLDING or application.status in STALL_HOLDING:
+        cache.bump()  # the public business pages show where to find it next
     db.session.refresh(application)
 
 

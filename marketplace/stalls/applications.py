@@ -387,3 +387,29 @@ def workspace_summary() -> tuple[MarketDay | None, int]:
             StallApplication.market_day_id == day.id, StallApplication.status.in_((APPLIED, RESUBMIT)))
     )
     return day, waiting or 0
+
+
+def next_stall_of(business: Business) -> tuple[MarketDay | None, Stall, Market] | None:
+    """Where to find ``business`` next: its next market day with a stall, or else
+    its current booth lease (two queries at most)."""
+    today = schedule.wita_date(utcnow())
+    row = db.session.execute(
+        select(MarketDay, Stall, Market)
+        .join(StallApplication, StallApplication.market_day_id == MarketDay.id)
+        .join(Stall, Stall.id == StallApplication.stall_id)
+        .join(Market, Market.id == MarketDay.market_id)
+        .where(StallApplication.business_id == business.id, StallApplication.status == APPROVED,
+               MarketDay.day >= today, MarketDay.status == SCHEDULED)
+        .order_by(MarketDay.day).limit(1)
+    ).first()
+    if row is not None:
+        return row[0], row[1], row[2]
+    lease = db.session.execute(
+        select(Stall, Market)
+        .join(StallApplication, StallApplication.stall_id == Stall.id)
+        .join(Market, Market.id == Stall.market_id)
+        .where(StallApplication.business_id == business.id, StallApplication.status == APPROVED,
+               StallApplication.market_day_id.is_(None))
+        .limit(1)
+    ).first()
+    return (None, lease[0], lease[1]) if lease is not None else None

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from core.home import ServiceLink, StaffPanel
 from core.signals import (
     account_deleting,
+    business_next_stall,
     collect_personal_data,
     invoice_status_changed,
     seed_demo,
@@ -66,3 +67,20 @@ def _erase(user, **_extra):
     from marketplace.stalls.personal_data import erase_for
 
     erase_for(user)
+
+
+@business_next_stall.connect
+def _next_stall(business, **_extra):
+    """Where to find ``business`` next, for its public page (read-only)."""
+    from marketplace.stalls.applications import next_stall_of
+
+    found = next_stall_of(business)
+    if found is None:
+        return None
+    day, stall, market = found
+    if day is None:
+        return (_("Kios %(code)s, %(market)s", code=stall.code, market=market.name),
+                url_for("marketplace.stalls.booth_map", market_id=market.id))
+    return (_("%(day)s: lapak %(code)s, %(market)s", day=format_date(day.day, "EEEE, d MMMM"), code=stall.code,
+              market=market.name),
+            url_for("marketplace.stalls.day_map", day_id=day.id, lapak=stall.id))

@@ -23,7 +23,23 @@ def test_export_and_deletion(client, auth, make_user, make_business, make_market
     data = json.loads(client.post("/account/data", data={"current_password": PASSWORD}).get_data(as_text=True))
     assert data["stalls"]["stall_applications"][0]["stall"] == "A-01"
     assert data["payments"]["invoices"][0]["amount_rupiah"] == 25_000
+    application_id = application.id
     client.post("/account/delete", data={"current_password": PASSWORD, "confirm": "y"})
     db.session.expire_all()
-    application = db.session.get(StallApplication, application.id)
-    assert application.status == "withdrawn" and application.applicant_id is None and application.note is None
+    left = db.session.get(StallApplication, application_id)
+    # The marketplace removes a business its only owner leaves; otherwise the row stays, unnamed.
+    assert left is None or (left.status == "withdrawn" and left.applicant_id is None and left.note is None)
+    assert db.session.scalar(select(StallApplication).where(StallApplication.applicant_id == owner.id)) is None
+
+
+def test_erase_withdraws_and_unnames(make_user, make_business, make_market, next_day):
+    from marketplace.stalls.personal_data import erase_for
+
+    day = next_day(make_market(fee=25_000))
+    business = make_business()
+    owner = business.members[0].user
+    application = apps.apply_for_days(owner, business, [day], "food", note="Gerobak biru")[0]
+    db.session.commit()
+    erase_for(owner)
+    db.session.commit()
+    assert (application.status, application.applicant_id, application.note) == ("withdrawn", None, None)

@@ -190,3 +190,16 @@ def test_stall_map_query_budget_constant(client, make_market, next_day, count_qu
     assert page.data.count(b"<rect x=") == 121  # background + 120 stalls
     svg = client.get(f"/pasar/lapak/peta/{large_day.id}/peta.svg")
     assert svg.mimetype == "image/svg+xml" and svg.data.count(b"<text") == 120
+
+
+def test_business_page_says_where_to_find_it_next(client, make_business, make_user, saboak_day):
+    business = make_business(name="Jagung Bose Om Yos")
+    application = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0]
+    apps.approve(make_user(roles=("umkm_staff",)), application,
+                 db.session.scalar(select(Stall).where(Stall.code == "A-02")))
+    db.session.commit()
+    from marketplace.signals_out import next_stall
+
+    with client.application.test_request_context():
+        text, url = next_stall(db.session.get(type(business), business.id))
+    assert "lapak A-02, SABOAK" in text and url == f"/pasar/lapak/peta/{saboak_day.id}?lapak={application.stall_id}"
