@@ -103,6 +103,7 @@ def test_stall_journey(app, client, live_server, phone_page_nojs, phone_page, ma
     # The vendor sees the stall on the map, with the table beside it.
     page.goto(f"{live_server}/pasar/lapak/pengajuan/{mine.id}")
     page.get_by_role("link", name="lihat di peta").click()
+    page.wait_for_load_state("load")  # the style sheet too, before measuring widths
     assert page.locator("svg[role=img] text", has_text=code).count() == 1
     row = page.locator("tr", has=page.locator("th", has_text=code))
     assert "Jagung Bose Om Yos" in row.inner_text()
