@@ -61,7 +61,7 @@ def test_member_bundle_request_registrar_asks_member_answers(
     desk.goto(f"{live_server}{PREFIX}/desk")
     _no_sideways_scroll(desk)
     screenshot(desk, "adminduk-3-queue")
-    desk.locator("table a").first.click()
+    desk.locator(".list__row a").first.click()
     desk.get_by_label("Status baru").select_option("in_review")
     desk.get_by_role("button", name="Ubah status").click()
     desk.get_by_label("Status baru").select_option("needs_info")

@@ -18,7 +18,7 @@ from tests.adminduk.conftest import NIK, photo
 from tests.factories import PASSWORD
 
 PREFIX = "/forum/adminduk"
-OTHER_STAFF = ["counselor", "umkm_staff", "moderator"]
+OTHER_STAFF = ["counselor", "umkm_staff", "moderator", "satgas"]
 
 
 def rules(app, part: str):

@@ -121,3 +121,18 @@ def test_orphan_sweep_on_s3(s3):
     assert sweep_orphan_uploads() == 0
     assert sweep_orphan_uploads(now=utcnow() + timedelta(hours=7)) == 1
     assert not s3.exists(orphan_key) and s3.exists(kept.key)
+
+
+def test_member_deletion_removes_her_documents_from_the_bucket(s3, make_user):
+    """Issue 10: deleting the account deletes the files from whichever backend holds them."""
+    from accounts.services import delete_account
+    from community.adminduk import requests as adminduk_requests
+
+    member = make_user()
+    adminduk_requests.open_request(member, services=["ktp-lost"], regency="kota-kupang", description="x",
+                                   files=[jpeg_bytes(), pdf_bytes()], consent=True)
+    db.session.commit()
+    assert len(list(s3.list())) == 2
+    delete_account(member)
+    db.session.commit()
+    assert list(s3.list()) == []
