@@ -248,35 +248,32 @@ def test_logout_needs_post(client, login_as):
     assert client.get("/logout").status_code == 405
 
 
-def test_csrf_enforced_on_forms(app, make_user):
+def test_csrf_enforced_on_forms(app, make_user, monkeypatch):
     user = make_user()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        client = app.test_client()
-        response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
-        assert response.status_code == 400
-        assert "terlalu lama terbuka" in response.get_data(as_text=True)
-        for path in ("/register", "/lang", "/reset-code", "/forgot"):
-            assert client.post(path, data={}).status_code == 400
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    response = client.post("/login", data={"identifier": user.phone, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "terlalu lama terbuka" in response.get_data(as_text=True)
+    checked = 0
+    for path in ("/register", "/lang", "/reset-code", "/forgot"):
+        assert client.post(path, data={}).status_code == 400, path
+        checked += 1
+    assert checked == 4
 
 
-def test_csrf_token_form_works_end_to_end(app, make_user):
+def test_csrf_token_form_works_end_to_end(app, make_user, monkeypatch):
     import re
 
     user = make_user()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        client = app.test_client()
-        html = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        response = client.post(
-            "/login", data={"identifier": user.phone, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/login", data={"identifier": user.phone, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
 
 
 def test_last_login_recorded_but_not_on_every_request(client, make_user, count_queries):

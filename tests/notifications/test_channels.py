@@ -45,7 +45,7 @@ def test_http_provider_errors(provider, status, outcome):
     if outcome is None:
         channel.send(_message("sms"))
         return
-    with pytest.raises(outcome) as raised:
+    with pytest.raises(outcome, match=f"sms provider HTTP {status}") as raised:
         channel.send(_message("sms"))
     if outcome is DeliveryError:
         assert not isinstance(raised.value, PermanentDeliveryError)
@@ -53,7 +53,7 @@ def test_http_provider_errors(provider, status, outcome):
 
 def test_http_provider_unreachable_is_retried():
     channel = HttpChannel("sms", "http://127.0.0.1:9/send", "t", timeout=2)
-    with pytest.raises(DeliveryError) as raised:
+    with pytest.raises(DeliveryError, match="sms provider unreachable") as raised:
         channel.send(_message("sms"))
     assert not isinstance(raised.value, PermanentDeliveryError)
 
@@ -113,5 +113,5 @@ def test_email_refused_is_permanent(app, monkeypatch):
     import notifications.email as email_module
 
     monkeypatch.setattr(email_module, "send_email", refuse)
-    with pytest.raises(PermanentDeliveryError):
+    with pytest.raises(PermanentDeliveryError, match="recipient refused"):
         EmailChannel().send(_message("email", to="x@example.id", key="x:email"))

@@ -35,7 +35,7 @@ def test_dispatch_is_listed_every_minute_and_runs_at_start(app):
 
 def test_scheduler_refuses_to_start_under_the_reloader(app, monkeypatch):
     monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="never under the reloader"):
         scheduler.build_scheduler(app)
 
 
