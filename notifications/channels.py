@@ -98,6 +98,9 @@ class Outgoing:
 
 class Channel(Protocol):
     name: str
+    # True when sending the same message (same ``reference``) twice delivers it
+    # once or harms nobody: its successes may be marked sent in batches.
+    idempotent: bool
 
     def send(self, message: Outgoing) -> None: ...
 
@@ -112,6 +115,8 @@ def mask(to: str) -> str:
 
 class LogChannel:
     """Development and tests: the message is written to the log, nothing leaves."""
+
+    idempotent = True  # a repeated log line harms nobody
 
     def __init__(self, name: str):
         self.name = name
@@ -149,6 +154,8 @@ class HttpChannel:
     already accepted this key (delivered). Other 4xx are permanent, except 408
     and 429; 5xx and network errors are retried.
     """
+
+    idempotent = True  # the provider dedupes by ``Idempotency-Key``
 
     def __init__(self, name: str, url: str, token: str, timeout: float = HTTP_TIMEOUT_SECONDS):
         if not url.startswith(("https://", "http://")):

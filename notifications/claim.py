@@ -19,7 +19,7 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 4
 RETRY_BASE_SECONDS = 60
 CAP_WINDOW = timedelta(days=7)
-CHUNK = 200
+CHUNK = 500
 EXPIRED = "expired: the event it is about has begun"
 
 

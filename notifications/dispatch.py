@@ -18,7 +18,9 @@ How a message is never sent twice and never lost:
    on any channel, the inbox included, no fallback and no call task. The rest
    stay ``sending``.
 3. Send, one row at a time, each followed by its own commit that marks it sent
-   (only while our ``claim_token`` still holds it). A failure goes back to
+   (only while our ``claim_token`` still holds it); for a channel that dedupes by
+   the message's reference (``idempotent``: the HTTP providers, the log) the
+   successes are marked together, up to ``send.MARK_BATCH`` in one UPDATE. A failure goes back to
    pending with exponential backoff, or after the last attempt ends ``failed``
    and the fallback (WhatsApp → SMS → a "call this person" task) is queued in
    the same commit.
@@ -28,7 +30,8 @@ How a message is never sent twice and never lost:
    lease has passed, so it never sends a row someone else may have taken back.
 
 The one edge left: killed after a provider accepted a message but before the
-commit that marks it sent, that message is sent again after the lease, with the
+commit that marks it sent, that message (for a batching channel: the unmarked
+ones of its batch) is sent again after the lease, with the
 same ``Idempotency-Key`` (the message's opaque reference), so a provider that honours the key delivers it once;
 the log and SMTP channels cannot dedupe and would repeat it.
 

@@ -18,33 +18,59 @@ from notifications.triage import _expired, _open_call_task, _queue_fallback
 log = logging.getLogger("rumahpurna.notifications.dispatch")
 
 
+# Successes of an idempotent channel are marked sent together, up to this many in
+# one UPDATE (one commit instead of one per message).
+MARK_BATCH = 500
+
+
 def _send_all(sends: list[Outgoing], token: str, now: datetime, result: DispatchResult) -> None:
-    """Send each message, then record it at once: a success is one autocommitted
-    UPDATE on a connection held for the chunk (one round trip, no pool check-out
-    per message); a failure and its fallback share one session transaction."""
+    """Send each message, then record it: a success is marked by an autocommitted
+    UPDATE on a connection held for the chunk (no pool check-out per message); a
+    failure and its fallback share one session transaction.
+
+    A channel that deduplicates by the message's reference (``idempotent = True``:
+    the HTTP providers through ``Idempotency-Key``; the log channel, where a
+    repeated line harms nobody) has its successes marked ``MARK_BATCH`` at a time:
+    killed before such a mark, those messages are sent again after the lease with
+    the same key, and the provider delivers them once. Other channels (SMTP, test
+    doubles) are marked one by one, right after each send.
+    """
     if not sends:
         return
     table = OutboxMessage.__table__
     mark_sent = (
         table.update()
         .where(
-            table.c.id == bindparam("message_id"),
+            table.c.id.in_(bindparam("message_ids", expanding=True)),
             table.c.claim_token == token,
             table.c.status == "sending",
         )
         .values(status="sent", sent_at=now, last_error=None, claim_token=None)
     )
     started = time.monotonic()
+    unmarked: list[int] = []
+
+    def mark(connection) -> None:
+        if not unmarked:
+            return
+        done = connection.execute(mark_sent, {"message_ids": unmarked}).rowcount
+        if done != len(unmarked):
+            log.warning("%d outbox messages were taken back while being sent", len(unmarked) - done)
+        result.counts["sent"] += len(unmarked)
+        unmarked.clear()
+
     with db.engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         for index, message in enumerate(sends):
             if time.monotonic() - started > LEASE.total_seconds() / 2:
+                mark(connection)
                 _release([m.id for m in sends[index:]], token)
                 db.session.commit()
                 result.counts["released"] += len(sends) - index
                 return
+            channel = get_channel(message.channel)
             try:
-                get_channel(message.channel).send(message)
+                channel.send(message)
             except PermanentDeliveryError as error:
                 _record_failure(message, token, now, str(error), True, result)
                 db.session.commit()
@@ -53,9 +79,10 @@ def _send_all(sends: list[Outgoing], token: str, now: datetime, result: Dispatch
                 _record_failure(message, token, now, detail, False, result)
                 db.session.commit()
             else:
-                if not connection.execute(mark_sent, {"message_id": message.id}).rowcount:
-                    log.warning("outbox message %s was taken back while being sent", message.id)
-                result.counts["sent"] += 1
+                unmarked.append(message.id)
+                if not getattr(channel, "idempotent", False) or len(unmarked) >= MARK_BATCH:
+                    mark(connection)
+        mark(connection)
 
 
 def _mark(message_id: int, token: str, **values) -> bool:

@@ -269,3 +269,34 @@ def test_a_channel_error_does_not_stop_the_batch(member, channels):
     assert result["sent"] == 4 and result["retry"] == 1
     row = _row(keys[1])
     assert row.status == "pending" and row.last_error == "RuntimeError"
+
+
+def test_idempotent_channel_is_marked_in_batches_and_repeats_only_with_its_key(member, channels, count_queries):
+    """A provider that dedupes by Idempotency-Key has its successes marked together
+    (one UPDATE for the chunk); killed before that mark, the messages go again after
+    the lease with the same reference, and nothing is lost."""
+    channels.whatsapp.idempotent = True
+    keys = _queue(member, 30)
+    with count_queries() as log:
+        assert dispatch_due(now=NOON)["sent"] == 30
+    marks = [s for s in log.statements if s.lstrip().upper().startswith("UPDATE") and "sent_at" in s]
+    assert len(marks) == 1, marks
+    assert sorted(channels.whatsapp.keys) == sorted(keys)
+
+    more = [f"more:{n}:whatsapp" for n in range(10)]
+    for n in range(10):
+        notify(member, key=f"more:{n}", title=N_("Kabar"), due_at=NOON, channels=["whatsapp"], urgent=True)
+    db.session.commit()
+    channels.whatsapp.kill_after = 35
+    with pytest.raises(Killed, match="^$"):
+        dispatch_due(now=NOON)
+    db.session.rollback()
+    db.session.remove()
+    first = [m.reference for m in channels.whatsapp.sent[30:]]
+    channels.whatsapp.kill_after = None
+    dispatch_due(now=NOON + dispatch.LEASE + timedelta(minutes=1))
+    sent = channels.whatsapp.sent[30:]
+    assert sorted({m.key for m in sent}) == sorted(more)  # every one arrived
+    repeated = [m.reference for m in sent[len(first):] if m.reference in first]
+    assert len(repeated) == len(first) == 5  # the unmarked ones again, same key
+    assert {r.status for r in db.session.scalars(select(OutboxMessage))} == {"sent"}
