@@ -210,3 +210,11 @@ def test_seed_defaults_command_for_production(runner):
     result = runner.invoke(args=["adminduk", "seed-defaults"])
     assert result.exit_code == 0 and "37 guides/offices added" in result.output
     assert "0 guides/offices added" in runner.invoke(args=["adminduk", "seed-defaults"]).output
+
+
+def test_member_index_lists_guides_by_topic(client, auth, member, guides_seeded):
+    auth.login(member)
+    page = client.get(PREFIX + "/").get_data(as_text=True)
+    services, migration = page.split("Migrasi aman: untuk keluarga")
+    assert "Anak lahir di luar negeri" in services and "Perusahaan resmi atau calo?" in migration
+    assert "Perusahaan resmi atau calo?" not in services

@@ -72,7 +72,7 @@ def test_invalid_nik_is_refused_by_the_service(member):
 
 
 def test_attack_file_in_a_request_leaves_nothing(member):
-    with pytest.raises(UploadRefused):
+    with pytest.raises(UploadRefused, match="Hanya foto"):
         request_services.open_request(member, services=["ktp-new"], regency="kota-kupang", description="x",
                                       files=[b"<html><script>alert(1)</script></html>"], consent=True)
     db.session.rollback()
@@ -133,11 +133,11 @@ def test_needs_info_and_closing_need_a_note(registrar, open_request):
 def test_status_changed_meanwhile_is_refused(registrar, open_request):
     help_request = open_request()
     desk.change_status(registrar, help_request, IN_REVIEW)
-    with pytest.raises(ChangedMeanwhile):
+    with pytest.raises(ChangedMeanwhile, match="diubah orang lain"):
         desk.change_status(registrar, help_request, IN_REVIEW, expected=SUBMITTED)
     stale = _put_in(help_request, IN_REVIEW)
     db.session.execute(HelpRequest.__table__.update().values(status=CLOSED))  # another registrar closed it
-    with pytest.raises(ChangedMeanwhile):
+    with pytest.raises(ChangedMeanwhile, match="diubah orang lain"):
         desk.change_status(registrar, stale, NEEDS_INFO, "x", expected=IN_REVIEW)
 
 

@@ -303,7 +303,7 @@ def test_send_stored_missing_object_is_404(app, upload_root):
 
     row = save_upload(upload(jpeg_bytes()), owner="adminduk")
     storage().delete(row.key)
-    with app.test_request_context(), pytest.raises(NotFound):
+    with app.test_request_context(), pytest.raises(NotFound, match="Not Found"):
         send_stored(row)
 
 

@@ -107,7 +107,7 @@ def test_rollback_and_delete_after_commit_on_s3(s3):
     delete_stored(kept)
     db.session.commit()
     assert not s3.exists(kept.key) and db.session.query(StoredFile).count() == 0
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="adminduk/"):
         s3.get(kept.key)
 
 
