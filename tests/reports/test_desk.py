@@ -257,3 +257,24 @@ def test_a_visitor_with_a_phone_is_told_by_the_officer_and_it_is_recorded(client
     assert "Pelapor meminta dikabari" not in client.get(base).get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.reporter_told"))
     assert event.actor_id == officer.id and event.detail == "verifying"
+
+
+def test_bad_desk_input_changes_nothing(client, login_as, report):
+    officer = login_as("satgas")
+    desk.start_verifying(officer, report, "received")
+    db.session.commit()
+    base = f"/forum/lapor/desk/{report.id}"
+    for action, data in (("refer", {"body": "role=admin"}), ("refer", {"body": "other", "note": ""}),
+                         ("close", {"reason": "bosan"}), ("verify", {"seen_status": ""})):
+        html = client.post(f"{base}/{action}", data={"seen_status": "verifying", **data},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "Periksa isian" in html or "Tulis nama lembaga" in html or "tidak diizinkan" in html, (action, data)
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).status == "verifying"
+    assert audits("report.status") == 1
+
+
+def test_the_pages_speak_english_too(client, report):
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    html = client.get("/forum/lapor/baru?bahaya=1").get_data(as_text=True)
+    assert "Make a report" in html and "Is someone in danger right now? Call first:" in html
