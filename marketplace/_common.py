@@ -24,6 +24,7 @@ class ChangedMeanwhile(MarketError):
 def change_status(business: Business, expected: tuple[str, ...], new: str, **values) -> None:
     """Move ``business`` to ``new`` only from one of ``expected`` (a conditional
     UPDATE: of two people at the same moment, only one succeeds)."""
+    bump()  # the cache row first, as every market write takes it first (no lock-order deadlock)
     result = db.session.execute(
         update(Business)
         .where(Business.id == business.id, Business.status.in_(expected))
@@ -32,13 +33,13 @@ def change_status(business: Business, expected: tuple[str, ...], new: str, **val
     )
     if result.rowcount != 1:
         raise ChangedMeanwhile()
-    bump()
     db.session.refresh(business)
 
 
 def change_flag(business: Business, name: str, expected: bool, new: bool, **values) -> None:
     """Set a boolean column (paused, suspended) only from the value the actor saw."""
     column = getattr(Business, name)
+    bump()
     result = db.session.execute(
         update(Business)
         .where(Business.id == business.id, column.is_(expected))
@@ -47,7 +48,6 @@ def change_flag(business: Business, name: str, expected: bool, new: bool, **valu
     )
     if result.rowcount != 1:
         raise ChangedMeanwhile()
-    bump()
     db.session.refresh(business)
 
 
