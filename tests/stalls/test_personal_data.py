@@ -16,6 +16,12 @@ def test_export_and_deletion(client, auth, make_user, make_business, make_market
     day = next_day(make_market(fee=25_000))
     business = make_business()
     owner = business.members[0].user
+    # A family member runs it too: a business run alone is deleted with the account
+    # (marketplace/personal_data.py), this one stays with its history.
+    from core.db import utcnow
+    from marketplace.models import BusinessMember
+
+    db.session.add(BusinessMember(business_id=business.id, user_id=make_user().id, accepted_at=utcnow()))
     application = apps.apply_for_days(owner, business, [day], "food", note="Gerobak biru")[0]
     apps.approve(make_user(roles=("umkm_staff",)), application, db.session.scalar(select(Stall).where(Stall.code == "A-01")))
     db.session.commit()
