@@ -112,3 +112,24 @@ def confirm_registration(user: User) -> None:
     user.session_token = new_session_token()
     db.session.flush()
     user_registered.send(user)
+
+
+UNCONFIRMED_DAYS = 7
+
+
+def purge_unconfirmed_registrations(now=None) -> int:
+    """Forget registrations nobody confirmed within ``UNCONFIRMED_DAYS`` (scheduled
+    job): no name or number is kept for an account that never came to be. Their
+    consent, roles and messages go with them (foreign keys cascade)."""
+    now = now or utcnow()
+    stale = db.session.scalars(
+        select(User).where(
+            User.confirmed_at.is_(None),
+            User.deleted_at.is_(None),
+            User.created_at < now - timedelta(days=UNCONFIRMED_DAYS),
+        )
+    ).all()
+    for user in stale:
+        db.session.delete(user)
+    db.session.flush()
+    return len(stale)

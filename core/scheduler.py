@@ -45,6 +45,12 @@ def _purge_reset_codes():
     return purge_expired_reset_codes()
 
 
+def _purge_unconfirmed_registrations():
+    from accounts.registration import purge_unconfirmed_registrations
+
+    return purge_unconfirmed_registrations()
+
+
 def _dispatch_notifications():
     from notifications.jobs import dispatch_due
 
@@ -97,6 +103,7 @@ def jobs() -> list[Job]:
     """Every periodic job, in one place."""
     return [
         Job("purge-reset-codes", _purge_reset_codes, "interval", {"hours": 1}),
+        Job("purge-unconfirmed-registrations", _purge_unconfirmed_registrations, "interval", {"hours": 6}),
         # 06:00 WITA; one message per counselor per day, so a catch-up run is safe.
         Job("counseling-morning-lists", _counseling_morning_lists, "cron", {"hour": 22, "minute": 0}, run_at_start=True),
         Job("sweep-orphan-uploads", _sweep_orphan_uploads, "interval", {"hours": 1}),

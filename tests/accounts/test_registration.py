@@ -199,3 +199,19 @@ def test_register_page_has_accessible_fields(client):
     assert 'autocomplete="tel"' in html and 'autocomplete="new-password"' in html
     assert 'for="phone"' in html
     assert "Kota Kupang" in html and "Sumba Barat Daya" in html
+
+
+def test_unconfirmed_registrations_are_forgotten_after_a_week(client, make_user):
+    from datetime import timedelta
+
+    from accounts.registration import purge_unconfirmed_registrations
+    from core.db import utcnow
+
+    confirmed = make_user()
+    client.post("/register", data=GOOD)
+    assert purge_unconfirmed_registrations(now=utcnow()) == 0
+    assert purge_unconfirmed_registrations(now=utcnow() + timedelta(days=8)) == 1
+    db.session.commit()
+    assert db.session.scalars(select(User.id)).all() == [confirmed.id]  # the confirmed one stays
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert db.session.scalar(select(func.count(Consent.id))) == 0
