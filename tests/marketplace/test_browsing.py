@@ -279,3 +279,15 @@ def test_business_page_shows_where_to_find_them_from_the_stalls_signal(client, m
         assert "Lapak berikutnya" not in client.get(f"/pasar/usaha/{other.id}").get_data(as_text=True)
     finally:
         business_next_stall.disconnect(answer)
+
+
+@pytest.mark.parametrize("query", ['"', "*", "kopi OR 1=1", "NEAR(kopi", "kopi'--", "a" * 500, "é & # 🌶️", ":*"])
+def test_odd_search_text_never_breaks_the_search(client, market, query):
+    response = client.get("/pasar/cari", query_string={"q": query})
+    assert response.status_code == 200
+    assert "Kopi rahasia" not in response.get_data(as_text=True)
+
+
+def test_search_for_a_word_finds_it_whatever_else_is_typed(client, market):
+    assert names(client.get("/pasar/cari", query_string={"q": 'kopi" OR "x'})) == []
+    assert names(client.get("/pasar/cari", query_string={"q": "KOPI!!!"})) == ["Kopi Bajawa bubuk"]
