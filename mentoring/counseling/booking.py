@@ -26,7 +26,7 @@ from accounts.services import Registration, phone_taken, record_consent, registe
 from core.db import utcnow
 from core.extensions import db
 from mentoring.counseling import agenda, notices, wellbeing
-from mentoring.counseling._common import CounselingError, SlotTaken
+from mentoring.counseling._common import CounselingError, SlotTaken, guarded_update
 from mentoring.counseling.availability import free_slots_for
 from mentoring.counseling.models import (
     ACTIVE_STATUSES,
@@ -173,9 +173,7 @@ def confirm_appointment(actor: User, appointment: Appointment, now: datetime | N
     lock_counselor(appointment.counselor)
     if _overlaps_confirmed(appointment, appointment.starts_at, appointment.ends_at):
         raise CounselingError(N_("Sesi lain yang sudah dikonfirmasi bertumpuk dengan waktu ini."))
-    appointment.status = CONFIRMED
-    appointment.confirmed_at = now
-    db.session.flush()
+    guarded_update(appointment, REQUESTED, CONFIRMED, confirmed_at=now)
     notices.tell_member_confirmed(appointment, now)
 
 
@@ -183,9 +181,10 @@ def decline_appointment(actor: User, appointment: Appointment, reason: str) -> N
     """Decline a waiting request with a reason the member sees."""
     if appointment.status != REQUESTED:
         raise CounselingError(N_("Sesi ini tidak sedang menunggu konfirmasi."))
-    appointment.status = DECLINED
-    appointment.decline_reason = reason.strip()
-    appointment.proposed_starts_at = None
+    guarded_update(
+        appointment, REQUESTED, DECLINED,
+        decline_reason=reason.strip(), proposed_starts_at=None,
+    )
     cancel_messages(f"appointment:{appointment.id}:")
     db.session.flush()
     notices.tell_member(
@@ -228,12 +227,14 @@ def cancel_appointment(
     if appointment.starts_at <= now:
         raise CounselingError(N_("Waktu sesi ini sudah lewat."))
     by_member = actor.id == appointment.member_id
-    appointment.status = CANCELLED
-    appointment.cancel_reason = reason.strip()
-    appointment.cancelled_by_id = actor.id
-    appointment.cancelled_at = now
-    appointment.proposed_starts_at = None
-    appointment.late_cancellation = by_member and is_late_cancellation(appointment, now)
+    guarded_update(
+        appointment, appointment.status, CANCELLED,
+        cancel_reason=reason.strip(),
+        cancelled_by_id=actor.id,
+        cancelled_at=now,
+        proposed_starts_at=None,
+        late_cancellation=by_member and is_late_cancellation(appointment, now),
+    )
     cancel_messages(f"appointment:{appointment.id}:")
     db.session.flush()
     if by_member:
@@ -259,8 +260,9 @@ def accept_booking(member: User, appointment: Appointment, now: datetime | None 
         raise CounselingError(N_("Sesi ini tidak menunggu persetujuan Anda."))
     if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
         raise CounselingError(N_("Sesi ini sudah tidak aktif."))
-    mark_agreed(member, appointment, now)
-    db.session.flush()
+    # Only while it is as she saw it: not a session the counselor cancelled meanwhile.
+    guarded_update(appointment, appointment.status, appointment.status,
+                  member_accepted_at=now)
 
 
 def mark_outcome(actor: User, appointment: Appointment, attended: bool,
@@ -271,7 +273,7 @@ def mark_outcome(actor: User, appointment: Appointment, attended: bool,
         raise CounselingError(N_("Hanya sesi yang dikonfirmasi bisa ditandai."))
     if appointment.starts_at > now:
         raise CounselingError(N_("Sesi ini belum dimulai."))
-    appointment.status = ATTENDED if attended else NO_SHOW
+    guarded_update(appointment, appointment.status, ATTENDED if attended else NO_SHOW)
     cancel_messages(f"appointment:{appointment.id}:reminder-")
     db.session.flush()
 

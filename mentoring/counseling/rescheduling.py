@@ -11,7 +11,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from mentoring.counseling import notices
-from mentoring.counseling._common import CounselingError, SlotTaken, stamp
+from mentoring.counseling._common import CounselingError, SlotTaken, guarded_update, stamp
 from mentoring.counseling.availability import free_slots_for
 from mentoring.counseling.booking import check_free, lock_counselor, mark_agreed
 from mentoring.counseling.models import ACTIVE_STATUSES, CONFIRMED, REQUESTED, Appointment
@@ -23,18 +23,19 @@ def _move(appointment: Appointment, starts_at: datetime, now: datetime, status: 
     profile = appointment.counselor
     lock_counselor(profile)
     check_free(profile, starts_at, now, exclude=appointment)
-    cancel_messages(f"appointment:{appointment.id}:")
-    appointment.starts_at = starts_at
-    appointment.ends_at = starts_at + timedelta(minutes=profile.session_minutes)
-    appointment.status = status
-    appointment.proposed_starts_at = None
-    appointment.time_chosen_at = now
-    if status == CONFIRMED:
-        appointment.confirmed_at = now
+    confirmed = {"confirmed_at": now} if status == CONFIRMED else {}
     try:
-        db.session.flush()
+        guarded_update(
+            appointment, appointment.status, status,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=profile.session_minutes),
+            proposed_starts_at=None,
+            time_chosen_at=now,
+            **confirmed,
+        )
     except IntegrityError as error:
         raise SlotTaken() from error
+    cancel_messages(f"appointment:{appointment.id}:")
 
 
 def reschedule_appointment(
@@ -66,8 +67,12 @@ def propose_reschedule(
     if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
         raise CounselingError(N_("Sesi ini tidak bisa dipindah lagi."))
     check_free(appointment.counselor, starts_at, now, exclude=appointment, ignore_notice=True)
-    appointment.proposed_starts_at = starts_at
-    db.session.flush()
+    # The status stays; changing it only from the one seen refuses a proposal
+    # for a session the member cancelled meanwhile.
+    guarded_update(
+        appointment, appointment.status, appointment.status,
+        proposed_starts_at=starts_at,
+    )
     notices.tell_member(
         appointment,
         f"appointment:{appointment.id}:proposal:{stamp(starts_at)}",
@@ -92,18 +97,20 @@ def accept_proposal(actor: User, appointment: Appointment, now: datetime | None 
     if proposed not in set(free):
         appointment.proposed_starts_at = None
         raise SlotTaken()
-    cancel_messages(f"appointment:{appointment.id}:")
-    appointment.starts_at = proposed
-    appointment.ends_at = proposed + timedelta(minutes=profile.session_minutes)
-    appointment.status = CONFIRMED
-    appointment.confirmed_at = now
-    appointment.proposed_starts_at = None
-    appointment.time_chosen_at = now
-    mark_agreed(actor, appointment, now)
     try:
-        db.session.flush()
+        guarded_update(
+            appointment, appointment.status, CONFIRMED,
+            starts_at=proposed,
+            ends_at=proposed + timedelta(minutes=profile.session_minutes),
+            confirmed_at=now,
+            proposed_starts_at=None,
+            time_chosen_at=now,
+        )
     except IntegrityError as error:
         raise SlotTaken() from error
+    cancel_messages(f"appointment:{appointment.id}:")
+    mark_agreed(actor, appointment, now)
+    db.session.flush()
     notices.tell_member_confirmed(appointment, now)
 
 
@@ -112,8 +119,8 @@ def reject_proposal(actor: User, appointment: Appointment) -> None:
     proposed = appointment.proposed_starts_at
     if proposed is None:
         raise CounselingError(N_("Tidak ada usulan waktu baru."))
-    appointment.proposed_starts_at = None
-    db.session.flush()
+    guarded_update(appointment, appointment.status, appointment.status,
+                  proposed_starts_at=None)
     notices.tell_counselor(
         appointment,
         f"appointment:{appointment.id}:proposal-rejected:{stamp(proposed)}",

@@ -47,6 +47,13 @@ def my_profile() -> CounselorProfile:
     return profile
 
 
+def _refused(error: CounselingError, appointment_id: int):
+    """A refused change: nothing of it stays; the counselor sees why on the appointment."""
+    db.session.rollback()
+    flash(_(str(error)), "info")
+    return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
+
+
 @bp.route("/counseling/staff")
 @roles_required("counselor")
 def staff_dashboard():
@@ -104,13 +111,17 @@ def _staff_reason_page(appointment_id: int, action: str):
         return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        if action == "decline":
-            booking.decline_appointment(current_user, appointment, form.reason.data)
-            flash(_("Permintaan ditolak. Anggota melihat alasan Anda."), "success")
-        else:
-            booking.cancel_appointment(current_user, appointment, form.reason.data)
-            flash(_("Sesi dibatalkan. Anggota diberi tahu."), "success")
+        try:
+            if action == "decline":
+                booking.decline_appointment(current_user, appointment, form.reason.data)
+                done = _("Permintaan ditolak. Anggota melihat alasan Anda.")
+            else:
+                booking.cancel_appointment(current_user, appointment, form.reason.data)
+                done = _("Sesi dibatalkan. Anggota diberi tahu.")
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         db.session.commit()
+        flash(done, "success")
         return redirect(url_for("mentoring.counseling.staff_dashboard"))
     endpoint = "mentoring.counseling.staff_decline" if action == "decline" else "mentoring.counseling.staff_cancel"
     return render_template(
@@ -151,6 +162,8 @@ def staff_propose(appointment_id: int):
         except SlotTaken:
             db.session.rollback()
             form.start.errors.append(_("Waktu ini baru saja diambil orang lain. Pilih waktu lain."))
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         else:
             db.session.commit()
             flash(_("Usulan waktu baru terkirim ke anggota."), "success")
@@ -171,7 +184,10 @@ def staff_outcome(appointment_id: int):
     if not EmptyForm().validate_on_submit() or not can_mark_outcome(current_user, appointment):
         abort(400)
     attended = request.form.get("outcome") == "attended"
-    booking.mark_outcome(current_user, appointment, attended)
+    try:
+        booking.mark_outcome(current_user, appointment, attended)
+    except CounselingError as error:
+        return _refused(error, appointment_id)
     db.session.commit()
     flash(_("Sudah dicatat."), "success")
     return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))

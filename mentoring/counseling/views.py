@@ -53,6 +53,13 @@ def _member_appointment_or_404(appointment_id: int) -> Appointment:
     return appointment
 
 
+def _refused(error: CounselingError, appointment_id: int):
+    """A refused change: nothing of it stays; the member sees why on her appointment."""
+    db.session.rollback()
+    flash(_(str(error)), "info")
+    return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment_id))
+
+
 def _counselor_or_404(profile_id: int):
     profile = availability.get_counselor(profile_id)
     if profile is None:
@@ -182,7 +189,10 @@ def cancel_appointment(appointment_id: int):
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        booking.cancel_appointment(current_user, appointment, form.reason.data)
+        try:
+            booking.cancel_appointment(current_user, appointment, form.reason.data)
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         db.session.commit()
         flash(_("Sesi sudah dibatalkan. Waktunya terbuka lagi untuk orang lain."), "success")
         return redirect(url_for("mentoring.counseling.my_appointments"))
@@ -214,6 +224,8 @@ def reschedule(appointment_id: int):
             return _just_taken(
                 appointment.counselor, start, {"appointment": appointment}, exclude=appointment
             )
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         db.session.commit()
         flash(_("Jadwal sudah dipindah."), "success")
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
@@ -246,9 +258,14 @@ def answer_proposal(appointment_id: int):
             return _just_taken(
                 appointment.counselor, proposed, {"appointment": appointment}, exclude=appointment
             )
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         flash(_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success")
     else:
-        rescheduling.reject_proposal(current_user, appointment)
+        try:
+            rescheduling.reject_proposal(current_user, appointment)
+        except CounselingError as error:
+            return _refused(error, appointment_id)
         flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
     db.session.commit()
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
@@ -261,7 +278,10 @@ def accept_booking(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_accept_booking(current_user, appointment):
         abort(400)
-    booking.accept_booking(current_user, appointment)
+    try:
+        booking.accept_booking(current_user, appointment)
+    except CounselingError as error:
+        return _refused(error, appointment_id)
     db.session.commit()
     flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))

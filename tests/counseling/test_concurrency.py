@@ -1,5 +1,6 @@
 """True concurrency on PostgreSQL: twenty people press "book" for one slot at the
-same moment through separate sessions; exactly one gets it."""
+same moment through separate sessions; exactly one gets it. A member cancelling
+while the counselor confirms: exactly one of them succeeds."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 from accounts.models import User
 from core.extensions import db
 from mentoring.counseling import availability, booking
+from mentoring.counseling._common import ChangedMeanwhile as StatusChanged
 from mentoring.counseling.models import Appointment, CounselorProfile
+from notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
@@ -114,3 +117,59 @@ def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_couns
     assert db.session.scalar(
         select(func.count(Appointment.id)).where(Appointment.status == "confirmed")
     ) == 1
+
+
+ROUNDS = 3
+
+
+def _in_request(app, work, i):
+    """Refusal messages are translated for a request (as in the views)."""
+    with app.test_request_context():
+        return work(i)
+
+
+def test_member_cancelling_while_the_counselor_confirms_gives_one(app, make_counselor, make_user, now):
+    """Issue 8 item 12: both used to succeed (``confirmed`` with ``cancelled_at``
+    set, reminders pending). Now one wins, the other is told it changed meanwhile,
+    and the reminders follow the final state."""
+    profile = make_counselor()
+    outcomes = []
+    for round_ in range(ROUNDS):
+        member = make_user()
+        start = availability.free_slots_for(profile, now)[round_]
+        appointment = booking.book_appointment(member, profile, member, start, "phone", now=now)
+        db.session.commit()
+        ids = (appointment.id, member.id, profile.user_id)
+
+        def act(i):
+            return _in_request(app, _act, i)
+
+        seen = threading.Barrier(2, timeout=20)
+
+        def _act(i, ids=ids, seen=seen):
+            appointment = db.session.get(Appointment, ids[0])
+            seen.wait()  # both pages were drawn from "requested"
+            try:
+                if i == 0:
+                    booking.cancel_appointment(db.session.get(User, ids[1]), appointment, "Tidak jadi", now)
+                else:
+                    booking.confirm_appointment(db.session.get(User, ids[2]), appointment, now)
+                db.session.commit()
+                return "done"
+            except StatusChanged as refusal:
+                db.session.rollback()
+                return "changed meanwhile" if "baru saja diubah" in str(refusal) else str(refusal)
+
+        results = _run_together(app, act, 2)
+        assert sorted(results) == ["changed meanwhile", "done"], results
+        db.session.expire_all()
+        final = db.session.get(Appointment, ids[0])
+        reminders = db.session.scalars(select(OutboxMessage.status).where(
+            OutboxMessage.key.startswith(f"appointment:{final.id}:reminder"))).all()
+        if final.status == "confirmed":
+            assert final.cancelled_at is None and reminders and set(reminders) == {"pending"}
+        else:
+            assert final.status == "cancelled" and final.confirmed_at is None
+            assert "pending" not in reminders
+        outcomes.append(final.status)
+    assert len(outcomes) == ROUNDS

@@ -6,13 +6,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import AuditEvent, User
 from accounts.services import delete_account, export_personal_data
 from core.extensions import db
 from mentoring.counseling import availability, booking, notes, rescheduling, wellbeing
+from mentoring.counseling._common import ChangedMeanwhile as StatusChanged
 from mentoring.counseling.jobs import send_counselor_morning_lists
 from mentoring.counseling.models import Appointment, SessionNote
 from mentoring.counseling.slots import local_day, local_moment
@@ -453,3 +454,37 @@ def test_years_of_history_do_not_slow_the_window_query(make_counselor, make_user
     assert slots and log.count == 1
     # Only the window is read, not the 300 past sessions.
     assert "starts_at >=" in log.statements[0].replace('"', "").replace("appointments.", "")
+
+
+@pytest.mark.parametrize("action", ["confirm", "cancel", "decline", "propose", "accept_booking"])
+def test_every_change_is_refused_when_the_state_moved_meanwhile(make_counselor, now, book, action):
+    """Issue 8 item 12 (the single-session half; the race itself is in
+    test_concurrency): a change made from a state the row is no longer in is
+    refused with a clear message, and nothing of it is written."""
+    profile = make_counselor()
+    appointment = book(profile, now=now)
+    later = availability.free_slots_for(profile, now)[5]
+    if action == "accept_booking":
+        appointment.booked_by_id = profile.user_id  # booked on her behalf
+        db.session.commit()
+    # Someone else cancelled it a moment ago; this object still holds "requested".
+    with db.engine.begin() as other:
+        other.execute(update(Appointment.__table__).where(Appointment.__table__.c.id == appointment.id)
+                      .values(status="cancelled"))
+    assert appointment.status == "requested"
+    calls = {
+        "confirm": lambda: booking.confirm_appointment(profile.user, appointment, now),
+        "cancel": lambda: booking.cancel_appointment(appointment.member, appointment, "x", now),
+        "decline": lambda: booking.decline_appointment(profile.user, appointment, "Penuh"),
+        "propose": lambda: rescheduling.propose_reschedule(profile.user, appointment, later, now),
+        "accept_booking": lambda: booking.accept_booking(appointment.member, appointment, now),
+    }
+    with pytest.raises(StatusChanged, match="baru saja diubah"):
+        calls[action]()
+    db.session.rollback()
+    db.session.expire_all()
+    row = db.session.get(Appointment, appointment.id)
+    assert (row.status, row.proposed_starts_at, row.member_accepted_at) == ("cancelled", None, None)
+    assert row.cancel_reason is None and row.decline_reason is None and row.confirmed_at is None
+    assert not outbox(f"appointment:{appointment.id}:confirmed")
+    assert not outbox(f"appointment:{appointment.id}:proposal")
