@@ -18,6 +18,7 @@ CALL_TASK_ROLE_BY_PREFIX = {
     "wellbeing": "counselor",
     "training": "umkm_staff",
     "kur": "umkm_staff",
+    "stall-application": "umkm_staff",
     "community": "moderator",
 }
 CALL_TASK_DEFAULT_ROLE = "admin"

@@ -84,3 +84,4 @@ def _next_stall(business, **_extra):
     return (_("%(day)s: lapak %(code)s, %(market)s", day=format_date(day.day, "EEEE, d MMMM"), code=stall.code,
               market=market.name),
             url_for("marketplace.stalls.day_map", day_id=day.id, lapak=stall.id))
+

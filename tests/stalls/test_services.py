@@ -323,3 +323,9 @@ def test_a_finished_lease_frees_the_booth_for_the_next_waiting(make_business, ma
     assert current.status == "ended"
     assert waiting.status == "approved" and waiting.stall.code == "K-01"
     assert f"stall-application:{waiting.id}:approved" in _keys(waiting.applicant)
+
+
+def test_unreachable_vendors_are_called_by_umkm_staff():
+    from notifications.call_tasks import call_task_role
+
+    assert call_task_role("stall-application:7:remind-2d") == "umkm_staff"

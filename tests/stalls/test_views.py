@@ -203,3 +203,4 @@ def test_business_page_says_where_to_find_it_next(client, make_business, make_us
     with client.application.test_request_context():
         text, url = next_stall(db.session.get(type(business), business.id))
     assert "lapak A-02, SABOAK" in text and url == f"/pasar/lapak/peta/{saboak_day.id}?lapak={application.stall_id}"
+
