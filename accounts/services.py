@@ -13,11 +13,12 @@ from accounts.models import ROLES, Consent, ResetCode, User, UserRole, new_sessi
 from accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from accounts.phones import normalise_phone
 from core.db import utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.signals import account_deleting, collect_personal_data, role_granted, user_registered
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """An operation was refused; ``str(error)`` is safe to show to the user."""
 
 

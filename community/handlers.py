@@ -72,6 +72,7 @@ def workspace(user, **_kw) -> list[StaffPanel]:
             lines=lines,
             count=(waiting + reported) or None,
             priority=20,
+            role="moderator",
         )
     ]
 

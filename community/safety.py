@@ -19,6 +19,7 @@ from community import markdown
 from community.models import CrisisTerm, Post, Suspension
 from community.reading import POST_PATH
 from core.db import utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.i18n import WITA
 from notifications.services import N_, notify
@@ -29,7 +30,7 @@ NEW_MEMBER_REPLIES_PER_DAY = 10
 POST_INTERVAL_SECONDS = 15
 
 
-class PostingRefused(Exception):
+class PostingRefused(Refused):
     """A post was not saved; ``message`` says why, in the user's language."""
 
     def __init__(self, message: str, field_name: str = "body"):

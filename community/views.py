@@ -29,7 +29,6 @@ from community.forms import (
 )
 from community.models import Post, Thread
 from community.permissions import (
-    TEMPLATE_PREDICATES,
     can_post_anonymously,
     can_reply,
     can_view_post,
@@ -52,7 +51,6 @@ def counselor_booking_url() -> str | None:
 
 @bp.record_once
 def _template_globals(state):
-    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     state.app.jinja_env.globals.update(
         forum_author_label=profiles.author_label,
         forum_author_url=profiles.author_url,

@@ -102,14 +102,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_handlers() -> None:
-    """Connect every package's signal receivers (``handlers.py``)."""
+    """Connect every package's signal receivers (``handlers.py``; a module with a
+    ``connect()`` function connects nothing until it is called here)."""
     from community import handlers as community_handlers
     from community.adminduk import handlers as adminduk_handlers
     from community.reports import handlers as reports_handlers  # noqa: F401
     from marketplace import handlers as marketplace_handlers
     from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
     from mentoring.counseling import handlers as counseling_handlers
-    from mentoring.programs import handlers as programs_handlers  # noqa: F401
+    from mentoring.programs import handlers as programs_handlers
     from notifications import handlers as notifications_handlers  # noqa: F401
     from payments import handlers as payments_handlers  # noqa: F401
 
@@ -117,6 +118,7 @@ def register_handlers() -> None:
     adminduk_handlers.connect()
     counseling_handlers.connect()
     marketplace_handlers.connect()
+    programs_handlers.connect()
 
 
 def register_template_helpers(app: Flask) -> None:

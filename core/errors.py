@@ -1,10 +1,48 @@
-"""Generic error pages in the user's language; never a traceback."""
+"""Refusals and error pages in the user's language; never a traceback.
+
+``Refused`` is the one error a service raises when a rule says no; each package
+subclasses it (``AccountError``, ``CounselingError``, ``ProgramError``,
+``PostingRefused``). Views turn it into a rollback and a flash or a field error
+with ``core.views_kit.refusal_to_flash``.
+"""
+from __future__ import annotations
+
 import re
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 
 from core.extensions import db
+
+
+class Refused(Exception):
+    """A rule said no; the message is safe to show the person who asked.
+
+    ``message`` is a lazy string (``lazy_gettext``) or a msgid marked with ``N_``
+    (translated when shown); ``params`` fill its ``%(name)s`` placeholders.
+    ``field_name`` names the form field the refusal belongs to, when there is one.
+    ``str(refusal)`` is the message in the current language.
+    """
+
+    def __init__(self, message="", field_name: str | None = None, **params) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field_name = field_name
+        self.params = params
+
+    def text(self) -> str:
+        """The message in the current language, placeholders filled."""
+        message = self.message
+        if not message:
+            return ""
+        translated = str(message) if isinstance(message, LazyString) else gettext(str(message))
+        return translated % self.params if self.params else translated
+
+    def __str__(self) -> str:
+        return self.text()
+
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

@@ -9,14 +9,35 @@ database.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField, StringField, TelField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms import (
+    Field,
+    FieldList,
+    FormField,
+    IntegerField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from accounts.phones import normalise_phone
+from core.db import utcnow
+from core.i18n import WITA
 
 # Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -97,6 +118,21 @@ def _check_characters(field: Field) -> bool:
     return True
 
 
+class _WTFormsTranslations:
+    """WTForms' built-in messages ("Not a valid integer value.") in the user's
+    language, from our own catalog (WTForms ships no Indonesian)."""
+
+    def gettext(self, string):
+        message = WTFORMS_MESSAGES.get(string)
+        return string if message is None else str(message)
+
+    def ngettext(self, singular, plural, n):
+        message = WTFORMS_MESSAGES.get(singular)
+        if message is None:
+            return singular if n == 1 else plural
+        return str(message)
+
+
 class BaseForm(FlaskForm):
     """Every form of the platform derives from this (never from ``FlaskForm``).
 
@@ -105,6 +141,10 @@ class BaseForm(FlaskForm):
     ``TelField``…) is checked for refused characters (see
     ``refused_character_message``); a refused field shows only that message.
     """
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFORMS_TRANSLATIONS
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -133,3 +173,217 @@ class PhoneField(TelField):
 
     def _value(self):
         return getattr(self, "raw_text", None) or (self.data or "")
+
+
+# --- text ---------------------------------------------------------------------------
+
+MAX_COMBINING_RUN = 3
+
+
+def normalise_text(value):
+    """Filter: NFC (one code point per accented letter) and trimmed."""
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def _combining_run_ok(form, field) -> None:
+    run = 0
+    for char in field.data or "":
+        run = run + 1 if unicodedata.combining(char) or unicodedata.category(char) == "Me" else 0
+        if run > MAX_COMBINING_RUN:
+            raise ValidationError(_l("Teks ini berisi terlalu banyak tanda di atas atau di bawah "
+                                     "satu huruf. Ketik ulang tanpa menyalin dari tempat lain."))
+
+
+def _bounded_text_validators(required, required_message, min_length, max_length, length_message):
+    checks = [DataRequired(message=required_message) if required else Optional()]
+    checks.append(Length(min=min_length, max=max_length, message=length_message))
+    return checks
+
+
+class TitleField(StringField):
+    """A single line of bounded text (a title, a place): NFC, trimmed, refuses
+    more than three combining marks on one letter. ``required`` and lengths make
+    its validators; further ``validators`` come after them."""
+
+    def __init__(self, label=None, validators=None, *, max_length: int = 160, min_length: int = 0,
+                 required: bool = True, required_message=None, length_message=None, **kwargs):
+        checks = _bounded_text_validators(
+            required, required_message or _l("Bagian ini wajib diisi."), min_length, max_length,
+            length_message or _l("Paling panjang %(max)d karakter.", max=max_length),
+        )
+        kwargs.setdefault("filters", [normalise_text])
+        super().__init__(label, [*checks, _combining_run_ok, *(validators or [])], **kwargs)
+
+
+class NameField(TitleField):
+    """A person's name (issue 8 item 17): NFC; control, bidi, zero-width characters,
+    line breaks and runs of more than three combining marks refused."""
+
+    def __init__(self, label=None, validators=None, *, max_length: int = 120, **kwargs):
+        kwargs.setdefault("required_message", _l("Tulis nama Anda."))
+        kwargs.setdefault("length_message", _l("Nama paling panjang %(max)d karakter.", max=max_length))
+        super().__init__(label, validators, max_length=max_length, **kwargs)
+
+
+class LongTextField(TextAreaField):
+    """Several lines of bounded text (a description, a note): NFC and trimmed; line
+    breaks and tabs allowed, control and bidi characters refused by ``BaseForm``."""
+
+    def __init__(self, label=None, validators=None, *, max_length: int = 4000, min_length: int = 0,
+                 required: bool = False, required_message=None, length_message=None, **kwargs):
+        checks = _bounded_text_validators(
+            required, required_message or _l("Bagian ini wajib diisi."), min_length, max_length,
+            length_message or _l("Paling panjang %(max)d karakter.", max=max_length),
+        )
+        kwargs.setdefault("filters", [normalise_text])
+        super().__init__(label, [*checks, *(validators or [])], **kwargs)
+
+
+# --- numbers and money --------------------------------------------------------------
+
+
+class BoundedIntegerField(IntegerField):
+    """A whole number between ``min`` and ``max``, required unless ``required=False``
+    (the ``IntegerField(InputRequired, NumberRange)`` shape in one place)."""
+
+    def __init__(self, label=None, validators=None, *, min: int, max: int,  # noqa: A002
+                 message=None, required: bool = True, required_message=None, **kwargs):
+        first = (InputRequired(message=required_message or _l("Tulis angka.")) if required
+                 else Optional())
+        bounds = NumberRange(min=min, max=max, message=message or _l(
+            "Tulis angka dari %(min)d sampai %(max)d.", min=min, max=max))
+        super().__init__(label, [first, bounds, *(validators or [])], **kwargs)
+
+
+def format_rupiah(amount: int | None) -> str:
+    """``25000`` as ``"Rp 25.000"`` (whole rupiah, dots between thousands)."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(int(amount)):,}".replace(",", ".")
+
+
+class RupiahField(StringField):
+    """An amount in whole rupiah, typed "25000", "25.000" or "Rp 25.000" (",00"
+    allowed); ``data`` is an ``int`` between ``min`` and ``max``; shown "25.000"."""
+
+    def __init__(self, label=None, validators=None, *, min: int = 1,  # noqa: A002
+                 max: int = 10_000_000_000, required: bool = True, required_message=None, **kwargs):
+        self.min_amount, self.max_amount = min, max
+        first = (InputRequired(message=required_message or _l("Tulis jumlahnya dalam rupiah."))
+                 if required else Optional())
+        super().__init__(label, [first, *(validators or [])], **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not (valuelist[0] or "").strip():
+            return
+        text = valuelist[0].strip()[:40].lower().removeprefix("rp").strip()
+        text = re.sub(r"[\s.]", "", text)
+        text = re.sub(r",0{1,2}$", "", text)
+        if not text.isascii() or not text.isdigit():
+            raise ValueError(_l("Tulis jumlah dalam rupiah dengan angka saja, misalnya 25.000.000."))
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is not None and not self.min_amount <= self.data <= self.max_amount:
+            raise StopValidation(_l("Jumlah harus antara %(min)s dan %(max)s.",
+                                    min=format_rupiah(self.min_amount),
+                                    max=format_rupiah(self.max_amount)))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0][:40]
+        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
+
+
+# --- date and time ------------------------------------------------------------------
+
+DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
+
+
+class WitaDateTimeField(DateTimeLocalField):
+    """A date and time typed in WITA (Asia/Makassar); ``data`` is aware UTC, as the
+    ``UTCDateTime`` columns take it. ``not_past=True`` refuses a moment already gone."""
+
+    def __init__(self, label=None, validators=None, *, not_past: bool = False, **kwargs):
+        self.not_past = not_past
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not (valuelist[0] or "").strip():
+            return
+        raw = valuelist[0].strip()[:40]
+        for fmt in DATETIME_FORMATS:
+            try:
+                naive = datetime.strptime(raw, fmt)
+            except ValueError:
+                continue
+            self.data = naive.replace(tzinfo=WITA).astimezone(UTC)
+            return
+        raise ValueError(_l("Tulis tanggal dan jam, misalnya 2026-12-01 09:00."))
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.not_past and self.data is not None and self.data <= utcnow():
+            raise StopValidation(_l("Waktu ini sudah lewat. Pilih tanggal dan jam yang akan datang."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0][:40]
+        return self.data.astimezone(WITA).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+
+# --- WTForms' own messages ----------------------------------------------------------
+
+WTFORMS_MESSAGES = {
+    "Invalid field name '%s'.": _l("Nama isian '%s' tidak dikenal."),
+    "Field must be equal to %(other_name)s.": _l("Isian ini harus sama dengan %(other_name)s."),
+    "Field must be at least %(min)d character long.": _l("Paling sedikit %(min)d karakter."),
+    "Field must be at least %(min)d characters long.": _l("Paling sedikit %(min)d karakter."),
+    "Field cannot be longer than %(max)d character.": _l("Paling panjang %(max)d karakter."),
+    "Field cannot be longer than %(max)d characters.": _l("Paling panjang %(max)d karakter."),
+    "Field must be exactly %(max)d character long.": _l("Harus tepat %(max)d karakter."),
+    "Field must be exactly %(max)d characters long.": _l("Harus tepat %(max)d karakter."),
+    "Field must be between %(min)d and %(max)d characters long.":
+        _l("Harus %(min)d sampai %(max)d karakter."),
+    "Number must be at least %(min)s.": _l("Angka paling kecil %(min)s."),
+    "Number must be at most %(max)s.": _l("Angka paling besar %(max)s."),
+    "Number must be between %(min)s and %(max)s.": _l("Angka harus dari %(min)s sampai %(max)s."),
+    "Date must be at least %(min)s.": _l("Tanggal paling awal %(min)s."),
+    "Date must be at most %(max)s.": _l("Tanggal paling akhir %(max)s."),
+    "Date must be between %(min)s and %(max)s.": _l("Tanggal harus antara %(min)s dan %(max)s."),
+    "This field is required.": _l("Bagian ini wajib diisi."),
+    "Invalid input.": _l("Isian tidak valid."),
+    "Invalid email address.": _l("Alamat email tidak valid."),
+    "Invalid IP address.": _l("Alamat IP tidak valid."),
+    "Invalid Mac address.": _l("Alamat MAC tidak valid."),
+    "Invalid URL.": _l("Alamat tautan (URL) tidak valid."),
+    "Invalid UUID.": _l("UUID tidak valid."),
+    "Invalid value, must be one of: %(values)s.": _l("Pilihan tidak valid, harus salah satu dari: %(values)s."),
+    "Invalid value, can't be any of: %(values)s.": _l("Pilihan tidak valid, tidak boleh: %(values)s."),
+    "This field cannot be edited.": _l("Bagian ini tidak bisa diubah."),
+    "This field is disabled and cannot have a value.": _l("Bagian ini tidak aktif dan tidak boleh diisi."),
+    "Invalid CSRF Token.": _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."),
+    "CSRF token missing.": _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."),
+    "CSRF failed.": _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."),
+    "CSRF token expired.": _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."),
+    "Invalid Choice: could not coerce.": _l("Pilihan tidak valid."),
+    "Choices cannot be None.": _l("Pilihan tidak valid."),
+    "Not a valid choice.": _l("Pilih salah satu dari daftar."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l("Pilihan tidak valid."),
+    "'%(value)s' is not a valid choice for this field.": _l("'%(value)s' bukan pilihan yang valid."),
+    "'%(value)s' are not valid choices for this field.": _l("'%(value)s' bukan pilihan yang valid."),
+    "Not a valid datetime value.": _l("Tanggal dan jam tidak valid."),
+    "Not a valid date value.": _l("Tanggal tidak valid."),
+    "Not a valid time value.": _l("Jam tidak valid."),
+    "Not a valid week value.": _l("Minggu tidak valid."),
+    "Not a valid integer value.": _l("Tulis bilangan bulat, misalnya 2023."),
+    "Not a valid decimal value.": _l("Tulis angka, misalnya 2,5."),
+    "Not a valid float value.": _l("Tulis angka, misalnya 2,5."),
+}
+WTFORMS_TRANSLATIONS = _WTFormsTranslations()

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from core.signals import member_home_cards, service_links, staff_workspace
 
 
@@ -46,6 +50,7 @@ class StaffPanel:
     lines: tuple[str, ...] = field(default_factory=tuple)
     count: int | None = None
     priority: int = 50  # lower comes first
+    role: str = ""  # the staff role it serves; core adds a plain panel for roles without one
 
 
 def _collect(signal, sender) -> list:
@@ -62,10 +67,56 @@ def cards_for(user) -> list[HomeCard]:
 
 
 def service_links_for(user) -> list[ServiceLink]:
-    """Every service ``user`` (``None`` for a visitor) may open, in priority order."""
-    return _collect(service_links, user)
+    """Every service ``user`` (``None`` for a visitor) may open, in priority order:
+    what the packages send, plus the ``CORE_SERVICES`` entries no package sent."""
+    links = _collect(service_links, user)
+    urls = {link.url for link in links}
+    links.extend(link for link in core_service_links(user) if link.url not in urls)
+    return sorted(links, key=lambda link: link.priority)
 
 
 def staff_panels_for(user) -> list[StaffPanel]:
-    """The staff workspaces of ``user``'s staff roles, in priority order."""
-    return _collect(staff_workspace, user)
+    """The staff workspaces of ``user``'s staff roles, in priority order: what the
+    packages send, plus a plain link to the first workspace of each staff role no
+    package drew a panel for (so every staff home leads to its work)."""
+    from core.templating import STAFF_LINKS
+
+    panels = _collect(staff_workspace, user)
+    covered = {panel.role for panel in panels}
+    urls = {panel.url for panel in panels}
+    views = current_app.view_functions
+    for role, endpoint, label in STAFF_LINKS:
+        if role not in covered and endpoint in views and user.has_role(role):
+            covered.add(role)
+            if url_for(endpoint) in urls:  # a package panel already leads there
+                continue
+            panels.append(StaffPanel(title=str(label), url=url_for(endpoint), action=_("Buka"),
+                                     role=role, priority=90))
+    return sorted(panels, key=lambda panel: panel.priority)
+
+
+# Services whose packages do not send their own ``service_links`` yet (a package's
+# own link to the same address replaces the entry):
+# (endpoint, title, text, icon, priority). An entry shows once its endpoint exists.
+CORE_SERVICES = [
+    ("community.index", _l("Forum"),
+     _l("Bertanya dan berbagi dengan sesama purna PMI, juga tanpa nama."), "forum", 10),
+    ("mentoring.counseling.counselors", _l("Konseling"),
+     _l("Bicara dengan konselor. Rahasia dan gratis."), "heart", 20),
+    ("marketplace.index", _l("Pasar"),
+     _l("Belanja dari usaha sesama purna PMI, atau daftarkan usaha Anda."), "market", 50),
+    ("notifications.inbox", _l("Kotak masuk"),
+     _l("Pengingat dan kabar tentang jadwal dan pengajuan Anda."), "inbox", 95),
+]
+
+
+def core_service_links(user) -> list[ServiceLink]:
+    """The ``CORE_SERVICES`` that exist, for ``user`` (a visitor sees the forum only)."""
+    views = current_app.view_functions
+    return [
+        ServiceLink(title=str(title), text=str(text), url=url_for(endpoint), icon=icon,
+                    priority=priority)
+        for endpoint, title, text, icon, priority in CORE_SERVICES
+        if endpoint in views and (user is not None or endpoint == "community.index")
+    ]
+

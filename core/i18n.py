@@ -15,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Domain, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -27,6 +27,8 @@ WITA = ZoneInfo("Asia/Makassar")
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or a command: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LANG_COOKIE)
@@ -163,3 +165,56 @@ def wita(value: datetime | None, fmt: str = "medium") -> str:
     locale = state.get("babel_locale") or get_locale()
     tzinfo = state.get("babel_tzinfo") or get_timezone()
     return _format_datetime(value, fmt, locale, tzinfo)
+
+
+# The one way dates and times are written (issue 8 item 26): pages, inbox texts and
+# message parameters all go through ``format_wita``. Never seconds.
+WITA_STYLES = {
+    "date": "EEEE, d MMMM yyyy",      # Rabu, 2 Desember 2026
+    "day": "EEEE, d MMMM",            # Rabu, 2 Desember
+    "short": "d MMM yyyy",            # 2 Des 2026
+    "short_day": "EEE d MMM",         # Rab 2 Des
+}
+TIME_PATTERN = {"id": "HH.mm", "en": "HH:mm"}
+# Which date style each combined style uses, before its time.
+COMBINED_STYLES = {"datetime": "date", "day_time": "day", "short_datetime": "short",
+                   "short_day_time": "short_day"}
+# Babel's named styles, as older templates still pass them to ``|wita``.
+LEGACY_STYLES = {"short": "short_datetime", "medium": "short_datetime", "long": "datetime",
+                 "full": "datetime"}
+
+
+def format_wita(value: datetime | None, style: str = "short_datetime",
+                locale: str | None = None) -> str:
+    """A UTC datetime written in WITA in the reader's language.
+
+    Styles: ``date`` "Rabu, 2 Desember 2026", ``day`` "Rabu, 2 Desember", ``short``
+    "2 Des 2026", ``short_day`` "Rab 2 Des", ``time`` "13.00 WITA", and the date
+    styles with the time: ``datetime`` "Rabu, 2 Desember 2026, 13.00 WITA",
+    ``day_time``, ``short_datetime`` "2 Des 2026, 13.00 WITA", ``short_day_time``.
+    ``locale`` defaults to the request's language ("id" outside a request, as in
+    jobs composing a message: pass the recipient's ``user.locale`` there).
+    """
+    if value is None:
+        return ""
+    if locale is None:
+        state = _babel_state() or {}
+        language = state.get("babel_locale") or get_locale()
+        locale = str(language) if language else "id"
+    time_text = _format_datetime(value, TIME_PATTERN.get(locale, "HH:mm"), locale, WITA) + " WITA"
+    if style == "time":
+        return time_text
+    if style in COMBINED_STYLES:
+        date_text = _format_datetime(value, WITA_STYLES[COMBINED_STYLES[style]], locale, WITA)
+        return f"{date_text}, {time_text}"
+    return _format_datetime(value, WITA_STYLES[style], locale, WITA)
+
+
+def wita_filter(value: datetime | None, style: str = "short_datetime") -> str:
+    """The ``|wita`` template filter: ``format_wita`` styles; Babel's ``short`` and
+    ``medium`` mean ``short_datetime``; any other text is still taken as a Babel
+    pattern (templates that have not moved to a style yet)."""
+    style = LEGACY_STYLES.get(style, style)
+    if style in WITA_STYLES or style in COMBINED_STYLES or style == "time":
+        return format_wita(value, style)
+    return wita(value, style)

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.i18n import current_language, wita
+from core.forms import format_rupiah
+from core.i18n import current_language, format_wita, wita_filter
 
 # Bottom navigation on phones / top bar on desktop. An item shows only once its
 # endpoint exists, so no link ever leads to a page that is not built yet.
@@ -14,7 +15,9 @@ NAV_ITEMS = [
     ("site.home", _l("Beranda"), "home"),
     ("community.index", _l("Forum"), "forum"),
     ("mentoring.counseling.counselors", _l("Konseling"), "heart"),
-    ("marketplace.index", _l("Pasar"), "market"),
+    # Every other part (training, KUR, the market, papers help, reports, the inbox)
+    # is one tap away on "Layanan", so the bar keeps five items at 360 px.
+    ("site.services", _l("Layanan"), "grid"),
     ("accounts.account", _l("Akun"), "user"),
 ]
 
@@ -111,6 +114,20 @@ def flatten_template_globals(env) -> None:
     env.make_globals = make_globals
 
 
+def expose_permissions(app: Flask, *modules) -> None:
+    """Hand every ``can_*`` predicate of each ``permissions`` module to the templates
+    (its ``TEMPLATE_PREDICATES`` dict), so the buttons a page shows are decided by
+    the same functions the views check. Called once, from ``init_templating``; two
+    packages exposing the same name is a mistake and stops the app from starting."""
+    exposed: dict[str, object] = {}
+    for module in modules:
+        for name, predicate in module.TEMPLATE_PREDICATES.items():
+            if exposed.get(name, predicate) is not predicate:
+                raise RuntimeError(f"template predicate {name!r} exposed twice ({module.__name__})")
+            exposed[name] = predicate
+    app.jinja_env.globals.update(exposed)
+
+
 def _unread_notifications() -> int:
     from notifications.services import unread_count
 
@@ -118,13 +135,36 @@ def _unread_notifications() -> int:
 
 
 def init_templating(app: Flask) -> None:
-    from accounts.permissions import TEMPLATE_PREDICATES
+    from accounts import permissions as accounts_permissions
+    from community import permissions as community_permissions
+    from community.adminduk import permissions as adminduk_permissions
+    from community.reports import permissions as reports_permissions
+    from marketplace import permissions as marketplace_permissions
+    from marketplace.stalls import permissions as stalls_permissions
+    from mentoring.counseling import permissions as counseling_permissions
+    from mentoring.programs import permissions as programs_permissions
+    from notifications import permissions as notifications_permissions
+    from payments import permissions as payments_permissions
 
     flatten_template_globals(app.jinja_env)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["wita"] = wita
-    app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    app.jinja_env.filters["wita"] = wita_filter
+    app.jinja_env.filters["rupiah"] = format_rupiah
+    app.jinja_env.filters["format_wita"] = format_wita
+    expose_permissions(
+        app,
+        accounts_permissions,
+        community_permissions,
+        notifications_permissions,
+        counseling_permissions,
+        programs_permissions,
+        payments_permissions,
+        reports_permissions,
+        marketplace_permissions,
+        adminduk_permissions,
+        stalls_permissions,
+    )
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["staff_links"] = staff_links
     app.jinja_env.globals["render_icon"] = icon_renderer(app.jinja_env)

@@ -1,4 +1,5 @@
-"""Site-wide pages: the home page / member home, the language switch, /healthz."""
+"""Site-wide pages: the home page / member home, "Layanan" (all services), the
+language switch, /healthz."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
@@ -6,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from core.extensions import csrf, db
-from core.home import cards_for
+from core.home import cards_for, service_links_for, staff_panels_for
 from core.i18n import LANG_COOKIE
 from core.security import safe_next
 
@@ -16,8 +17,17 @@ bp = Blueprint("site", __name__)
 @bp.route("/")
 def home():
     if current_user.is_authenticated:
-        return render_template("core/member_home.html", cards=cards_for(current_user))
+        return render_template("core/member_home.html", cards=cards_for(current_user),
+                               panels=staff_panels_for(current_user),
+                               services=service_links_for(current_user))
     return render_template("core/home.html")
+
+
+@bp.route("/layanan")
+def services():
+    """Every service the platform offers this person, one tap each (``service_links``)."""
+    user = current_user if current_user.is_authenticated else None
+    return render_template("core/services.html", services=service_links_for(user))
 
 
 @bp.route("/lang", methods=["POST"])

@@ -8,13 +8,11 @@ from marketplace import staff_views as _staff_views  # noqa: F401
 from marketplace import vendor_views as _vendor_views  # noqa: F401
 from marketplace.blueprint import bp
 from marketplace.labels import CATEGORY_LABELS, STATUS_LABELS, UNIT_LABELS, regency_label, rupiah
-from marketplace.permissions import TEMPLATE_PREDICATES
 
 
 @bp.context_processor
 def _market_helpers():
     return {
-        **TEMPLATE_PREDICATES,
         "rupiah": rupiah,
         "category_label": lambda code: str(CATEGORY_LABELS.get(code, code)),
         "unit_label": lambda code: str(UNIT_LABELS.get(code, code)),

@@ -14,17 +14,11 @@ from notifications import services
 from notifications.forms import PreferencesForm, parse_hour
 from notifications.models import CallTask, Notification
 from notifications.permissions import (
-    TEMPLATE_PREDICATES,
     can_complete_call_task,
     can_open_notification,
 )
 
 bp = Blueprint("notifications", __name__)
-
-
-@bp.app_context_processor
-def _predicates():
-    return TEMPLATE_PREDICATES
 
 
 @bp.route("/inbox")

@@ -19,19 +19,12 @@ from payments import services, webhooks
 from payments.errors import PaymentRefused
 from payments.forms import ManualPaymentForm
 from payments.models import STATUSES, Invoice, PaymentIssue
-from payments.money import format_rupiah
-from payments.permissions import STAFF_ROLES, TEMPLATE_PREDICATES, can_view_invoice
+from payments.permissions import STAFF_ROLES, can_view_invoice
 from payments.providers import stripe_provider
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("rumahpurna.payments")
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-@bp.record_once
-def _template_globals(state):
-    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
-    state.app.jinja_env.filters["rupiah"] = format_rupiah
 
 
 def _own_invoice_or_404(invoice_id: int) -> Invoice:

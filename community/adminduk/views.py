@@ -23,7 +23,6 @@ from community.adminduk.models import (
     StatusChange,
 )
 from community.adminduk.permissions import (
-    TEMPLATE_PREDICATES,
     can_view_request,
     is_other_staff,
 )
@@ -35,7 +34,6 @@ bp = Blueprint("adminduk", __name__, url_prefix="/adminduk")
 
 @bp.record_once
 def _template_helpers(state) -> None:
-    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     state.app.jinja_env.globals.update(
         adminduk_service_label=lambda key: str(SERVICES.get(key, key)),
         adminduk_status_label=lambda key: str(STATUS_LABELS.get(key, key)),

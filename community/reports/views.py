@@ -24,7 +24,7 @@ from community.reports._common import (
     STATUS_LABELS,
 )
 from community.reports.forms import LookupForm, ReportForm, chosen_files
-from community.reports.permissions import TEMPLATE_PREDICATES, can_view_own_report
+from community.reports.permissions import can_view_own_report
 from core.extensions import db, limiter
 from core.uploads import UploadRefused
 
@@ -61,7 +61,6 @@ def _no_store(response):
 @bp.context_processor
 def _report_helpers():
     return {
-        **TEMPLATE_PREDICATES,
         "report_kind_label": lambda kind: _(KIND_LABELS.get(kind, kind)),
         "report_kind_short": lambda kind: _(KIND_SHORT.get(kind, kind)),
         "report_status_label": lambda status: _(STATUS_LABELS.get(status, status)),

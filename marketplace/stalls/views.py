@@ -18,7 +18,7 @@ from marketplace.stalls._common import StallError
 from marketplace.stalls.blueprint import bp, nest
 from marketplace.stalls.forms import STATUS_LABELS, ZONE_LABELS, ApplyForm, LeaseForm, NoteForm
 from marketplace.stalls.models import BOOTHS, StallApplication
-from marketplace.stalls.permissions import TEMPLATE_PREDICATES, can_view_application
+from marketplace.stalls.permissions import can_view_application
 from payments import services as payments
 
 __all__ = ["bp", "nest"]
@@ -28,7 +28,6 @@ INVOICE_KIND = "stall_application"
 
 @bp.record_once
 def _template_globals(state):
-    state.app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     state.app.jinja_env.globals.update(
         stall_zone_label=lambda zone: ZONE_LABELS.get(zone, zone),
         stall_status_label=lambda status: STATUS_LABELS.get(status, status),

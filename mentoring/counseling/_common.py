@@ -6,11 +6,12 @@ from datetime import datetime
 
 from flask import current_app
 
-from core.i18n import WITA
+from core.errors import Refused
+from core.i18n import format_wita as core_format_wita
 from notifications.services import N_
 
 
-class CounselingError(Exception):
+class CounselingError(Refused):
     """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
 
 
@@ -21,9 +22,11 @@ class SlotTaken(CounselingError):
         super().__init__(N_("Waktu ini baru saja diambil orang lain."))
 
 
-def format_wita(moment: datetime) -> str:
-    """Language-neutral WITA time for notification parameters."""
-    return moment.astimezone(WITA).strftime("%d/%m/%Y %H:%M WITA")
+def format_wita(moment: datetime, locale: str | None = None) -> str:
+    """WITA time for notification parameters, written by the one formatter
+    (``core.i18n.format_wita``): "Rabu, 2 Desember 2026, 13.00 WITA". Pass the
+    recipient's ``user.locale``; Indonesian otherwise."""
+    return core_format_wita(moment, "datetime", locale or "id")
 
 
 def stamp(moment: datetime) -> int:

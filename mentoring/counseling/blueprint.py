@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 
 from accounts.phones import display_phone
 from mentoring.counseling.forms import LANGUAGE_NAMES, MODE_NAMES, WEEKDAY_NAMES, slot_value
-from mentoring.counseling.permissions import TEMPLATE_PREDICATES
 from notifications.services import N_
 
 bp = Blueprint("counseling", __name__)
@@ -32,7 +31,6 @@ def _minutes_label(minute: int) -> str:
 @bp.context_processor
 def _counseling_helpers():
     return {
-        **TEMPLATE_PREDICATES,
         "slot_value": slot_value,
         "status_label": lambda status: _(STATUS_LABELS.get(status, status)),
         "mode_label": lambda mode: MODE_NAMES.get(mode, mode),

@@ -62,6 +62,7 @@ def workspace(user, **_kwargs) -> list[StaffPanel]:
         lines=tuple(lines),
         count=urgent or None,
         priority=10,
+        role="counselor",
     )]
 
 

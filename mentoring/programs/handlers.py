@@ -3,14 +3,22 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from core.db import utcnow
 from core.extensions import db
-from core.home import HomeCard
+from core.home import HomeCard, ServiceLink, StaffPanel
 from core.i18n import wita
-from core.signals import account_deleting, collect_personal_data, member_home_cards, seed_demo
+from core.signals import (
+    account_deleting,
+    collect_personal_data,
+    member_home_cards,
+    seed_demo,
+    service_links,
+    staff_workspace,
+)
 from mentoring.programs import services
 from mentoring.programs.data import ACTIVE_STAGES, STAGE_NAMES
 from mentoring.programs.models import (
@@ -21,13 +29,14 @@ from mentoring.programs.models import (
 from notifications.services import cancel_messages
 
 
-@member_home_cards.connect
-def home_cards(user, **_kwargs) -> list[HomeCard]:
-    """The next training (or an invitation to find one) and the KUR step."""
-    cards: list[HomeCard] = []
+def _home_rows(user) -> dict:
+    """The member's next training and active KUR application in one query (the home
+    page is shared by every package and keeps within its query budget)."""
     now = utcnow()
-    registration = db.session.scalar(
-        select(TrainingRegistration)
+    training = (
+        select(literal("training").label("kind"), TrainingRegistration.status.label("state"),
+               TrainingSession.title.label("title"), TrainingSession.starts_at.label("at"),
+               TrainingSession.id.label("ref"))
         .join(TrainingRegistration.session)
         .where(
             TrainingRegistration.user_id == user.id,
@@ -37,18 +46,36 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
         )
         .order_by(TrainingSession.starts_at)
         .limit(1)
+        .subquery()
     )
-    if registration is not None:
-        training = registration.session
+    kur = (
+        select(literal("kur").label("kind"), KurApplication.stage.label("state"),
+               KurApplication.business_name.label("title"),
+               KurApplication.created_at.label("at"), KurApplication.id.label("ref"))
+        .where(KurApplication.user_id == user.id, KurApplication.stage.in_(ACTIVE_STAGES))
+        .limit(1)
+        .subquery()
+    )
+    rows = db.session.execute(union_all(select(training), select(kur))).all()
+    return {row.kind: row for row in rows}
+
+
+def home_cards(user, **_kwargs) -> list[HomeCard]:
+    """The next training (or an invitation to find one) and the KUR step."""
+    cards: list[HomeCard] = []
+    rows = _home_rows(user)
+    training = rows.get("training")
+    if training is not None:
+        starts_at = training.at if training.at.tzinfo else training.at.replace(tzinfo=UTC)
         text = (
             _("%(title)s, %(time)s WITA.", title=training.title,
-              time=wita(training.starts_at, "d MMM yyyy, HH.mm"))
-            if registration.status == "confirmed"
+              time=wita(starts_at, "d MMM yyyy, HH.mm"))
+            if training.state == "confirmed"
             else _("Anda di daftar tunggu %(title)s.", title=training.title)
         )
         cards.append(HomeCard(
             title=_("Pelatihan berikutnya"), text=text,
-            url=f"/trainings/{training.id}", action=_("Lihat pelatihan"), priority=30,
+            url=f"/trainings/{training.ref}", action=_("Lihat pelatihan"), priority=30,
         ))
     else:
         cards.append(HomeCard(
@@ -56,16 +83,12 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
             text=_("Tenun ikat, pembukuan, barista, pemasaran digital, dan lainnya. Gratis."),
             url="/trainings", action=_("Cari pelatihan"), priority=70,
         ))
-    application = db.session.scalar(
-        select(KurApplication)
-        .where(KurApplication.user_id == user.id, KurApplication.stage.in_(ACTIVE_STAGES))
-        .limit(1)
-    )
+    application = rows.get("kur")
     if application is not None:
         cards.append(HomeCard(
-            title=_("Pengajuan KUR: %(business)s", business=application.business_name),
-            text=_("Tahap sekarang: %(stage)s.", stage=STAGE_NAMES[application.stage]),
-            url=f"/kur/{application.id}", action=_("Lihat pengajuan"), priority=35,
+            title=_("Pengajuan KUR: %(business)s", business=application.title),
+            text=_("Tahap sekarang: %(stage)s.", stage=STAGE_NAMES[application.state]),
+            url=f"/kur/{application.ref}", action=_("Lihat pengajuan"), priority=35,
         ))
     else:
         cards.append(HomeCard(
@@ -73,16 +96,37 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
             text=_("Cek syarat Kredit Usaha Rakyat (KUR) dan ajukan dengan pendampingan."),
             url="/kur", action=_("Lihat KUR"), priority=75,
         ))
-    if user.has_role("umkm_staff"):
-        cards.append(HomeCard(
-            title=_("Kelola pelatihan dan KUR"),
-            text=_("Terbitkan pelatihan, lihat peserta, dan ikuti pengajuan KUR."),
-            url="/staff/kur", action=_("Buka"), priority=20,
-        ))
     return cards
 
 
-@collect_personal_data.connect
+def services_offered(user, **_kwargs) -> list[ServiceLink]:
+    """Training and KUR on the "Layanan" page: always there, whatever the member did."""
+    if user is None:
+        return []
+    return [
+        ServiceLink(title=_("Pelatihan"), text=_("Tenun ikat, pembukuan, barista, pemasaran "
+                    "digital, dan lainnya. Gratis."), url=url_for("mentoring.trainings"),
+                    icon="book", priority=30),
+        ServiceLink(title=_("Modal usaha (KUR)"), text=_("Cek syarat Kredit Usaha Rakyat dan "
+                    "ajukan dengan pendampingan."), url=url_for("mentoring.kur"),
+                    icon="coins", priority=40),
+    ]
+
+
+def staff_panel(user, **_kwargs) -> list[StaffPanel]:
+    """UMKM staff: trainings and KUR applications, first on their home. No counts:
+    the home page is shared by every package and stays within its query budget."""
+    if not user.has_role("umkm_staff"):
+        return []
+    return [StaffPanel(
+        title=_("Kelola pelatihan dan KUR"),
+        url=url_for("mentoring.kur_applications"),
+        action=_("Buka pengajuan KUR"),
+        lines=(_("Terbitkan pelatihan, lihat peserta, dan ikuti pengajuan KUR."),),
+        priority=20, role="umkm_staff",
+    )]
+
+
 def personal_data(user, **_kwargs):
     """The member's registrations and KUR applications for their data export."""
     registrations = db.session.scalars(
@@ -131,7 +175,6 @@ def personal_data(user, **_kwargs):
     }
 
 
-@account_deleting.connect
 def erase_personal_data(user, **_kwargs) -> None:
     """Free the member's seats (the waitlist moves up), cancel reminders, and erase
     their registrations and KUR applications."""
@@ -165,7 +208,6 @@ DEMO_TRAININGS = [
 ]
 
 
-@seed_demo.connect
 def demo_data(users, **_kwargs) -> None:
     """A few upcoming trainings and a KUR application for the vendor demo user."""
     staff = users.get("umkm_staff")
@@ -220,3 +262,13 @@ def _demo_description(tags: list[str]) -> str:
     if "pemasaran-digital" in tags:
         return "Foto produk dengan HP, katalog WhatsApp Business, dan cara membalas pembeli dengan sopan."
     return "Praktik mengolah bahan lokal menjadi produk yang tahan lama dan siap dijual di pasar SABOAK."
+
+
+def connect() -> None:
+    """Connect this package's receivers (called by ``create_app``)."""
+    member_home_cards.connect(home_cards)
+    collect_personal_data.connect(personal_data)
+    account_deleting.connect(erase_personal_data)
+    seed_demo.connect(demo_data)
+    service_links.connect(services_offered)
+    staff_workspace.connect(staff_panel)

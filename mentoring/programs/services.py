@@ -29,6 +29,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.phones import display_phone
 from core.db import utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.i18n import WITA
 from mentoring.programs.data import (
@@ -50,12 +51,8 @@ ACTIVE_STATUSES = ("confirmed", "waitlisted")
 REMINDERS = (("reminder-24h", timedelta(hours=24)), ("reminder-2h", timedelta(hours=2)))
 
 
-class ProgramError(Exception):
+class ProgramError(Refused):
     """A rule the person can understand and act on; ``message`` is translatable."""
-
-    def __init__(self, message) -> None:
-        super().__init__()
-        self.message = message
 
 
 def format_when(value: datetime, locale: str | None) -> str:

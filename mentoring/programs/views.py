@@ -43,10 +43,6 @@ from mentoring.programs.models import KurApplication, TrainingRegistration, Trai
 
 STAFF = "umkm_staff"
 
-for _name, _predicate in permissions.TEMPLATE_PREDICATES.items():
-    bp.add_app_template_global(_predicate, _name)
-
-
 @bp.context_processor
 def _names():
     return {

@@ -104,14 +104,14 @@ def test_register_without_consent_saves_nothing(client):
         ("email", "bukan-email", "Alamat email tidak valid"),
         ("return_year", "2999", "tidak boleh di masa depan"),
         ("return_year", "-5", "Tulis tahun seperti 2023"),
-        ("regency", "atlantis", "Not a valid choice"),
+        ("regency", "atlantis", "Pilih salah satu dari daftar."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_saves_nothing(client, field, value, message):
     response = client.post("/register", data={**GOOD, field: value})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    if message != "Not a valid choice":
+    if message != "Pilih salah satu dari daftar.":
         assert message in html
     assert 'aria-invalid="true"' in html
     assert users_count() == 0

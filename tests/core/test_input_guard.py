@@ -154,3 +154,15 @@ def test_engine_hides_sql_parameters(app, make_user):
     # No parameter is shown (PostgreSQL's own DETAIL still names the duplicate key).
     assert "secret-hash-value" not in str(raised.value)
     assert "Kembar" not in str(raised.value)
+
+
+def test_every_form_derives_from_base_form():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    users = [
+        str(path.relative_to(root)) for path in root.rglob("*.py")
+        if ".venv" not in path.parts and "tests" not in path.parts
+        and "FlaskForm" in path.read_text(encoding="utf-8")
+    ]
+    assert users == ["core/forms.py"]

@@ -101,3 +101,33 @@ def test_template_globals_stay_overridable_per_template(app):
     template = env.from_string("{{ site_title }}", globals={"site_title": "mine"})
     assert template.render() == "mine"
     assert "site_title" not in env.globals
+
+
+def test_the_babel_fast_path_is_taken(app, request_ctx, monkeypatch):
+    """Fails when a Flask-Babel upgrade renames its per-request state and
+    ``core.i18n`` silently falls back to the slow lookups on every call."""
+    from flask_babel import get_domain
+
+    from core import i18n
+
+    assert isinstance(get_domain(), i18n.RequestCachedDomain)
+    with force_locale("en"):
+        assert render_template_string("{{ _('Beranda') }}") == "Home"
+        state = i18n._babel_state()
+        assert state is not None, "Flask-Babel no longer keeps g._flask_babel"
+        assert state.get("babel_locale") is not None and state.get("rp_translations") is not None
+        monkeypatch.setattr(i18n, "get_translations", lambda: pytest.fail("slow path taken"))
+        assert render_template_string("{{ _('Beranda') }}") == "Home"
+        assert i18n.current_language() == "en"
+
+
+def test_private_babel_state_is_read_only_in_core_i18n():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readers = [
+        str(path.relative_to(root)) for path in root.rglob("*.py")
+        if ".venv" not in path.parts and "tests" not in path.parts
+        and "_flask_babel" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == ["core/i18n.py"]

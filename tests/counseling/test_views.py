@@ -172,7 +172,7 @@ def test_taken_slot_gets_the_nearest_free_ones(client, login_as, make_counselor,
     [
         ({"topic": "x" * 201}, "Paling panjang 200 karakter"),
         ({"use_pseudonym": "y", "pseudonym": ""}, "Tulis nama panggilan"),
-        ({"mode": "in_person"}, "Not a valid choice"),
+        ({"mode": "in_person"}, "Pilih salah satu dari daftar."),
     ],
 )
 def test_bad_booking_input_keeps_what_was_typed_and_saves_nothing(

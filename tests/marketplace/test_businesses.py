@@ -52,7 +52,7 @@ def test_member_registers_a_business_pending_review_with_e164_whatsapp(client, l
     ("name", "x" * 10_000, "Paling panjang 120"),
     ("description", "Jagung\x00bose", "karakter tersembunyi"),
     ("name", "Jagung \u202eesob", "pembalik arah"),
-    ("category", "narkoba", "Not a valid choice"),
+    ("category", "narkoba", "Pilih salah satu dari daftar."),
 ])
 def test_bad_input_is_refused_and_nothing_saved(client, login_as, field, value, message):
     login_as("member")

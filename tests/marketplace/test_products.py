@@ -53,7 +53,7 @@ def test_bad_prices_are_refused_and_nothing_saved(client, own_business, price, m
     response = client.post(f"/pasar/usaha-saya/{own_business.id}/produk/baru", data={**PRODUCT, "price": price})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert message in body or "Not a valid integer" in body
+    assert message in body or "Tulis bilangan bulat" in body
     assert count(Product) == 0
 
 

@@ -144,7 +144,7 @@ def test_guessing_one_code_from_many_addresses_is_limited_per_code(app, monkeypa
 def test_bad_input_gives_a_clear_message_and_saves_nothing(client, report_form):
     cases = [
         ({"kind": ""}, "Pilih yang paling sesuai"),
-        ({"kind": "role=admin"}, "Not a valid choice"),
+        ({"kind": "role=admin"}, "Pilih salah satu dari daftar."),
         ({"what": "x" * 10_001}, "10 sampai 5.000"),
         ({"what": ""}, "Tulis singkat apa yang terjadi"),
         ({"regency": ""}, "Pilih kabupaten/kota"),

@@ -1,0 +1,87 @@
+"""Small helpers every view uses: refusals to flashes, page and query arguments.
+
+``refusal_to_flash`` is the one place where a ``Refused`` from a service becomes a
+rollback plus a flash (or an error on a form field); ``page_arg`` and
+``query_text`` are the one way to read a page number and a text from the query
+string.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import abort, flash, request
+
+from core.errors import Refused
+from core.extensions import db
+from core.forms import refused_character_message
+
+MAX_PAGE = 10_000
+
+
+@dataclass
+class Outcome:
+    """What ``refusal_to_flash`` saw: ``refusal`` is the ``Refused`` caught, or None."""
+
+    refusal: Refused | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def refused(self) -> bool:
+        return self.refusal is not None
+
+
+@contextmanager
+def refusal_to_flash(form=None, field: str | None = None,
+                     category: str = "info") -> Iterator[Outcome]:
+    """Run a service call (and the commit) and turn a refusal into what the user sees::
+
+        with refusal_to_flash(form) as outcome:
+            registration = services.register(current_user, training)
+            db.session.commit()
+        if outcome.refused:
+            return render_template(..., form=form)   # or redirect
+
+    On ``Refused`` the session is rolled back, then the message goes onto the form
+    field ``field`` (or the refusal's own ``field_name``) when ``form`` has it, and
+    is flashed with ``category`` otherwise. Any other error propagates unchanged.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except Refused as refusal:
+        db.session.rollback()
+        outcome.refusal = refusal
+        name = field or refusal.field_name
+        if form is not None and name and name in form:
+            target = form[name]
+            target.errors = [*target.errors, refusal.text()]
+        else:
+            flash(refusal.text(), category)
+
+
+def page_arg(name: str = "page", max_page: int = MAX_PAGE) -> int:
+    """The page number in the query string: 1 when absent, clamped to
+    ``1..max_page``; anything but a whole number answers 400."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return 1
+    text = raw.strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+        abort(400)
+    return max(1, min(int(text), max_page))
+
+
+def query_text(name: str, max_len: int = 100) -> str:
+    """A text from the query string (a search, a filter): NFC, trimmed, cut to
+    ``max_len``; "" when absent. Hidden or direction-changing characters answer 400
+    (control characters never get here: the guard in ``core.errors`` refuses them)."""
+    text = unicodedata.normalize("NFC", request.args.get(name, "")).strip()[:max_len].strip()
+    if refused_character_message(text) is not None:
+        abort(400)
+    return text
