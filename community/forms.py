@@ -6,6 +6,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -27,6 +28,7 @@ from core.forms import BaseForm
 
 TITLE_MAX = 160
 BODY_MAX = 10_000
+SEARCH_MAX = 100
 
 FLAG_REASON_CHOICES = [
     ("spam", _l("Iklan atau spam")),
@@ -103,7 +105,7 @@ class SearchForm(BaseForm):
     q = StringField(
         _l("Kata yang dicari"),
         filters=[strip],
-        validators=[Optional(), Length(max=100, message=_l("Kata pencarian paling panjang 100 karakter."))],
+        validators=[Optional(), Length(max=SEARCH_MAX, message=_l("Kata pencarian paling panjang 100 karakter."))],
     )
 
 
@@ -147,6 +149,8 @@ class SuspendForm(BaseForm):
 
 
 class MoveForm(BaseForm):
+    # The category the moderator saw: the move is refused if someone moved it meanwhile.
+    seen_category = HiddenField(filters=[lambda v: int(v) if v and str(v).isdigit() else None])
     category = SelectField(
         _l("Pindahkan ke kategori"),
         coerce=int,

@@ -1,6 +1,9 @@
 """Moderation operations: the queue, approve/hide, lock/pin/move, suspend, reveal.
 
-Every action is written to the moderation log (``ModerationAction``). Revealing
+Every action is written to the moderation log (``ModerationAction``) and changes
+state only from the one the moderator saw (``core.status.change_status``): of two
+moderators pressing at the same moment, one wins and the other reads "changed
+meanwhile". Revealing
 who wrote an anonymous post also goes to the audit log, with the reason. Plain
 functions taking the acting moderator; they only flush.
 """
@@ -9,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts import audit
 from accounts.models import User
@@ -19,6 +24,7 @@ from community.reading import POST_PATH, refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
 LOG_PER_PAGE = 50
@@ -74,12 +80,14 @@ def queue() -> list[QueueItem]:
     ]
 
 
-def _resolve_flags(moderator: User, post: Post) -> None:
-    for flag in db.session.scalars(
-        select(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
-    ):
-        flag.resolved_at = utcnow()
-        flag.resolved_by_id = moderator.id
+def _resolve_flags(moderator: User, post: Post) -> int:
+    """Close the open reports of ``post``; returns how many were still open."""
+    return db.session.execute(
+        update(Flag)
+        .where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolved_by_id=moderator.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _after_status_change(post: Post) -> None:
@@ -88,12 +96,21 @@ def _after_status_change(post: Post) -> None:
     db.session.flush()
 
 
+MODERATED_MEANWHILE = _l(
+    "Tulisan atau topik ini sudah diubah moderator lain sejak Anda membukanya. "
+    "Lihat keadaannya sekarang, lalu putuskan lagi."
+)
+
+
+def _change(post: Post, expected, to: str, **values) -> None:
+    """Move ``post`` to ``to`` only from the status the moderator saw (``expected``,
+    implied by the button they pressed); ``StatusChanged`` otherwise."""
+    change_status(Post, post, expected, to, message=MODERATED_MEANWHILE, **values)
+
+
 def approve(moderator: User, post: Post, reason: str = "") -> None:
     """A pending post becomes visible; followers and mentions are told now."""
-    if post.status != "pending":
-        return
-    post.status = "visible"
-    post.approved_at = utcnow()
+    _change(post, "pending", "visible", approved_at=utcnow())
     _log(moderator, "approve", post=post, reason=reason)
     _after_status_change(post)
     publish(post)
@@ -112,11 +129,7 @@ def approve(moderator: User, post: Post, reason: str = "") -> None:
 
 def reject(moderator: User, post: Post, reason: str = "") -> None:
     """A pending post stays out of sight (hidden); the writer is told, gently."""
-    if post.status != "pending":
-        return
-    post.status = "hidden"
-    post.hidden_at = utcnow()
-    post.hidden_by_reports = False
+    _change(post, "pending", "hidden", hidden_at=utcnow(), hidden_by_reports=False)
     _log(moderator, "reject", post=post, reason=reason)
     _after_status_change(post)
     if post.author is not None:
@@ -133,37 +146,30 @@ def reject(moderator: User, post: Post, reason: str = "") -> None:
 
 
 def hide(moderator: User, post: Post, reason: str = "") -> None:
-    if post.status not in ("visible", "pending"):
-        return
-    post.status = "hidden"
-    post.hidden_at = utcnow()
-    post.hidden_by_reports = False
+    """A visible (or pending) post is hidden; its open reports are closed."""
+    _change(post, ("visible", "pending"), "hidden", hidden_at=utcnow(), hidden_by_reports=False)
     _resolve_flags(moderator, post)
     _log(moderator, "hide", post=post, reason=reason)
     _after_status_change(post)
 
 
 def unhide(moderator: User, post: Post, reason: str = "") -> None:
-    if post.status != "hidden":
-        return
-    post.status = "visible"
-    post.hidden_at = None
-    post.hidden_by_reports = False
-    if post.is_anonymous and post.approved_at is None:
-        post.approved_at = utcnow()
+    """A hidden post shows again; its open reports are closed."""
+    approved = {"approved_at": utcnow()} if post.is_anonymous and post.approved_at is None else {}
+    _change(post, "hidden", "visible", hidden_at=None, hidden_by_reports=False, **approved)
     _resolve_flags(moderator, post)
     _log(moderator, "unhide", post=post, reason=reason)
     _after_status_change(post)
 
 
 def dismiss_flags(moderator: User, post: Post, reason: str = "") -> None:
-    """The reports were not right: close them (an auto-hidden post shows again)."""
-    _resolve_flags(moderator, post)
+    """The reports were not right: close them (an auto-hidden post shows again).
+    Refused when another moderator closed them meanwhile."""
+    if not _resolve_flags(moderator, post):
+        raise StatusChanged(message=MODERATED_MEANWHILE)
     _log(moderator, "dismiss_flags", post=post, reason=reason)
     if post.status == "hidden" and post.hidden_by_reports:
-        post.status = "visible"
-        post.hidden_at = None
-        post.hidden_by_reports = False
+        _change(post, "hidden", "visible", hidden_at=None, hidden_by_reports=False)
     _after_status_change(post)
 
 
@@ -176,22 +182,25 @@ THREAD_ACTIONS = {
 
 
 def set_thread_flag(moderator: User, thread: Thread, action: str, reason: str = "") -> None:
-    """Lock/unlock or pin/unpin a thread."""
+    """Lock/unlock or pin/unpin a thread, only from the opposite state (the one the
+    moderator saw): a second moderator's same click is refused, not logged twice."""
     attribute, value = THREAD_ACTIONS[action]
-    setattr(thread, attribute, value)
+    change_status(Thread, thread, [not value], value, column=attribute, message=MODERATED_MEANWHILE)
     _log(moderator, action, thread=thread, reason=reason)
 
 
-def move_thread(moderator: User, thread: Thread, category: Category, reason: str = "") -> None:
+def move_thread(moderator: User, thread: Thread, category: Category, reason: str = "",
+                seen_category_id: int | None = None) -> None:
     """Move a thread to another category. Moving out of a safe room keeps anonymous
     posts anonymous, and the thread's notices in the inbox (``was_in_safe_room``);
     anonymous posting is only offered in safe rooms from then on."""
     old = thread.category
     if old.id == category.id:
         return
-    thread.category = category
-    if category.is_safe_room:
-        thread.was_in_safe_room = True
+    remembered = {"was_in_safe_room": True} if category.is_safe_room else {}
+    change_status(Thread, thread, [seen_category_id or old.id], category.id, column="category_id",
+                  message=MODERATED_MEANWHILE, **remembered)
+    set_committed_value(thread, "category", category)
     _log(moderator, "move", thread=thread, reason=f"{old.slug} → {category.slug}. {reason}".strip())
     db.session.flush()
     refresh_category(old)

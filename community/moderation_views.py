@@ -14,6 +14,7 @@ from community.models import Category, Post, Thread
 from community.permissions import can_reveal_author
 from community.views import MOD_TOOLS_SESSION_KEY, bp
 from core.extensions import db
+from core.views_kit import page_arg, refusal_to_flash
 
 POST_ACTIONS = {
     "approve": moderation.approve,
@@ -66,9 +67,11 @@ def moderate_post(post_id: int, action: str):
     post = _post_or_404(post_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        POST_ACTIONS[action](current_user, post, form.reason.data or "")
-        db.session.commit()
-        flash(_("Tindakan moderasi sudah disimpan."), "success")
+        with refusal_to_flash() as outcome:
+            POST_ACTIONS[action](current_user, post, form.reason.data or "")
+            db.session.commit()
+        if outcome.ok:
+            flash(_("Tindakan moderasi sudah disimpan."), "success")
     else:
         flash(_("Alasan paling panjang 500 karakter."), "info")
     return redirect(_back(url_for("community.moderation_queue")))
@@ -82,9 +85,11 @@ def moderate_thread(thread_id: int, action: str):
     thread = _thread_or_404(thread_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        moderation.set_thread_flag(current_user, thread, action, form.reason.data or "")
-        db.session.commit()
-        flash(_("Tindakan moderasi sudah disimpan."), "success")
+        with refusal_to_flash() as outcome:
+            moderation.set_thread_flag(current_user, thread, action, form.reason.data or "")
+            db.session.commit()
+        if outcome.ok:
+            flash(_("Tindakan moderasi sudah disimpan."), "success")
     return _back_to_tools(thread)
 
 
@@ -96,14 +101,18 @@ def move_thread(thread_id: int):
     form.category.choices = [(c.id, c.name) for c in reading.categories()]
     if request.method == "GET":
         form.category.data = thread.category_id
+        form.seen_category.data = thread.category_id
     if form.validate_on_submit():
         target = db.session.get(Category, form.category.data)
         if target is None:
             form.category.errors.append(_("Pilih kategori."))
         else:
-            moderation.move_thread(current_user, thread, target, form.reason.data or "")
-            db.session.commit()
-            flash(_("Topik sudah dipindahkan."), "success")
+            with refusal_to_flash() as outcome:
+                moderation.move_thread(current_user, thread, target, form.reason.data or "",
+                                       seen_category_id=form.seen_category.data)
+                db.session.commit()
+            if outcome.ok:
+                flash(_("Topik sudah dipindahkan."), "success")
             return _back_to_tools(thread)
     return render_template("community/move_thread.html", thread=thread, form=form)
 
@@ -143,5 +152,5 @@ def reveal_author(post_id: int):
 @bp.route("/moderation/log")
 @roles_required("moderator", "admin")
 def moderation_log():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     return render_template("community/moderation_log.html", pagination=moderation.log_page(page))

@@ -46,6 +46,7 @@ from community.safety import (
 )
 from core.db import utcnow
 from core.extensions import db
+from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
 AUTO_HIDE_FLAGS = 3
@@ -316,6 +317,16 @@ def toggle_reaction(user: User, post: Post) -> bool:
     return given
 
 
+def _hide_by_reports(post: Post) -> bool:
+    """Hide a visible post after the third report; False when it is not visible any
+    more (a moderator, or a report at the same moment, got there first)."""
+    try:
+        change_status(Post, post, "visible", "hidden", hidden_at=utcnow(), hidden_by_reports=True)
+    except StatusChanged:
+        return False
+    return True
+
+
 def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
     """Report a post. After reports from three different members it is hidden until
     a moderator looks at it. Returns False when this member had already reported it."""
@@ -331,10 +342,7 @@ def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
             Flag.post_id == post.id, Flag.resolved_at.is_(None)
         )
     ) or 0
-    if open_flags >= AUTO_HIDE_FLAGS and post.status == "visible":
-        post.status = "hidden"
-        post.hidden_at = utcnow()
-        post.hidden_by_reports = True
+    if open_flags >= AUTO_HIDE_FLAGS and _hide_by_reports(post):
         db.session.add(
             ModerationAction(
                 moderator_id=None,

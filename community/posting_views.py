@@ -29,6 +29,7 @@ from community.views import (
     bp,
 )
 from core.extensions import db
+from core.views_kit import refusal_to_flash
 
 
 def _posting_form(form, posting_category, save, template: str, **context):
@@ -37,13 +38,10 @@ def _posting_form(form, posting_category, save, template: str, **context):
     text with nothing saved; the anonymous box only where the server honours it."""
     suspension = safety.active_suspension(current_user)
     if form.validate_on_submit() and suspension is None:
-        try:
+        with refusal_to_flash(form, field="body") as outcome:
             result = save(bool(form.anonymous.data))
-        except safety.PostingRefused as refused:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, refused.message]
-        else:
             db.session.commit()
+        if outcome.ok:
             return _after_posting(result)
     if not can_post_anonymously(current_user, posting_category):
         del form.anonymous
@@ -119,16 +117,13 @@ def edit_post(post_id: int):
     if not post.is_first:
         del form.title
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(form, field="body") as outcome:
             result = posting.edit_post(
                 current_user, post, form.body.data,
                 title=form.title.data if post.is_first else None,
             )
-        except safety.PostingRefused as refused:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, refused.message]
-        else:
             db.session.commit()
+        if outcome.ok:
             if result.crisis_words:
                 session[CRISIS_SESSION_KEY] = post.id
             flash(_("Perubahan sudah disimpan."), "success")

@@ -31,12 +31,11 @@ POST_INTERVAL_SECONDS = 15
 
 
 class PostingRefused(Refused):
-    """A post was not saved; ``message`` says why, in the user's language."""
+    """A post was not saved; the message (shown under the text, field ``body``) says
+    why, in the user's language."""
 
-    def __init__(self, message: str, field_name: str = "body"):
-        super().__init__(message)
-        self.message = message
-        self.field_name = field_name
+    def __init__(self, message, field_name: str = "body", **params) -> None:
+        super().__init__(message, field_name=field_name, **params)
 
 
 

@@ -24,6 +24,7 @@ from community import demo, profiles, reading, safety
 from community import search as search_service
 from community.forms import (
     FLAG_REASON_LABELS,
+    SEARCH_MAX,
     ReplyForm,
     SearchForm,
 )
@@ -35,6 +36,7 @@ from community.permissions import (
     can_view_thread,
 )
 from core.extensions import db
+from core.views_kit import page_arg, query_text
 
 bp = Blueprint("community", __name__, url_prefix="/forum")
 
@@ -58,10 +60,6 @@ def _template_globals(state):
         forum_flag_reasons=FLAG_REASON_LABELS,
         forum_snippet=search_service.snippet,
     )
-
-
-def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
 
 
 def _category_or_404(slug: str):
@@ -112,7 +110,7 @@ def index():
 @login_required
 def category(slug: str):
     category = _category_or_404(slug)
-    page = _page()
+    page = page_arg()
     rows, has_next = reading.threads_page(category, current_user, page)
     return render_template(
         "community/category.html", category=category, rows=rows, page=page, has_next=has_next
@@ -122,7 +120,7 @@ def category(slug: str):
 @bp.route("/following")
 @login_required
 def following():
-    page = _page()
+    page = page_arg()
     rows, has_next = reading.followed_threads(current_user, page)
     return render_template("community/following.html", rows=rows, page=page, has_next=has_next)
 
@@ -131,7 +129,7 @@ def following():
 @login_required
 def thread(thread_id: int):
     thread = _thread_or_404(thread_id)
-    page = _page()
+    page = page_arg()
     posts, has_next = reading.posts_page(thread, current_user, page)
     if not posts and page > 1:
         abort(404)
@@ -204,9 +202,9 @@ def follow(thread_id: int):
 @bp.route("/search")
 @login_required
 def search():
-    form = SearchForm(request.args)
-    query = form.q.data if form.validate() and form.q.data else ""
-    page = _page()
+    query = query_text("q", max_len=SEARCH_MAX)
+    form = SearchForm(formdata=None, q=query)
+    page = page_arg()
     results, has_next = search_service.search_posts(query, page) if query else ([], False)
     return render_template(
         "community/search.html",
@@ -226,7 +224,7 @@ def profile(handle: str):
     profile = profiles.profile_by_handle(handle)
     if profile is None or profile.user.deleted_at is not None:
         abort(404)
-    page = _page()
+    page = page_arg()
     threads, has_next = reading.public_threads_of(profile.user_id, page)
     return render_template(
         "community/profile.html",

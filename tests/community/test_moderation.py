@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
-from community import safety
+from community import moderation, posting, safety
 from community.models import Category, Hotline, ModerationAction, Post, Thread
 from core.extensions import db
 from notifications.models import Notification
@@ -312,3 +312,46 @@ def test_moderator_tools_stay_open_after_an_action(client, forum, member, switch
     assert "Lepas sematan" in opened
     again = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
     assert '<details class="card mod-tools" id="alat-moderator">' in again
+
+
+def test_moderation_changes_state_only_from_what_the_moderator_saw(client, forum, member, switch_to, write):
+    """Issue 8, item 15: two moderators on one post or thread, the second click is
+    refused with "changed meanwhile" and neither state nor log changes twice."""
+    thread = write.thread(member(), forum.general)
+    post = write.reply(member(), thread, body="Balasan yang dilaporkan.")
+    first, second = member(roles=("member", "moderator")), member(roles=("member", "moderator"))
+
+    def act(moderator, url, data=None):
+        switch_to(moderator)
+        return client.post(url, data=data or {}, follow_redirects=True).get_data(as_text=True)
+
+    for url in (f"/forum/moderation/p/{post.id}/hide", f"/forum/moderation/p/{post.id}/unhide",
+                f"/forum/moderation/t/{thread.id}/lock", f"/forum/moderation/t/{thread.id}/pin"):
+        assert "Tindakan moderasi sudah disimpan" in act(first, url), url
+        html = act(second, url)
+        assert "sudah diubah moderator lain sejak Anda membukanya" in html, url
+        assert "Tindakan moderasi sudah disimpan" not in html, url
+    posting.flag_post(member(), db.session.get(Post, post.id), "spam")
+    db.session.commit()
+    assert "Tindakan moderasi sudah disimpan" in act(first, f"/forum/moderation/p/{post.id}/dismiss")
+    assert "sudah diubah moderator lain" in act(second, f"/forum/moderation/p/{post.id}/dismiss")
+    # Both saw the thread in Usaha & UMKM; the first moves it, the second's move is refused.
+    move = f"/forum/moderation/t/{thread.id}/move"
+    seen = {"seen_category": forum.general.id}
+    assert "Topik sudah dipindahkan" in act(first, move, {**seen, "category": forum.calo.id})
+    assert "sudah diubah moderator lain" in act(second, move, {**seen, "category": forum.safe.id})
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).category_id == forum.calo.id
+    actions = db.session.scalars(select(ModerationAction.action).order_by(ModerationAction.id)).all()
+    assert actions == ["hide", "unhide", "lock", "pin", "dismiss_flags", "move"]
+
+
+def test_approve_and_reject_at_once_one_wins(forum, member, app):
+    from core.status import StatusChanged
+
+    result = posting.create_thread(member(), forum.safe, "Berat sekali", "Saya belum bisa cerita.", anonymous=True)
+    db.session.commit()
+    first, second = member(roles=("member", "moderator")), member(roles=("member", "moderator"))
+    moderation.approve(first, result.post)
+    with app.test_request_context(), pytest.raises(StatusChanged, match="sudah diubah moderator lain"):
+        moderation.reject(second, result.post)

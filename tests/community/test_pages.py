@@ -290,3 +290,18 @@ def test_two_first_visits_at_once_do_not_fail(forum, member, write):
     reading.mark_read(reader, thread, None, post_id)  # would violate the unique constraint
     db.session.commit()
     assert reading.thread_member(reader, thread).last_read_post_id == post_id
+
+
+def test_query_arguments_go_through_the_kit(client, forum, member, switch_to, write):
+    """Issue 8, item 16: page numbers and the search text are read by the kit's
+    helpers: a page that is not a number answers 400, a NUL byte never reaches the
+    database, an over-long search is cut, not an error."""
+    write.thread(member(), forum.general, title="Tenun ikat dari Sikka")
+    switch_to(member())
+    assert client.get(f"/forum/c/{forum.general.slug}?page=abc").status_code == 400
+    assert client.get(f"/forum/c/{forum.general.slug}?page=99999999").status_code == 200
+    assert client.get("/forum/search?q=tenun%00").status_code == 400
+    assert client.get("/forum/c/usaha%00umkm").status_code in (400, 404)
+    html = client.get("/forum/search", query_string={"q": "tenun " + "x" * 200}).get_data(as_text=True)
+    assert "Tidak ada tulisan yang cocok" in html
+    assert "ikat dari Sikka" in client.get("/forum/search?q=tenun&page=1").get_data(as_text=True)
