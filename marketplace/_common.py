@@ -2,52 +2,34 @@
 status change, links for notifications and the owners' notices."""
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from core.db import utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.links import site_path
+from core.status import StatusChanged as ChangedMeanwhile  # noqa: F401  (tests and views catch it)
+from core.status import change_status as _guarded
 from marketplace.cache import bump
 from marketplace.models import Business
-from notifications.services import N_, notify
+from notifications.services import notify
 
 
-class MarketError(Exception):
-    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
-
-
-class ChangedMeanwhile(MarketError):
-    def __init__(self):
-        super().__init__(N_("Usaha ini baru saja diubah orang lain. Muat ulang halaman dan coba lagi."))
+class MarketError(Refused):
+    """A marketplace rule said no; the message is a msgid safe to show the user."""
 
 
 def change_status(business: Business, expected: tuple[str, ...], new: str, **values) -> None:
-    """Move ``business`` to ``new`` only from one of ``expected`` (a conditional
-    UPDATE: of two people at the same moment, only one succeeds)."""
-    bump()  # the cache row first, as every market write takes it first (no lock-order deadlock)
-    result = db.session.execute(
-        update(Business)
-        .where(Business.id == business.id, Business.status.in_(expected))
-        .values(status=new, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ChangedMeanwhile()
+    """Move ``business`` to ``new`` only from one of ``expected`` (``core.status``:
+    of two people at the same moment, only one succeeds; the other is refused with
+    "changed meanwhile"). The cache row is taken first, as in every market write."""
+    bump()
+    _guarded(Business, business, expected, new, updated_at=utcnow(), **values)
     db.session.refresh(business)
 
 
 def change_flag(business: Business, name: str, expected: bool, new: bool, **values) -> None:
     """Set a boolean column (paused, suspended) only from the value the actor saw."""
-    column = getattr(Business, name)
     bump()
-    result = db.session.execute(
-        update(Business)
-        .where(Business.id == business.id, column.is_(expected))
-        .values({name: new, "updated_at": utcnow(), **values})
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ChangedMeanwhile()
+    _guarded(Business, business, (expected,), new, column=name, updated_at=utcnow(), **values)
     db.session.refresh(business)
 
 

@@ -13,9 +13,9 @@ from marketplace.permissions import can_edit_business, is_market_staff
 
 
 def refused(error: Exception) -> None:
-    """Roll back and show the refusal (its text is a msgid)."""
+    """Roll back and show the refusal in the user's language."""
     db.session.rollback()
-    flash(_(str(error)), "info")
+    flash(error.text() if hasattr(error, "text") else _(str(error)), "info")
 
 
 def member_business_or_404(business_id: int) -> Business:

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.forms import BaseForm, PhoneField
+from core.forms import BaseForm, PhoneField, RupiahField
 from marketplace.labels import CATEGORY_CHOICES, REGENCY_CHOICES, UNIT_CHOICES
 from marketplace.models import MAX_PRICE
 
@@ -51,16 +51,6 @@ def _nib_filter(value):
     if isinstance(value, str):
         return re.sub(r"[\s.-]", "", value)
     return value
-
-
-class RupiahField(IntegerField):
-    """Whole rupiah typed as ``25000``, ``25.000`` or ``Rp 25.000``."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and isinstance(valuelist[0], str):
-            valuelist = [re.sub(r"^\s*rp\.?\s*", "", valuelist[0], flags=re.IGNORECASE)
-                         .replace(".", "").replace(" ", "")]
-        super().process_formdata(valuelist)
 
 
 class BusinessForm(BaseForm):
@@ -116,15 +106,8 @@ class BadgesForm(BaseForm):
 class ProductForm(BaseForm):
     name = text_field(_l("Nama produk"), 120, _l("Tulis nama produk."))
     description = text_field(_l("Keterangan"), 2000, area=True)
-    price = RupiahField(
-        _l("Harga (rupiah, tanpa titik)"),
-        validators=[
-            InputRequired(message=_l("Tulis harga dalam rupiah, misalnya 25000.")),
-            NumberRange(min=0, max=MAX_PRICE,
-                        message=_l("Harga antara Rp 0 dan Rp 100.000.000.")),
-        ],
-        filters=[],
-    )
+    price = RupiahField(_l("Harga (rupiah, tanpa titik)"), min=0, max=MAX_PRICE,
+                        required_message=_l("Tulis harga dalam rupiah, misalnya 25000."))
     unit = SelectField(_l("Satuan"), choices=UNIT_CHOICES)
     tags = text_field(_l("Label (pisahkan dengan koma)"), 200)
     photo = FileField(_l("Foto produk (boleh dikosongkan)"))

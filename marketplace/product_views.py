@@ -7,11 +7,11 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from core.uploads import UploadRefused, send_stored
 from marketplace import browsing, photos, products
-from marketplace._common import MarketError
 from marketplace._views import member_business_or_404, no_store, refused
 from marketplace.blueprint import bp
 from marketplace.businesses import get_business
@@ -49,7 +49,7 @@ def _save(form: ProductForm, business, product) -> bool:
         db.session.rollback()
         form.photo.errors = [_(str(error))]
         return False
-    except MarketError as error:
+    except Refused as error:
         refused(error)
         return False
     db.session.commit()
@@ -127,7 +127,7 @@ def add_business_photo(business_id: int):
     if form.validate_on_submit():
         try:
             photos.add_photo(current_user, business, form.photo.data, kind=form.kind.data)
-        except (MarketError, UploadRefused) as error:
+        except (Refused, UploadRefused) as error:
             refused(error)
         else:
             db.session.commit()

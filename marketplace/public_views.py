@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.links import message_link
+from core.views_kit import page_arg
 from marketplace import browsing, cache
 from marketplace.blueprint import bp
 from marketplace.forms import SearchForm
@@ -70,15 +71,6 @@ def absolute(path: str) -> str:
     return message_link(path) or path
 
 
-def _page_arg() -> int:
-    raw = request.args.get("halaman", "").strip()
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        abort(400)
-    return max(1, min(int(raw), MAX_PAGE))
-
-
 def _render_parts(template: str, **context) -> dict:
     """Render a page's parts once, to be kept: the template sets ``title`` and
     ``head`` (Open Graph tags) and its output is the body."""
@@ -116,7 +108,7 @@ def index():
 def search():
     form = SearchForm(request.args)
     filters = form.filters()
-    page = _page_arg()
+    page = page_arg(max_page=MAX_PAGE)
 
     def render():
         products, has_next = browsing.search_products(filters, page)

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.permissions import roles_required
+from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from marketplace import sales
-from marketplace._common import MarketError
 from marketplace._views import no_store, refused
 from marketplace.blueprint import bp
 from marketplace.businesses import get_business
@@ -61,7 +61,7 @@ def sales_log(business_id: int):
             try:
                 sales.record_week(current_user, business, week, form.turnover.data, form.items_sold.data,
                                   form.note.data)
-            except MarketError as error:
+            except Refused as error:
                 refused(error)
             else:
                 db.session.commit()

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.permissions import roles_required
+from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from marketplace import review
-from marketplace._common import MarketError
 from marketplace._views import no_store, refused, staff_business_or_404
 from marketplace.blueprint import bp
 from marketplace.forms import BadgesForm, ReasonForm, StaffNoteForm
@@ -54,7 +54,7 @@ def _back(business):
 def _run(business, action, done: str, *args):
     try:
         action(current_user, business, *args)
-    except MarketError as error:
+    except Refused as error:
         refused(error)
     else:
         db.session.commit()

@@ -6,10 +6,10 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from marketplace import browsing, businesses
-from marketplace._common import MarketError
 from marketplace._views import member_business_or_404, no_store, refused
 from marketplace.blueprint import bp
 from marketplace.forms import BusinessForm, InviteMemberForm, PhotoForm
@@ -82,7 +82,7 @@ def _member_action(business_id: int, action, done: str):
     if form.validate_on_submit():
         try:
             action(current_user, business)
-        except MarketError as error:
+        except Refused as error:
             refused(error)
         else:
             db.session.commit()
@@ -119,7 +119,7 @@ def invite_member(business_id: int):
     if form.validate_on_submit():
         try:
             businesses.invite_member(current_user, business, form.phone.data)
-        except MarketError as error:
+        except Refused as error:
             refused(error)
         else:
             db.session.commit()
@@ -140,7 +140,7 @@ def remove_member(business_id: int, member_id: int):
     if membership is not None and form.validate_on_submit():
         try:
             businesses.remove_member(current_user, business, membership)
-        except MarketError as error:
+        except Refused as error:
             refused(error)
         else:
             db.session.commit()
@@ -161,7 +161,7 @@ def answer_invitation(member_id: int):
         accept = request.form.get("answer") == "accept"
         try:
             businesses.answer_invitation(current_user, membership, accept)
-        except MarketError as error:
+        except Refused as error:
             refused(error)
         else:
             db.session.commit()

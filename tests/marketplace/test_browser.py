@@ -23,6 +23,7 @@ def _login(page, base: str, user) -> None:
 
 
 def _no_sideways_scroll(page) -> None:
+    page.wait_for_load_state()
     wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide

@@ -104,11 +104,11 @@ def test_search_is_paginated(client, make_business, make_product, monkeypatch):
     for i in range(12):
         make_product(business, name=f"Kue rambut {i:02d}")
     first = client.get("/pasar/cari?q=kue")
-    assert len(names(first)) == 5 and "halaman=2" in first.get_data(as_text=True)
-    third = client.get("/pasar/cari?q=kue&halaman=3")
-    assert len(names(third)) == 2 and "halaman=4" not in third.get_data(as_text=True)
-    assert client.get("/pasar/cari?halaman=x").status_code == 400
-    assert set(names(first)).isdisjoint(names(client.get("/pasar/cari?q=kue&halaman=2")))
+    assert len(names(first)) == 5 and "page=2" in first.get_data(as_text=True)
+    third = client.get("/pasar/cari?q=kue&page=3")
+    assert len(names(third)) == 2 and "page=4" not in third.get_data(as_text=True)
+    assert client.get("/pasar/cari?page=x").status_code == 400
+    assert set(names(first)).isdisjoint(names(client.get("/pasar/cari?q=kue&page=2")))
 
 
 def test_market_home_shows_categories_newest_and_returnee_businesses(client, make_business, make_product):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from core.extensions import db
 from marketplace import businesses, review
-from marketplace._common import ChangedMeanwhile
+from core.status import StatusChanged as ChangedMeanwhile
 from marketplace.models import Business
 from notifications.models import Notification
 
