@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
-from marketplace import businesses, review
 from core.status import StatusChanged as ChangedMeanwhile
+from marketplace import businesses, review
 from marketplace.models import Business
 from notifications.models import Notification
 
