@@ -50,6 +50,7 @@ from werkzeug.datastructures import FileStorage
 
 from core.crypto import decrypt_bytes, encrypt_bytes
 from core.db import UTCDateTime, utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.storage import init_storage, storage
 
@@ -68,8 +69,9 @@ def N_(message: str) -> str:
     return message
 
 
-class UploadRefused(Exception):
-    """The file was refused; ``str(error)`` is a msgid safe to show the user."""
+class UploadRefused(Refused):
+    """The file was refused (a ``core.errors.Refused``: ``refusal_to_flash`` shows it);
+    the message is a msgid safe to show the user."""
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
 from accounts.models import User
-from core.extensions import db
+from core.errors import Refused
 from core.i18n import WITA
 from core.links import site_path
+from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
 
-class AdmindukError(Exception):
-    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+class AdmindukError(Refused):
+    """An operation was refused (a ``core.errors.Refused``); the message is a msgid
+    safe to show the user."""
 
 
 class ChangedMeanwhile(AdmindukError):
@@ -25,16 +25,13 @@ class ChangedMeanwhile(AdmindukError):
 
 
 def guarded_status(model, row_id: int, expected: str, new: str, **values) -> None:
-    """Set ``status`` to ``new`` only where it still is ``expected`` (one
-    conditional UPDATE); ``ChangedMeanwhile`` otherwise."""
-    result = db.session.execute(
-        update(model)
-        .where(model.id == row_id, model.status == expected)
-        .values(status=new, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ChangedMeanwhile()
+    """Set ``status`` to ``new`` only where it still is ``expected`` (the kit's
+    ``core.status.change_status``: one conditional UPDATE); ``ChangedMeanwhile``
+    otherwise."""
+    try:
+        change_status(model, row_id, expected, new, **values)
+    except StatusChanged:
+        raise ChangedMeanwhile() from None
 
 
 def tell_member(member: User, request_id: int, event: str, title: str, body: str | None = None,

@@ -36,15 +36,16 @@ from community.adminduk.views import bp, conversation, refuse
 from core.extensions import db
 from core.i18n import WITA
 from core.uploads import UploadRefused, send_stored
+from core.views_kit import page_arg
 
 REGISTRAR = ("registrar", "admin")
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
+def _per_page() -> int:
     try:
-        return max(low, min(int(request.args.get(name, default)), high))
+        return max(1, min(int(request.args.get("per_page", 25)), 100))
     except ValueError:
-        return default
+        return 25
 
 
 def desk_request_or_404(request_id: int) -> HelpRequest:
@@ -62,8 +63,7 @@ def desk_queue():
     if form.validate():
         filters = desk.QueueFilters(status=form.status.data or "open", service=form.service.data or "",
                                     regency=form.regency.data or "", assigned=form.assigned.data or "")
-    page = desk.queue_page(filters, current_user, _int_arg("page", 1, 1, 10_000),
-                           per_page=_int_arg("per_page", 25, 1, 100))
+    page = desk.queue_page(filters, current_user, page_arg(), per_page=_per_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "community/adminduk/desk_queue.html", form=form, page=page, rows=page.items,
