@@ -23,6 +23,12 @@ from notifications.services import N_
 REVIEWABLE = (PENDING, CHANGES_REQUESTED, DECLINED)
 
 
+def _seen(business: Business, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The status the staff member saw, when the action is allowed from it: the
+    change happens only from that status (two decisions at once: one wins)."""
+    return (business.status,) if business.status in allowed else ()
+
+
 def review_queue(status: str = PENDING) -> list[Business]:
     """Businesses in ``status`` (oldest first: first come, first reviewed)."""
     return list(db.session.scalars(
@@ -38,7 +44,7 @@ def queue_counts() -> dict[str, int]:
 def approve_business(actor: User, business: Business) -> None:
     """Publish the business; its members are told."""
     now = utcnow()
-    change_status(business, REVIEWABLE, APPROVED, review_note=None, reviewed_at=now,
+    change_status(business, _seen(business, REVIEWABLE), APPROVED, review_note=None, reviewed_at=now,
                   reviewed_by_id=actor.id, approved_at=business.approved_at or now)
     tell_members(
         business, "approved",
@@ -64,7 +70,7 @@ def decline_business(actor: User, business: Business, reason: str) -> None:
     """Decline the business with a reason its members can read."""
     if not reason.strip():
         raise MarketError(N_("Tulis alasan penolakan."))
-    change_status(business, (PENDING, CHANGES_REQUESTED), DECLINED, review_note=reason.strip(),
+    change_status(business, _seen(business, (PENDING, CHANGES_REQUESTED)), DECLINED, review_note=reason.strip(),
                   reviewed_at=utcnow(), reviewed_by_id=actor.id)
     tell_members(
         business, "declined",
