@@ -1,18 +1,22 @@
 """What the report services share: the refusal error and status labels."""
 from __future__ import annotations
 
+from core.errors import Refused
+from core.status import StatusChanged
 from notifications.services import N_
 
-
-class ReportRefused(Exception):
-    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+CHANGED_MEANWHILE = N_("Status laporan ini baru saja diubah petugas lain. Periksa lagi sebelum melanjutkan.")
 
 
-class ChangedMeanwhile(ReportRefused):
+class ReportRefused(Refused):
+    """A rule about reports said no; the message is safe to show."""
+
+
+class ChangedMeanwhile(StatusChanged):
     """Someone else changed the report's status after the officer opened it."""
 
     def __init__(self):
-        super().__init__(N_("Status laporan ini baru saja diubah petugas lain. Periksa lagi sebelum melanjutkan."))
+        super().__init__(CHANGED_MEANWHILE)
 
 
 KIND_LABELS = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 
 from accounts import audit
 from accounts.models import User
-from community.reports._common import ChangedMeanwhile, ReportRefused
+from community.reports._common import CHANGED_MEANWHILE, ChangedMeanwhile, ReportRefused
 from community.reports.models import (
     CLOSE_REASONS,
     CLOSED,
@@ -24,6 +24,7 @@ from community.reports.models import (
 from core.db import utcnow
 from core.extensions import db
 from core.links import site_path
+from core.status import change_status
 from notifications.services import N_, notify
 
 QUEUE_PAGE_SIZE = 25
@@ -82,18 +83,10 @@ def _change_status(actor: User, report: Report, seen_status: str, new_status: st
         if seen_status != report.status:
             raise ChangedMeanwhile()
         raise ReportRefused(N_("Perubahan status ini tidak diizinkan."))
-    values = {"status": new_status, "status_changed_at": now, **values}
+    values = {"status_changed_at": now, **values}
     if report.first_action_at is None:
         values["first_action_at"] = now
-    result = db.session.execute(
-        update(Report)
-        .where(Report.id == report.id, Report.status == seen_status)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ChangedMeanwhile()
-    db.session.refresh(report)
+    change_status(Report, report, seen_status, new_status, message=CHANGED_MEANWHILE, **values)
     db.session.add(ReportEvent(report_id=report.id, actor_id=actor.id, from_status=seen_status,
                                to_status=new_status, created_at=now))
     audit.record(actor, "report.status", object_type="report", object_id=report.id,

@@ -9,17 +9,13 @@ from flask_login import current_user
 
 from accounts.permissions import roles_required
 from community.reports import dashboard, desk, linking, reporting
-from community.reports._common import ReportRefused
 from community.reports.forms import CloseForm, NoteForm, QueueFilterForm, ReferForm, SeenStatusForm
 from community.reports.models import Report
 from community.reports.permissions import DESK_ROLES, can_see_contact, can_work_reports
 from community.reports.views import bp
 from core.extensions import db
 from core.uploads import send_stored
-
-
-def _page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+from core.views_kit import page_arg, refusal_to_flash
 
 
 def _report_or_404(report_id: int) -> Report:
@@ -36,7 +32,7 @@ def queue():
     form.validate()
     filters = {name: (getattr(form, name).data or None) if not getattr(form, name).errors else None
                for name in ("kind", "regency", "status")}
-    page = _page()
+    page = page_arg()
     rows, has_next = desk.queue_page(page, **filters)
     return render_template(
         "community/reports/queue.html", form=form, rows=rows, page=page, has_next=has_next,
@@ -72,13 +68,10 @@ def report_detail(report_id: int):
 def _status_change(report_id: int, form, action, done: str | None = None) -> Response:
     report = _report_or_404(report_id)
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             action(report, form)
-        except ReportRefused as error:
-            db.session.rollback()
-            flash(_(str(error)), "info")
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(done or _("Status laporan sudah diubah."), "success")
     else:
         flash(_("Periksa isian formulir: ada yang belum dipilih."), "info")
@@ -144,7 +137,7 @@ def picture(report_id: int, attachment_id: int):
 def identifier(digest: str):
     if len(digest) != 64:
         abort(404)
-    page = _page()
+    page = page_arg()
     found = linking.identifier_reports(digest, page)
     if found is None:
         abort(404)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from accounts.models import ROLES, AuditEvent
 from community.reports import desk
-from community.reports._common import ReportRefused
+from community.reports._common import ChangedMeanwhile, ReportRefused
 from community.reports.models import Report, ReportNote
 from core.extensions import db
 from notifications.models import Notification, OutboxMessage
@@ -143,7 +143,7 @@ def test_the_status_machine_refuses_what_it_must(make_user, make_report):
     with pytest.raises(ReportRefused, match="nama lembaga"):
         desk.start_verifying(officer, report, "received")
         desk.refer(officer, report, "verifying", "other", "")
-    with pytest.raises(ReportRefused, match="baru saja diubah"):
+    with pytest.raises(ChangedMeanwhile, match="baru saja diubah"):
         desk.start_verifying(officer, report, "received")
 
 
