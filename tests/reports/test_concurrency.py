@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditEvent, User
 from community.reports import desk
-from community.reports._common import ChangedMeanwhile
 from community.reports.models import Report, ReportEvent
 from core.extensions import db
+from core.status import StatusChanged
 from tests.conftest import POSTGRES
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
@@ -36,7 +36,7 @@ def test_two_officers_at_once_only_one_status_change(app, make_user, make_report
                     desk.close(officer, report, "received", "duplicate")
                 db.session.commit()
                 outcomes.append("ok")
-            except ChangedMeanwhile:
+            except StatusChanged:  # ChangedMeanwhile is one too
                 db.session.rollback()
                 outcomes.append("changed")
             finally:
