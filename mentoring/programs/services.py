@@ -32,6 +32,7 @@ from core.db import utcnow
 from core.errors import Refused
 from core.extensions import db
 from core.i18n import WITA
+from core.status import StatusChanged, change_status
 from mentoring.programs.data import (
     ACTIVE_STAGES,
     FORWARD_STAGES,
@@ -53,6 +54,20 @@ REMINDERS = (("reminder-24h", timedelta(hours=24)), ("reminder-2h", timedelta(ho
 
 class ProgramError(Refused):
     """A rule the person can understand and act on; ``message`` is translatable."""
+
+
+CONFIRMED_BODIES = {
+    2: N_("Anda terdaftar di %(title)s, %(time)s. Kami akan mengingatkan Anda sehari dan dua jam sebelumnya."),
+    1: N_("Anda terdaftar di %(title)s, %(time)s. Kami akan mengingatkan Anda dua jam sebelumnya."),
+    0: N_("Anda terdaftar di %(title)s, %(time)s. Pelatihan segera dimulai."),
+}
+
+
+def reminders_ahead(starts_at: datetime, now: datetime | None = None) -> int:
+    """How many of the reminders (a day and two hours before) can still be sent,
+    so pages and notices promise only what will happen (issue 8 items 24, 34)."""
+    left = starts_at - (now or utcnow())
+    return sum(1 for _name, before in REMINDERS if left > before)
 
 
 def format_when(value: datetime, locale: str | None) -> str:
@@ -297,7 +312,7 @@ def register(user: User, training: TrainingSession) -> TrainingRegistration:
             user,
             key=f"{_registration_key(registration)}confirmed",
             title=N_("Pendaftaran pelatihan diterima"),
-            body=N_("Anda terdaftar di %(title)s, %(time)s. Kami akan mengingatkan Anda sehari dan dua jam sebelumnya."),
+            body=CONFIRMED_BODIES[reminders_ahead(training.starts_at, now)],
             params={"title": training.title, "time": format_when(training.starts_at, user.locale)},
             url=f"/trainings/{training.id}",
         )
@@ -657,15 +672,25 @@ STAGE_MESSAGES = {
 
 
 def _record_stage(actor: User, application: KurApplication, to_stage: str, note: str | None):
-    event = KurStageEvent(
-        from_stage=None if to_stage == "preparing" and not application.events else application.stage,
-        to_stage=to_stage,
-        note=note or None,
-        actor_id=actor.id,
-    )
+    """Move the application from the stage this request saw to ``to_stage`` and
+    write the history. The move is one conditional update (``core.status``): when a
+    member's withdrawal and a staff move meet, exactly one wins and the other is
+    refused, so the history never forks (issue 8 item 13)."""
+    first = to_stage == "preparing" and not application.events
+    from_stage = None if first else application.stage
+    now = utcnow()
+    if first:
+        application.stage = to_stage
+        application.stage_changed_at = now
+    else:
+        try:
+            change_status(KurApplication, application, from_stage, to_stage, column="stage",
+                          stage_changed_at=now)
+        except StatusChanged as changed:
+            raise ProgramError(changed.message) from None
+    event = KurStageEvent(from_stage=from_stage, to_stage=to_stage, note=note or None,
+                          actor_id=actor.id)
     application.events.append(event)
-    application.stage = to_stage
-    application.stage_changed_at = utcnow()
     db.session.flush()
     notify(
         application.user,

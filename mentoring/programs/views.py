@@ -125,6 +125,7 @@ def training_detail(training_id: int):
         "mentoring/programs/training_detail.html",
         training=training,
         registration=registration,
+        reminders=services.reminders_ahead(training.starts_at),
         position=position,
         counts=counts,
         is_open=services.registration_open(training),

@@ -109,3 +109,42 @@ def test_concurrent_registrations_never_overfill(app, make_user, make_training):
     ).all()
     assert Counter(r.status for r in rows) == Counter({"confirmed": 3, "waitlisted": 9})
     assert sorted(r.seat_no for r in rows if r.status == "confirmed") == [1, 2, 3]
+
+
+def test_kur_withdrawal_and_staff_move_at_once_one_wins(app, make_user, kur_start):
+    """Issue 8 item 13: a member withdraws while staff move the stage; exactly one
+    succeeds, the other is told it changed meanwhile, and the history does not fork."""
+    from mentoring.programs.models import KurApplication, KurStageEvent
+
+    staff_id = make_user(roles=("member", "umkm_staff")).id
+    rounds = []
+    for _ in range(5):
+        member = make_user()
+        application = services.start_kur_application(member, kur_start())
+        db.session.commit()
+        rounds.append((application.id, member.id))
+    db.session.remove()
+
+    for application_id, member_id in rounds:
+        def withdraw(application_id=application_id, member_id=member_id):
+            services.withdraw_kur_application(
+                db.session.get(User, member_id), db.session.get(KurApplication, application_id), "Batal")
+
+        def move(application_id=application_id):
+            services.move_kur_application(
+                db.session.get(User, staff_id), db.session.get(KurApplication, application_id),
+                "submitted", None)
+
+        errors = _run_together(app, [withdraw, move])
+        assert len(errors) == 1, errors
+        assert isinstance(errors[0], services.ProgramError)
+        assert "baru saja diubah" in str(errors[0])
+        application = db.session.get(KurApplication, application_id)
+        events = db.session.scalars(
+            select(KurStageEvent).where(KurStageEvent.application_id == application_id)
+            .order_by(KurStageEvent.id)
+        ).all()
+        assert [e.to_stage for e in events] == ["preparing", application.stage]
+        assert application.stage in {"withdrawn", "submitted"}
+        assert events[1].from_stage == "preparing"
+        db.session.remove()

@@ -11,6 +11,7 @@ from core.extensions import db
 from core.i18n import WITA
 from mentoring.programs import services
 from mentoring.programs.models import KurApplication, TrainingRegistration, TrainingSession
+from notifications.models import Notification
 from tests.programs.helpers import inbox_keys
 
 STAFF_ENDPOINTS = [
@@ -466,3 +467,33 @@ def test_csv_download_is_audited(client, login_as, make_training):
     client.get(f"/staff/trainings/{training.id}/registrants.csv")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "training.registrants_export"))
     assert event.actor_id == staff.id and event.object_id == training.id
+
+
+@pytest.mark.parametrize(("days", "promise", "not_promised"), [
+    (5, "sehari dan dua jam sebelum mulai", None),
+    (0.5, "dua jam sebelum mulai", "sehari dan dua jam"),
+    (1 / 24, "Pelatihan segera dimulai", "dua jam sebelum mulai"),
+])
+def test_only_reminders_that_will_happen_are_promised(client, login_as, make_training, days, promise,
+                                                      not_promised):
+    """Issue 8 items 24 and 34: a session two hours away promises no day-before reminder."""
+    training = make_training(days=days, registration_deadline_at=utcnow() + timedelta(minutes=30))
+    member = login_as("member")
+    services.register(member, training)
+    db.session.commit()
+    html = client.get(f"/trainings/{training.id}").get_data(as_text=True)
+    assert promise in html
+    if not_promised:
+        assert not_promised not in html
+    body = db.session.scalar(select(Notification.body).where(Notification.user_id == member.id))
+    assert (not_promised or "~") not in body.replace("dua jam sebelumnya", "dua jam sebelum mulai")
+
+
+def test_place_is_not_shown_twice(client, login_as, make_training):
+    training = make_training(place="Rumah Tenun Naikoten, Kota Kupang")
+    login_as("member")
+    html = client.get(f"/trainings/{training.id}").get_data(as_text=True)
+    assert "Rumah Tenun Naikoten, Kota Kupang</dd>" in html
+    assert "Kota Kupang, Kota Kupang" not in html
+    other = make_training(place="BLK Kupang")
+    assert "BLK Kupang, Kota Kupang</dd>" in client.get(f"/trainings/{other.id}").get_data(as_text=True)
