@@ -19,6 +19,7 @@ from accounts.views import bp
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from core.views_kit import page_arg, refusal_to_flash
 
 ROLE_LABELS = {
     "member": "Anggota",
@@ -52,7 +53,7 @@ def _get_user_or_404(user_id: int) -> User:
 @roles_required("admin")
 def admin_users():
     form = UserSearchForm(request.args)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.search_users(form.q.data if form.validate() else None, page)
     return render_template(
         "admin/users.html",
@@ -101,12 +102,10 @@ def admin_revoke_role(user_id: int, role: str):
     if role not in ROLES:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             services.revoke_role(current_user, user, role)
-        except services.AccountError:
-            flash(_("Anda tidak bisa mencabut peran admin Anda sendiri."), "info")
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Peran dicabut."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
@@ -117,12 +116,10 @@ def admin_disable(user_id: int):
     user = _get_user_or_404(user_id)
     disable = request.form.get("disable") == "1"
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             services.set_disabled(current_user, user, disable)
-        except services.AccountError:
-            flash(_("Anda tidak bisa menonaktifkan akun Anda sendiri."), "info")
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(
                 _("Akun dinonaktifkan. Semua sesinya sudah diakhiri.")
                 if disable
@@ -184,7 +181,7 @@ def admin_audit():
     )
     if action:
         query = query.where(AuditEvent.action == action)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = db.paginate(query, page=page, per_page=50, error_out=False)
     return render_template(
         "admin/audit.html",

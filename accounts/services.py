@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from accounts import audit
@@ -19,7 +20,7 @@ from core.signals import account_deleting, collect_personal_data, role_granted, 
 
 
 class AccountError(Refused):
-    """An operation was refused; ``str(error)`` is safe to show to the user."""
+    """An account operation was refused; the message (lazy) is safe to show."""
 
 
 @dataclass
@@ -172,7 +173,7 @@ def grant_role(actor: User | None, user: User, role: str) -> None:
     send ``role_granted`` so the package behind the role prepares what it needs
     (a counselor's profile)."""
     if role not in ROLES:
-        raise AccountError("unknown role")
+        raise AccountError(_l("Peran ini tidak dikenal."), field_name="role")
     if role in user.roles:
         return
     user.role_rows.append(UserRole(role=role, granted_by_id=actor.id if actor else None))
@@ -183,7 +184,7 @@ def grant_role(actor: User | None, user: User, role: str) -> None:
 
 def revoke_role(actor: User, user: User, role: str) -> None:
     if role == "admin" and user.id == actor.id:
-        raise AccountError("self-admin")
+        raise AccountError(_l("Anda tidak bisa mencabut peran admin Anda sendiri."))
     for row in list(user.role_rows):
         if row.role == role:
             user.role_rows.remove(row)
@@ -193,7 +194,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
 
 def set_disabled(actor: User, user: User, disabled: bool) -> None:
     if user.id == actor.id and disabled:
-        raise AccountError("self-disable")
+        raise AccountError(_l("Anda tidak bisa menonaktifkan akun Anda sendiri."))
     user.active = not disabled
     if disabled:
         user.session_token = new_session_token()

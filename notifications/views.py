@@ -10,6 +10,7 @@ from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
 from core.security import safe_next
+from core.views_kit import page_arg
 from notifications import services
 from notifications.forms import PreferencesForm, parse_hour
 from notifications.models import CallTask, Notification
@@ -24,7 +25,7 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/inbox")
 @login_required
 def inbox():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "notifications/inbox.html",
         pagination=services.inbox(current_user, page),
@@ -87,7 +88,7 @@ def preferences():
 @bp.route("/staff/call-tasks")
 @roles_required(*services.CALL_TASK_ROLES)
 def call_tasks():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "notifications/call_tasks.html",
         pagination=services.open_call_tasks(current_user, page),

@@ -323,3 +323,14 @@ def test_demo_seed_is_idempotent(make_user):
         db.session.commit()
     assert db.session.scalar(select(func.count(Notification.id))) == 2
     assert db.session.scalar(select(func.count(CallTask.id))) == 1
+
+
+def test_inbox_pages_and_timestamps_use_the_kit(client, login_as):
+    """One page argument (a non-number answers 400) and one date formatter."""
+    user = login_as("member")
+    add_inbox_notice(user.id, "demo:1", N_("Kabar"), None, {}, None)
+    db.session.commit()
+    assert client.get("/inbox?page=abc").status_code == 400
+    html = client.get("/inbox?page=-3").get_data(as_text=True)
+    assert "Kabar" in html and " WITA" in html  # "2 Des 2026, 13.00 WITA"
+    assert client.get("/staff/call-tasks?page=1x").status_code in (400, 403)
