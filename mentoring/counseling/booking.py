@@ -25,8 +25,9 @@ from accounts.models import User
 from accounts.services import Registration, phone_taken, record_consent, register_member
 from core.db import utcnow
 from core.extensions import db
+from core.status import change_status
 from mentoring.counseling import agenda, notices, wellbeing
-from mentoring.counseling._common import CounselingError, SlotTaken, guarded_update
+from mentoring.counseling._common import CounselingError, SlotTaken
 from mentoring.counseling.availability import free_slots_for
 from mentoring.counseling.models import (
     ACTIVE_STATUSES,
@@ -173,7 +174,7 @@ def confirm_appointment(actor: User, appointment: Appointment, now: datetime | N
     lock_counselor(appointment.counselor)
     if _overlaps_confirmed(appointment, appointment.starts_at, appointment.ends_at):
         raise CounselingError(N_("Sesi lain yang sudah dikonfirmasi bertumpuk dengan waktu ini."))
-    guarded_update(appointment, REQUESTED, CONFIRMED, confirmed_at=now)
+    change_status(Appointment, appointment, REQUESTED, CONFIRMED, confirmed_at=now)
     notices.tell_member_confirmed(appointment, now)
 
 
@@ -181,8 +182,8 @@ def decline_appointment(actor: User, appointment: Appointment, reason: str) -> N
     """Decline a waiting request with a reason the member sees."""
     if appointment.status != REQUESTED:
         raise CounselingError(N_("Sesi ini tidak sedang menunggu konfirmasi."))
-    guarded_update(
-        appointment, REQUESTED, DECLINED,
+    change_status(
+        Appointment, appointment, REQUESTED, DECLINED,
         decline_reason=reason.strip(), proposed_starts_at=None,
     )
     cancel_messages(f"appointment:{appointment.id}:")
@@ -227,8 +228,8 @@ def cancel_appointment(
     if appointment.starts_at <= now:
         raise CounselingError(N_("Waktu sesi ini sudah lewat."))
     by_member = actor.id == appointment.member_id
-    guarded_update(
-        appointment, appointment.status, CANCELLED,
+    change_status(
+        Appointment, appointment, appointment.status, CANCELLED,
         cancel_reason=reason.strip(),
         cancelled_by_id=actor.id,
         cancelled_at=now,
@@ -261,7 +262,7 @@ def accept_booking(member: User, appointment: Appointment, now: datetime | None 
     if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
         raise CounselingError(N_("Sesi ini sudah tidak aktif."))
     # Only while it is as she saw it: not a session the counselor cancelled meanwhile.
-    guarded_update(appointment, appointment.status, appointment.status,
+    change_status(Appointment, appointment, appointment.status, appointment.status,
                   member_accepted_at=now)
 
 
@@ -273,7 +274,7 @@ def mark_outcome(actor: User, appointment: Appointment, attended: bool,
         raise CounselingError(N_("Hanya sesi yang dikonfirmasi bisa ditandai."))
     if appointment.starts_at > now:
         raise CounselingError(N_("Sesi ini belum dimulai."))
-    guarded_update(appointment, appointment.status, ATTENDED if attended else NO_SHOW)
+    change_status(Appointment, appointment, appointment.status, ATTENDED if attended else NO_SHOW)
     cancel_messages(f"appointment:{appointment.id}:reminder-")
     db.session.flush()
 

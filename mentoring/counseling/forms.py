@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,14 +21,12 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from accounts.forms import NAME_VALIDATORS, PhoneField, strip
-from core.forms import BaseForm
+from core.forms import BaseForm, BoundedIntegerField, NameField, PhoneField, strip
 from mentoring.counseling.wellbeing import WELLBEING_QUESTIONS
 
 SLOT_FORMAT = "%Y%m%dT%H%MZ"
@@ -166,47 +163,23 @@ class ProfileForm(BaseForm):
     )
     accepts_new_clients = BooleanField(_l("Saya menerima klien baru"))
     requires_confirmation = BooleanField(_l("Saya mengonfirmasi setiap permintaan sendiri"))
-    session_minutes = IntegerField(
-        _l("Lama satu sesi (menit)"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=15, max=180, message=_l("Antara 15 dan 180 menit.")),
-        ],
+    session_minutes = BoundedIntegerField(
+        _l("Lama satu sesi (menit)"), min=15, max=180, message=_l("Antara 15 dan 180 menit.")
     )
-    buffer_minutes = IntegerField(
-        _l("Jeda antar sesi (menit)"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=0, max=120, message=_l("Antara 0 dan 120 menit.")),
-        ],
+    buffer_minutes = BoundedIntegerField(
+        _l("Jeda antar sesi (menit)"), min=0, max=120, message=_l("Antara 0 dan 120 menit.")
     )
-    min_notice_hours = IntegerField(
-        _l("Pemesanan paling lambat (jam sebelum sesi)"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=0, max=168, message=_l("Antara 0 dan 168 jam.")),
-        ],
+    min_notice_hours = BoundedIntegerField(
+        _l("Pemesanan paling lambat (jam sebelum sesi)"), min=0, max=168, message=_l("Antara 0 dan 168 jam.")
     )
-    horizon_days = IntegerField(
-        _l("Bisa dipesan sampai (hari ke depan)"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=1, max=90, message=_l("Antara 1 dan 90 hari.")),
-        ],
+    horizon_days = BoundedIntegerField(
+        _l("Bisa dipesan sampai (hari ke depan)"), min=1, max=90, message=_l("Antara 1 dan 90 hari.")
     )
-    daily_max = IntegerField(
-        _l("Paling banyak sesi per hari"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=1, max=20, message=_l("Antara 1 dan 20 sesi.")),
-        ],
+    daily_max = BoundedIntegerField(
+        _l("Paling banyak sesi per hari"), min=1, max=20, message=_l("Antara 1 dan 20 sesi.")
     )
-    cancel_notice_hours = IntegerField(
-        _l("Batas pembatalan (jam sebelum sesi)"),
-        validators=[
-            InputRequired(message=_l("Tulis angka.")),
-            NumberRange(min=0, max=168, message=_l("Antara 0 dan 168 jam.")),
-        ],
+    cancel_notice_hours = BoundedIntegerField(
+        _l("Batas pembatalan (jam sebelum sesi)"), min=0, max=168, message=_l("Antara 0 dan 168 jam.")
     )
 
     def validate_place(self, field):
@@ -299,7 +272,7 @@ class FindMemberForm(BaseForm):
 
 
 class NewMemberForm(BaseForm):
-    name = StringField(_l("Nama lengkap"), validators=NAME_VALIDATORS, filters=[strip])
+    name = NameField(_l("Nama lengkap"), required_message=_l("Tulis nama anggota."))
     phone = PhoneField(
         _l("Nomor HP (WhatsApp)"), validators=[DataRequired(message=_l("Tulis nomor HP anggota."))]
     )

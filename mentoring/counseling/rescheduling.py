@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from core.status import change_status
 from mentoring.counseling import notices
-from mentoring.counseling._common import CounselingError, SlotTaken, guarded_update, stamp
+from mentoring.counseling._common import CounselingError, SlotTaken, stamp
 from mentoring.counseling.availability import free_slots_for
 from mentoring.counseling.booking import check_free, lock_counselor, mark_agreed
 from mentoring.counseling.models import ACTIVE_STATUSES, CONFIRMED, REQUESTED, Appointment
@@ -25,8 +26,8 @@ def _move(appointment: Appointment, starts_at: datetime, now: datetime, status: 
     check_free(profile, starts_at, now, exclude=appointment)
     confirmed = {"confirmed_at": now} if status == CONFIRMED else {}
     try:
-        guarded_update(
-            appointment, appointment.status, status,
+        change_status(
+            Appointment, appointment, appointment.status, status,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=profile.session_minutes),
             proposed_starts_at=None,
@@ -69,8 +70,8 @@ def propose_reschedule(
     check_free(appointment.counselor, starts_at, now, exclude=appointment, ignore_notice=True)
     # The status stays; changing it only from the one seen refuses a proposal
     # for a session the member cancelled meanwhile.
-    guarded_update(
-        appointment, appointment.status, appointment.status,
+    change_status(
+        Appointment, appointment, appointment.status, appointment.status,
         proposed_starts_at=starts_at,
     )
     notices.tell_member(
@@ -98,8 +99,8 @@ def accept_proposal(actor: User, appointment: Appointment, now: datetime | None 
         appointment.proposed_starts_at = None
         raise SlotTaken()
     try:
-        guarded_update(
-            appointment, appointment.status, CONFIRMED,
+        change_status(
+            Appointment, appointment, appointment.status, CONFIRMED,
             starts_at=proposed,
             ends_at=proposed + timedelta(minutes=profile.session_minutes),
             confirmed_at=now,
@@ -119,7 +120,7 @@ def reject_proposal(actor: User, appointment: Appointment) -> None:
     proposed = appointment.proposed_starts_at
     if proposed is None:
         raise CounselingError(N_("Tidak ada usulan waktu baru."))
-    guarded_update(appointment, appointment.status, appointment.status,
+    change_status(Appointment, appointment, appointment.status, appointment.status,
                   proposed_starts_at=None)
     notices.tell_counselor(
         appointment,

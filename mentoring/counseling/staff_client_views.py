@@ -15,9 +15,9 @@ from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from accounts.reauth import require_recent_password
 from core.extensions import db
+from core.views_kit import query_text, refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, notes
 from mentoring.counseling import slots as slotlib
-from mentoring.counseling._common import CounselingError, SlotTaken
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import (
     MODE_CHOICES,
@@ -104,7 +104,7 @@ def staff_book():
     new_form = None
     book_form = OnBehalfBookingForm()
     phone = request.form.get("member_phone") if request.method == "POST" else None
-    if request.method == "GET" and request.args.get("phone") and find.validate():
+    if request.method == "GET" and query_text("phone", 30) and find.validate():
         phone = find.phone.data
     if phone:
         found = booking.find_member_for_booking(
@@ -127,19 +127,13 @@ def staff_book():
         book_form.member_phone.data = found.member.phone
         if book_form.validate_on_submit():
             start = parse_slot(book_form.start.data)
-            try:
+            with refusal_to_flash(book_form, "start") as outcome:
                 appointment = booking.book_appointment(
                     current_user, profile, found.member, start, book_form.mode.data,
                     topic=book_form.topic.data, pseudonym=found.pseudonym,
                 )
-            except SlotTaken:
-                db.session.rollback()
-                book_form.start.errors.append(_("Waktu ini baru saja diambil orang lain. Pilih waktu lain."))
-            except CounselingError as error:
-                db.session.rollback()
-                book_form.start.errors.append(_(str(error)))
-            else:
                 db.session.commit()
+            if outcome.ok:
                 flash(_("Sesi sudah dijadwalkan dan dikonfirmasi. Anggota diberi tahu."), "success")
                 return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
     return render_template(
@@ -148,7 +142,7 @@ def staff_book():
         found=found,
         new_form=new_form,
         book_form=book_form,
-        searched=bool(request.args.get("phone")),
+        searched=bool(query_text("phone", 30)),
     )
 
 
@@ -157,13 +151,10 @@ def staff_book():
 def staff_new_member():
     form = NewMemberForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(form, "phone") as outcome:
             member = booking.register_member_on_behalf(current_user, form.name.data, form.phone.data)
-        except CounselingError as error:
-            db.session.rollback()
-            form.phone.errors.append(_(str(error)))
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Akun anggota dibuat. Untuk masuk sendiri, anggota bisa meminta kode atur ulang ke petugas."), "success")
             return redirect(url_for("mentoring.counseling.staff_book", phone=member.phone))
     return (

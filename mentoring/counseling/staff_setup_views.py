@@ -12,9 +12,9 @@ from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
+from core.views_kit import refusal_to_flash
 from mentoring.counseling import availability
 from mentoring.counseling import slots as slotlib
-from mentoring.counseling._common import CounselingError
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import ExceptionForm, ProfileForm, RangeForm
 from mentoring.counseling.staff_views import my_profile
@@ -57,6 +57,22 @@ def _minute(value) -> int:
     return value.hour * 60 + value.minute
 
 
+def _add_availability(profile, range_form, exception_form) -> None:
+    """Add the weekly range (``range_form``) or else the exception the counselor typed."""
+    if range_form is not None:
+        end = _minute(range_form.end.data) or slotlib.DAY_MINUTES  # 00:00 = midnight
+        availability.add_range(profile, int(range_form.weekday.data), _minute(range_form.start.data), end)
+        return
+    start, end = exception_form.start.data, exception_form.end.data
+    availability.add_exception(
+        profile,
+        exception_form.day.data,
+        exception_form.kind.data,
+        _minute(start) if start else None,
+        (_minute(end) or slotlib.DAY_MINUTES) if end else None,
+    )
+
+
 @bp.route("/counseling/staff/availability", methods=["GET", "POST"])
 @roles_required("counselor")
 def staff_availability():
@@ -65,35 +81,17 @@ def staff_availability():
     exception_form = ExceptionForm(prefix="exc")
     status = 200
     if request.method == "POST":
-        try:
-            if "range-submit" in request.form and range_form.validate():
-                end = _minute(range_form.end.data) or slotlib.DAY_MINUTES  # 00:00 = midnight
-                availability.add_range(
-                    profile, int(range_form.weekday.data), _minute(range_form.start.data), end
-                )
-            elif "exc-submit" in request.form and exception_form.validate():
-                start = exception_form.start.data
-                end = exception_form.end.data
-                availability.add_exception(
-                    profile,
-                    exception_form.day.data,
-                    exception_form.kind.data,
-                    _minute(start) if start else None,
-                    (_minute(end) or slotlib.DAY_MINUTES) if end else None,
-                )
-            else:
-                raise CounselingError("")
-        except CounselingError as error:
-            db.session.rollback()
+        status = 400
+        adding_range = "range-submit" in request.form
+        target = range_form if adding_range else exception_form
+        if (adding_range or "exc-submit" in request.form) and target.validate():
+            with refusal_to_flash(target, "end" if adding_range else "day") as outcome:
+                _add_availability(profile, range_form if adding_range else None, exception_form)
+                db.session.commit()
+            if outcome.ok:
+                flash(_("Ketersediaan Anda sudah disimpan."), "success")
+                return redirect(url_for("mentoring.counseling.staff_availability"))
             profile = my_profile()
-            if str(error):
-                target = range_form if "range-submit" in request.form else exception_form
-                target.form_errors.append(_(str(error)))
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Ketersediaan Anda sudah disimpan."), "success")
-            return redirect(url_for("mentoring.counseling.staff_availability"))
     return (
         render_template(
             "mentoring/counseling/staff/availability.html",

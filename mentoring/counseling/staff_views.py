@@ -13,9 +13,9 @@ from flask_login import current_user
 from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from core.extensions import db
+from core.views_kit import refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, rescheduling, wellbeing
 from mentoring.counseling import slots as slotlib
-from mentoring.counseling._common import CounselingError, SlotTaken
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import ReasonForm, SlotForm, parse_slot
 from mentoring.counseling.models import Appointment, CounselorProfile, WellbeingCheck
@@ -45,13 +45,6 @@ def my_profile() -> CounselorProfile:
         flash(_("Lengkapi dulu profil konselor Anda."), "info")
         abort(redirect(url_for("mentoring.counseling.staff_profile")))
     return profile
-
-
-def _refused(error: CounselingError, appointment_id: int):
-    """A refused change: nothing of it stays; the counselor sees why on the appointment."""
-    db.session.rollback()
-    flash(_(str(error)), "info")
-    return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
 
 
 @bp.route("/counseling/staff")
@@ -89,12 +82,8 @@ def staff_confirm(appointment_id: int):
     appointment = staff_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_confirm_appointment(current_user, appointment):
         abort(400)
-    try:
+    with refusal_to_flash():
         booking.confirm_appointment(current_user, appointment)
-    except CounselingError as error:
-        db.session.rollback()
-        flash(_(str(error)), "info")
-    else:
         db.session.commit()
         flash(_("Sesi sudah dikonfirmasi. Anggota diberi tahu."), "success")
     return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
@@ -111,17 +100,17 @@ def _staff_reason_page(appointment_id: int, action: str):
         return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             if action == "decline":
                 booking.decline_appointment(current_user, appointment, form.reason.data)
                 done = _("Permintaan ditolak. Anggota melihat alasan Anda.")
             else:
                 booking.cancel_appointment(current_user, appointment, form.reason.data)
                 done = _("Sesi dibatalkan. Anggota diberi tahu.")
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        db.session.commit()
-        flash(done, "success")
+            db.session.commit()
+            flash(done, "success")
+        if outcome.refused:
+            return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
         return redirect(url_for("mentoring.counseling.staff_dashboard"))
     endpoint = "mentoring.counseling.staff_decline" if action == "decline" else "mentoring.counseling.staff_cancel"
     return render_template(
@@ -157,17 +146,13 @@ def staff_propose(appointment_id: int):
     form = SlotForm()
     if form.validate_on_submit():
         start = parse_slot(form.start.data)
-        try:
+        with refusal_to_flash(form, "start") as outcome:
             rescheduling.propose_reschedule(current_user, appointment, start)
-        except SlotTaken:
-            db.session.rollback()
-            form.start.errors.append(_("Waktu ini baru saja diambil orang lain. Pilih waktu lain."))
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        else:
             db.session.commit()
             flash(_("Usulan waktu baru terkirim ke anggota."), "success")
+        if outcome.ok:
             return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
+        appointment = staff_appointment_or_404(appointment_id)  # as it is now
     free = availability.free_slots_for(appointment.counselor, exclude=appointment, ignore_notice=True)
     return render_template(
         "mentoring/counseling/staff/propose.html",
@@ -184,12 +169,10 @@ def staff_outcome(appointment_id: int):
     if not EmptyForm().validate_on_submit() or not can_mark_outcome(current_user, appointment):
         abort(400)
     attended = request.form.get("outcome") == "attended"
-    try:
+    with refusal_to_flash():
         booking.mark_outcome(current_user, appointment, attended)
-    except CounselingError as error:
-        return _refused(error, appointment_id)
-    db.session.commit()
-    flash(_("Sudah dicatat."), "success")
+        db.session.commit()
+        flash(_("Sudah dicatat."), "success")
     return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
 
 
@@ -200,11 +183,8 @@ def staff_urgent_handled(check_id: int):
     if check is None or not check.acute:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_to_flash():
             wellbeing.handle_urgent(current_user, check)
-        except CounselingError:
-            db.session.rollback()
-        else:
             db.session.commit()
             flash(_("Ditandai sudah ditangani."), "success")
     return redirect(url_for("mentoring.counseling.staff_dashboard"))

@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
+from core.views_kit import query_text, refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, notes, notices, rescheduling
 from mentoring.counseling import slots as slotlib
-from mentoring.counseling._common import CounselingError, SlotTaken
+from mentoring.counseling._common import SlotTaken
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import (
     MODE_CHOICES,
@@ -41,7 +42,7 @@ from mentoring.counseling.wellbeing import WELLBEING_QUESTIONS, submit_wellbeing
 def _first_days(free: list, shown: int = 7):
     """The first ``shown`` days with free slots (all of them with ``?all=1``)."""
     days = slotlib.group_by_day(free)
-    if request.args.get("all") == "1":
+    if query_text("all", 1) == "1":
         return days, False
     return days[:shown], len(days) > shown
 
@@ -51,13 +52,6 @@ def _member_appointment_or_404(appointment_id: int) -> Appointment:
     if appointment is None or not can_view_appointment(current_user, appointment):
         abort(404)
     return appointment
-
-
-def _refused(error: CounselingError, appointment_id: int):
-    """A refused change: nothing of it stays; the member sees why on her appointment."""
-    db.session.rollback()
-    flash(_(str(error)), "info")
-    return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment_id))
 
 
 def _counselor_or_404(profile_id: int):
@@ -119,7 +113,7 @@ def book(profile_id: int):
     form = BookingForm()
     form.mode.choices = [(code, label) for code, label in MODE_CHOICES if code in profile.modes]
     if request.method == "GET":
-        form.start.data = request.args.get("start", "")
+        form.start.data = query_text("start", 20)
         if len(form.mode.choices) == 1:
             form.mode.data = form.mode.choices[0][0]
     start = parse_slot(form.start.data)
@@ -127,23 +121,22 @@ def book(profile_id: int):
         flash(_("Pilih salah satu waktu yang tersedia."), "info")
         return redirect(url_for("mentoring.counseling.counselor_detail", profile_id=profile.id))
     if form.validate_on_submit():
-        try:
-            appointment = booking.book_appointment(
-                current_user,
-                profile,
-                current_user,
-                start,
-                form.mode.data,
-                topic=form.topic.data,
-                pseudonym=form.pseudonym.data if form.use_pseudonym.data else None,
-            )
-        except SlotTaken:
-            return _just_taken(profile, start)
-        except CounselingError as error:
-            db.session.rollback()
-            flash(_(str(error)), "info")
+        with refusal_to_flash() as outcome:
+            try:
+                appointment = booking.book_appointment(
+                    current_user,
+                    profile,
+                    current_user,
+                    start,
+                    form.mode.data,
+                    topic=form.topic.data,
+                    pseudonym=form.pseudonym.data if form.use_pseudonym.data else None,
+                )
+            except SlotTaken:
+                return _just_taken(profile, start)
+            db.session.commit()
+        if outcome.refused:
             return redirect(url_for("mentoring.counseling.counselor_detail", profile_id=profile.id))
-        db.session.commit()
         if appointment.status == "confirmed":
             flash(_("Sesi Anda sudah dikonfirmasi."), "success")
         else:
@@ -189,11 +182,11 @@ def cancel_appointment(appointment_id: int):
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             booking.cancel_appointment(current_user, appointment, form.reason.data)
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        db.session.commit()
+            db.session.commit()
+        if outcome.refused:
+            return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment_id))
         flash(_("Sesi sudah dibatalkan. Waktunya terbuka lagi untuk orang lain."), "success")
         return redirect(url_for("mentoring.counseling.my_appointments"))
     return render_template(
@@ -215,19 +208,18 @@ def reschedule(appointment_id: int):
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = SlotForm()
     if request.method == "GET":
-        form.start.data = request.args.get("start", "")
+        form.start.data = query_text("start", 20)
     start = parse_slot(form.start.data)
     if form.validate_on_submit():
-        try:
-            rescheduling.reschedule_appointment(current_user, appointment, start)
-        except SlotTaken:
-            return _just_taken(
-                appointment.counselor, start, {"appointment": appointment}, exclude=appointment
-            )
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        db.session.commit()
-        flash(_("Jadwal sudah dipindah."), "success")
+        with refusal_to_flash():
+            try:
+                rescheduling.reschedule_appointment(current_user, appointment, start)
+            except SlotTaken:
+                return _just_taken(
+                    appointment.counselor, start, {"appointment": appointment}, exclude=appointment
+                )
+            db.session.commit()
+            flash(_("Jadwal sudah dipindah."), "success")
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     free = [] if start else availability.free_slots_for(appointment.counselor, exclude=appointment)
     days, more = _first_days(free)
@@ -250,24 +242,21 @@ def answer_proposal(appointment_id: int):
     form = EmptyForm()
     if not form.validate_on_submit() or not can_answer_proposal(current_user, appointment):
         abort(400)
-    if request.form.get("answer") == "accept":
-        proposed = appointment.proposed_starts_at
-        try:
-            rescheduling.accept_proposal(current_user, appointment)
-        except SlotTaken:
-            return _just_taken(
-                appointment.counselor, proposed, {"appointment": appointment}, exclude=appointment
-            )
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        flash(_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success")
-    else:
-        try:
+    with refusal_to_flash():
+        if request.form.get("answer") == "accept":
+            proposed = appointment.proposed_starts_at
+            try:
+                rescheduling.accept_proposal(current_user, appointment)
+            except SlotTaken:
+                return _just_taken(
+                    appointment.counselor, proposed, {"appointment": appointment}, exclude=appointment
+                )
+            db.session.commit()
+            flash(_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success")
+        else:
             rescheduling.reject_proposal(current_user, appointment)
-        except CounselingError as error:
-            return _refused(error, appointment_id)
-        flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
-    db.session.commit()
+            db.session.commit()
+            flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
@@ -278,12 +267,10 @@ def accept_booking(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_accept_booking(current_user, appointment):
         abort(400)
-    try:
+    with refusal_to_flash():
         booking.accept_booking(current_user, appointment)
-    except CounselingError as error:
-        return _refused(error, appointment_id)
-    db.session.commit()
-    flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
+        db.session.commit()
+        flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
@@ -324,7 +311,7 @@ def appointment_ics(appointment_id: int):
 def wellbeing():
     form = wellbeing_form_class()()
     if request.method == "GET":
-        form.appointment.data = request.args.get("appointment", "")
+        form.appointment.data = query_text("appointment", 12)
     appointment = None
     if (form.appointment.data or "").isdigit():
         appointment = db.session.get(Appointment, int(form.appointment.data))

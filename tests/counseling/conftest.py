@@ -75,3 +75,14 @@ def book(make_user):
         return appointment
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _request(app, request):
+    """Service tests read refusal messages (``str(error)`` translates them), which
+    needs a request context; page tests push their own through the client."""
+    if request.node.module.__name__.endswith("test_services"):
+        with app.test_request_context():
+            yield
+    else:
+        yield

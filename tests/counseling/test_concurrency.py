@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
+from core.status import StatusChanged
 from mentoring.counseling import availability, booking
-from mentoring.counseling._common import ChangedMeanwhile as StatusChanged
 from mentoring.counseling.models import Appointment, CounselorProfile
 from notifications.models import OutboxMessage
 

@@ -70,3 +70,30 @@ def test_a_counselors_workspace_panel_has_todays_sessions_and_urgent_flags(
         assert staff_panels_for(member) == []
     assert panel.url == "/counseling/staff" and panel.count == 1
     assert panel.lines == ("1 tanda perlu perhatian segera", "09:00 · Ina", "14:00 · Maria Seran")
+
+
+def test_an_admin_granting_the_role_gives_the_new_counselor_a_profile(client, login_as, make_user):
+    login_as("member", "admin")
+    user = make_user(name="Yakobus Bria")
+    response = client.post(f"/admin/users/{user.id}/roles", data={"role": "counselor"})
+    assert response.status_code == 302
+    profile = db.session.scalar(select(CounselorProfile))
+    assert profile is not None and profile.user_id == user.id and _profiles() == 1
+
+
+
+def test_a_counselors_home_shows_the_workspace_first(client, auth, make_counselor, make_user, book):
+    profile = make_counselor()
+    appointment = book(profile, member=make_user(name="Maria Seran"))
+    book(make_counselor(), member=profile.user)  # she is also a member with a session of her own
+    wellbeing.submit_wellbeing(appointment.member, {"mood": "3", "sleep": "3", "safe": "no", "harm": "plan"})
+    db.session.commit()
+    auth.login(profile.user)
+    html = client.get("/").get_data(as_text=True)
+    panel = html.index("Konseling hari ini")
+    assert 'href="/counseling/staff"' in html[panel - 300:panel]
+    assert "1 tanda perlu perhatian segera" in html
+    assert panel < html.index("Langkah berikutnya")  # the workspace comes before her own member cards
+    auth.logout()
+    auth.login(appointment.member)
+    assert "Konseling hari ini" not in client.get("/").get_data(as_text=True)

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import AuditEvent, User
 from accounts.services import delete_account, export_personal_data
 from core.extensions import db
+from core.status import StatusChanged
 from mentoring.counseling import availability, booking, notes, rescheduling, wellbeing
-from mentoring.counseling._common import ChangedMeanwhile as StatusChanged
 from mentoring.counseling.jobs import send_counselor_morning_lists
 from mentoring.counseling.models import Appointment, SessionNote
 from mentoring.counseling.slots import local_day, local_moment
