@@ -1,6 +1,7 @@
 """Signal receivers of the notifications package."""
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 from core.signals import account_deleting, collect_personal_data, seed_demo
@@ -23,7 +24,9 @@ def _erase(user, **_):
 @seed_demo.connect
 def _seed(users, **_):
     """A few believable notices for the demo member and one call task for staff."""
+    from core.db import utcnow
     from core.extensions import db
+    from core.i18n import format_wita
     from notifications.services import N_, add_inbox_notice, open_call_task
 
     member = users.get("member")
@@ -42,7 +45,9 @@ def _seed(users, **_):
         "demo:training-tenun",
         N_("Pelatihan baru: %(title)s"),
         N_("Pendaftaran dibuka sampai %(deadline)s."),
-        {"title": "Tenun ikat untuk pemula", "deadline": "30 Nov 2026"},
+        # A deadline ahead of the day the demo is seeded, never one already past.
+        {"title": "Tenun ikat untuk pemula",
+         "deadline": format_wita(utcnow() + timedelta(days=14), "short", locale="id")},
         None,
     )
     other = users.get("vendor") or member

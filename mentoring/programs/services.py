@@ -744,7 +744,10 @@ def missing_documents(application: KurApplication) -> list[str]:
 
 
 def update_checklist(user: User, application: KurApplication, ticked: Iterable[str]) -> None:
-    """Save which documents the member has ready."""
+    """Save which documents the member has ready: only while she is still preparing
+    them (once handed in to the bank, the list is a record, not a draft)."""
+    if application.stage != "preparing":
+        raise ProgramError(_l("Berkas sudah diserahkan ke bank; daftar berkas tidak bisa diubah lagi."))
     ticked = set(ticked)
     for doc in ("doc_ktp", "doc_kk", "doc_business_letter", "doc_npwp"):
         setattr(application, doc, doc in ticked)

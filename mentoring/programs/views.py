@@ -18,6 +18,7 @@ from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.db import utcnow
 from core.extensions import db
+from core.signals import market_sales_evidence
 from mentoring.blueprint import bp
 from mentoring.programs import permissions, services
 from mentoring.programs.data import (
@@ -387,7 +388,19 @@ def _kur_detail_page(application, checklist=None, appointment=None, status=200, 
         npwp_threshold=NPWP_THRESHOLD,
         form=EmptyForm(),
         withdraw=withdraw or KurWithdrawForm(formdata=None),
+        sales_evidence=_sales_evidence(application),
     ), status
+
+
+def _sales_evidence(application) -> list[tuple[str, str]]:
+    """Weekly sales logs the member keeps in the market (through a signal: mentoring
+    does not import the marketplace), offered as evidence for the bank."""
+    if not application.is_active:
+        return []
+    evidence: list[tuple[str, str]] = []
+    for _receiver, answer in market_sales_evidence.send(current_user._get_current_object()):
+        evidence.extend(answer or [])
+    return evidence
 
 
 @bp.route("/kur/<int:application_id>")
@@ -405,7 +418,12 @@ def kur_checklist(application_id: int):
         return _kur_detail_page(application, checklist=form)
     ticked = [name for name in ("doc_ktp", "doc_kk", "doc_business_letter", "doc_npwp")
               if getattr(form, name).data]
-    services.update_checklist(current_user, application, ticked)
+    try:
+        services.update_checklist(current_user, application, ticked)
+    except services.ProgramError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("mentoring.kur_detail", application_id=application.id))
     db.session.commit()
     flash(_("Daftar berkas disimpan."), "success")
     return redirect(url_for("mentoring.kur_detail", application_id=application.id))
