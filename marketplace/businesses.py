@@ -93,6 +93,18 @@ def get_business(business_id: int) -> Business | None:
     return db.session.get(Business, business_id)
 
 
+def home_rows(user: User) -> list:
+    """``(id, name, status, accepted_at)`` of every business ``user`` runs or is
+    invited to (invitations first, each part newest first), in one query."""
+    return list(db.session.execute(
+        select(Business.id, Business.name, Business.status, BusinessMember.accepted_at)
+        .join(BusinessMember, BusinessMember.business_id == Business.id)
+        .where(BusinessMember.user_id == user.id)
+        .order_by(BusinessMember.accepted_at.is_not(None), Business.created_at.desc(),
+                  Business.id.desc())
+    ))
+
+
 def pending_invitations(user: User) -> list[BusinessMember]:
     """Invitations to run a business together that ``user`` has not answered yet."""
     return list(db.session.scalars(

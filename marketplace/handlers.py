@@ -38,26 +38,28 @@ def market_link(user, **_kwargs) -> list[ServiceLink]:
 
 
 def home_cards(user, **_kwargs) -> list[HomeCard]:
-    """An invitation to run a business together, or a business the staff sent back."""
-    from marketplace.businesses import businesses_of, pending_invitations
+    """An invitation to run a business together, or a business the staff sent back
+    (one query for both: the member home is shared by every package's cards)."""
+    from marketplace.businesses import home_rows
 
     cards = []
-    invitations = pending_invitations(user)
-    if invitations:
+    rows = home_rows(user)
+    invitation = next((row for row in rows if row.accepted_at is None), None)
+    if invitation is not None:
         cards.append(HomeCard(
             title=_("Undangan mengelola usaha"),
-            text=_("Anda diajak ikut mengelola %(business)s.", business=invitations[0].business.name),
+            text=_("Anda diajak ikut mengelola %(business)s.", business=invitation.name),
             url=site_path("marketplace.my_businesses"), action=_("Jawab undangan"), priority=30,
         ))
-    for business in businesses_of(user):
-        if business.status == "changes_requested":
-            cards.append(HomeCard(
-                title=_("Usaha Anda perlu dilengkapi"),
-                text=business.name,
-                url=site_path("marketplace.my_business", business_id=business.id),
-                action=_("Lihat pesan petugas"), priority=35,
-            ))
-            break
+    sent_back = next((row for row in rows if row.accepted_at is not None
+                      and row.status == "changes_requested"), None)
+    if sent_back is not None:
+        cards.append(HomeCard(
+            title=_("Usaha Anda perlu dilengkapi"),
+            text=sent_back.name,
+            url=site_path("marketplace.my_business", business_id=sent_back.id),
+            action=_("Lihat pesan petugas"), priority=35,
+        ))
     return cards
 
 
