@@ -147,6 +147,8 @@ class Config:
     FORUM_EDIT_MINUTES = _int("FORUM_EDIT_MINUTES", 30)
     FORUM_POST_INTERVAL_SECONDS = _int("FORUM_POST_INTERVAL_SECONDS", 15)
     FORUM_REPLY_NOTICE_MINUTES = _int("FORUM_REPLY_NOTICE_MINUTES", 60)
+    # KUR: days an application may wait in one stage before the member is reminded.
+    KUR_STALE_DAYS = max(1, _int("KUR_STALE_DAYS", 7))
 
     # Marketplace: how long rendered public pages are kept for anonymous visitors
     # (any change to a business or product shows at once regardless).

@@ -1,7 +1,6 @@
 """Scheduled work for programs (listed in ``core.scheduler.jobs``)."""
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 from flask import current_app
@@ -12,13 +11,11 @@ DEFAULT_STALE_DAYS = 7
 
 
 def stale_days() -> int:
-    """``KUR_STALE_DAYS`` from the config or the environment (default 7)."""
-    value = current_app.config.get("KUR_STALE_DAYS") or os.environ.get("KUR_STALE_DAYS")
+    """``KUR_STALE_DAYS`` from the config (read from the environment in config.py)."""
     try:
-        days = int(value) if value else DEFAULT_STALE_DAYS
+        return max(1, int(current_app.config.get("KUR_STALE_DAYS") or DEFAULT_STALE_DAYS))
     except (TypeError, ValueError):
-        days = DEFAULT_STALE_DAYS
-    return max(1, days)
+        return DEFAULT_STALE_DAYS
 
 
 def remind_stale_kur_applications(now: datetime | None = None) -> int:

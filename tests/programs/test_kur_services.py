@@ -130,17 +130,14 @@ def test_stale_reminders_once_per_stage_per_period(app, make_user, kur_start):
     assert len([k for k in inbox_keys(member) if ":stale:" in k]) == 2
 
 
-def test_stale_days_is_configurable(app, make_user, kur_start):
+def test_stale_days_is_configurable(app, make_user, kur_start, monkeypatch):
     member = make_user()
     application = services.start_kur_application(member, kur_start())
     application.stage_changed_at = utcnow() - timedelta(days=3)
     db.session.commit()
     assert jobs.remind_stale_kur_applications() == 0
-    app.config["KUR_STALE_DAYS"] = 2
-    try:
-        assert jobs.remind_stale_kur_applications() == 1
-    finally:
-        app.config.pop("KUR_STALE_DAYS")
+    monkeypatch.setitem(app.config, "KUR_STALE_DAYS", 2)
+    assert jobs.remind_stale_kur_applications() == 1
 
 
 def test_fresh_application_gets_no_stale_reminder(make_user, kur_start):
