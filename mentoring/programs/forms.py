@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -15,7 +15,6 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.fields import DateTimeLocalField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -28,8 +27,7 @@ from wtforms.validators import (
 
 from accounts.data import REGENCIES
 from core.db import utcnow
-from core.forms import BaseForm, strip
-from core.i18n import WITA
+from core.forms import BaseForm, WitaDateTimeField, strip
 from mentoring.programs.data import (
     KUR_BANKS,
     KUR_MAX_AMOUNT,
@@ -39,31 +37,7 @@ from mentoring.programs.data import (
     TRAINING_TAGS,
 )
 
-DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
 YES_NO = [("yes", _l("Ya")), ("no", _l("Tidak"))]
-
-
-class WitaDateTimeField(DateTimeLocalField):
-    """A date and time typed in WITA (Asia/Makassar); ``data`` is aware UTC."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not (valuelist[0] or "").strip():
-            return
-        raw = valuelist[0].strip()[:40]
-        for fmt in DATETIME_FORMATS:
-            try:
-                naive = datetime.strptime(raw, fmt)
-            except ValueError:
-                continue
-            self.data = naive.replace(tzinfo=WITA).astimezone(UTC)
-            return
-        raise ValueError(_l("Tulis tanggal dan jam, misalnya 2026-12-01 09:00."))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0][:40]
-        return self.data.astimezone(WITA).strftime("%Y-%m-%dT%H:%M") if self.data else ""
 
 
 class RupiahField(StringField):
