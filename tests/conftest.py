@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import g, has_app_context
@@ -151,3 +155,70 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counter
+
+
+# --- races (PostgreSQL) --------------------------------------------------------------
+
+class Outcomes(list):
+    """What each job of ``run_together`` gave, in the order of the jobs: its return
+    value, or the exception it raised."""
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return [outcome for outcome in self if isinstance(outcome, BaseException)]
+
+    @property
+    def values(self) -> list[Any]:
+        return [outcome for outcome in self if not isinstance(outcome, BaseException)]
+
+
+def start_together(app, jobs: Sequence[Callable[[], Any]], *, timeout: float = 20.0) -> Outcomes:
+    """Run every job (a callable without arguments) in its own thread, each with its
+    own app context, request context and database session (so its own connection
+    and transaction), all released at the same instant by a barrier.
+
+    A job that returns has its session committed (a no-op if it committed or rolled
+    back itself); a job that raises has it rolled back, and the exception becomes its
+    outcome (never swallowed: the test asserts on it). Each session is removed at the
+    end. Bounded: a job still running after ``timeout`` seconds fails the test.
+    A job that wants every thread to have *loaded* its rows before any of them acts
+    waits on its own ``threading.Barrier(len(jobs), timeout=…)`` after loading.
+    """
+    if not jobs:
+        raise ValueError("run_together needs at least one job")
+    barrier = threading.Barrier(len(jobs), timeout=timeout)
+    outcomes: Outcomes = Outcomes([None] * len(jobs))
+
+    def worker(index: int, job: Callable[[], Any]) -> None:
+        with app.test_request_context():
+            try:
+                barrier.wait()
+                outcomes[index] = job()
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 (the outcome the test asserts on)
+                db.session.rollback()
+                outcomes[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i, job), daemon=True) for i, job in enumerate(jobs)]
+    deadline = time.monotonic() + timeout + 5
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = sum(thread.is_alive() for thread in threads)
+    if hung:
+        pytest.fail(f"run_together: {hung} of {len(jobs)} jobs still running after {timeout:.0f} s")
+    return outcomes
+
+
+@pytest.fixture
+def run_together(app):
+    """``run_together([job, job, …], timeout=20)`` → ``Outcomes`` (see ``start_together``).
+    The jobs see only what the test has committed."""
+
+    def run(jobs: Sequence[Callable[[], Any]], *, timeout: float = 20.0) -> Outcomes:
+        return start_together(app, jobs, timeout=timeout)
+
+    return run

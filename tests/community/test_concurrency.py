@@ -1,8 +1,6 @@
 """Forum writes at the same moment (PostgreSQL, real threads, small and bounded)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,32 +13,7 @@ from tests.conftest import POSTGRES
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
 
 
-def _run_together(app, jobs) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context(), app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                job()
-                db.session.commit()
-            except BaseException as error:  # noqa: BLE001 (reported by the test)
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return errors
-
-
-def test_ten_namesakes_first_posts_at_once_all_saved_with_distinct_handles(app, forum, member):
+def test_ten_namesakes_first_posts_at_once_all_saved_with_distinct_handles(forum, member, run_together):
     """Issue 8, item 14: no unique-handle error, no lost post."""
     people = [member(name="Maria Nenobais") for _ in range(10)]
     ids, category_id = [p.id for p in people], forum.general.id
@@ -53,8 +26,8 @@ def test_ten_namesakes_first_posts_at_once_all_saved_with_distinct_handles(app, 
                                   "Salam kenal dari Oebobo", "Halo semua, saya Maria.")
         return job
 
-    errors = _run_together(app, [first_post(user_id) for user_id in ids])
-    assert errors == []
+    outcomes = run_together([first_post(user_id) for user_id in ids])
+    assert outcomes.errors == [] and len(outcomes) == 10
     handles = db.session.scalars(
         select(MemberProfile.handle).where(MemberProfile.user_id.in_(ids))
     ).all()

@@ -2,9 +2,8 @@
 state the caller expected; the loser of a race gets a clear refusal."""
 from __future__ import annotations
 
-import os
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +12,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.status import StatusChanged, change_status, lock_for_update
 from mentoring.programs.models import TrainingSession
-
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+from tests.conftest import POSTGRES
 
 
 def make_session(status: str = "scheduled") -> TrainingSession:
@@ -65,37 +63,26 @@ def test_lock_for_update_reads_what_the_database_holds(app):
     assert lock_for_update(TrainingSession, 987654) is None
 
 
-def _race(app, training_id: int, moves: list[tuple[str, str]]) -> list[str]:
+def _race(run_together, training_id: int, moves: list[tuple[str, str]]) -> list[str]:
     """Run each (reason, to) move in its own thread at the same moment."""
-    barrier = threading.Barrier(len(moves))
-    outcomes: list[str] = []
 
-    def act(reason: str, to: str):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                change_status(TrainingSession, training_id, "scheduled", to, cancel_reason=reason)
-                db.session.commit()
-                outcomes.append(reason)
-            except StatusChanged:
-                db.session.rollback()
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+    def act(reason: str, to: str) -> str:
+        try:
+            change_status(TrainingSession, training_id, "scheduled", to, cancel_reason=reason)
+            db.session.commit()
+            return reason
+        except StatusChanged:
+            db.session.rollback()
+            return "refused"
 
-    threads = [threading.Thread(target=act, args=move) for move in moves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return list(run_together([partial(act, *move) for move in moves]))
 
 
 @pytest.mark.skipif(not POSTGRES, reason="a real race needs PostgreSQL")
-def test_two_threads_exactly_one_wins(app):
+def test_two_threads_exactly_one_wins(run_together):
     for round_no in range(5):
         training_id = make_session().id
-        outcomes = _race(app, training_id, [("anggota", "cancelled"), ("petugas", "done")])
+        outcomes = _race(run_together, training_id, [("anggota", "cancelled"), ("petugas", "done")])
         assert len(outcomes) == 2 and outcomes.count("refused") == 1, (round_no, outcomes)
         winner = next(o for o in outcomes if o != "refused")
         db.session.expire_all()

@@ -3,9 +3,9 @@ same moment through separate sessions; exactly one gets it. A member cancelling
 while the counselor confirms: exactly one of them succeeds."""
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -16,42 +16,14 @@ from core.status import StatusChanged
 from mentoring.counseling import availability, booking
 from mentoring.counseling.models import Appointment, CounselorProfile
 from notifications.models import OutboxMessage
+from tests.conftest import POSTGRES
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)",
-)
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)")
 
 WORKERS = 20
 
 
-def _run_together(app, work, count):
-    """Run ``work(i)`` in ``count`` threads, each with its own app context and
-    session, released at the same instant. Returns the results by index."""
-    barrier = threading.Barrier(count, timeout=20)
-    results: list = [None] * count
-
-    def runner(i):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[i] = work(i)
-            except Exception as error:  # reported, never swallowed
-                db.session.rollback()
-                results[i] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make_user, now):
+def test_twenty_simultaneous_bookings_give_exactly_one(make_counselor, make_user, now, run_together):
     profile = make_counselor()
     members = [make_user().id for _ in range(WORKERS)]
     start = availability.free_slots_for(profile, now)[3]
@@ -68,7 +40,7 @@ def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make
             db.session.rollback()
             return "taken"
 
-    results = _run_together(app, book, WORKERS)
+    results = run_together([partial(book, i) for i in range(WORKERS)], timeout=60)
     assert sorted(results) == ["booked"] + ["taken"] * (WORKERS - 1), results
     db.session.expire_all()
     active = db.session.scalars(
@@ -85,7 +57,7 @@ def test_twenty_simultaneous_bookings_give_exactly_one(app, make_counselor, make
     assert again.starts_at == start
 
 
-def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_counselor, make_user, now):
+def test_overlapping_pending_requests_confirmed_at_once_give_one(make_counselor, make_user, now, run_together):
     profile = make_counselor()
     start = availability.free_slots_for(profile, now)[0]
     ids = []
@@ -111,7 +83,7 @@ def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_couns
             db.session.rollback()
             return "refused"
 
-    results = _run_together(app, confirm, 2)
+    results = run_together([partial(confirm, i) for i in range(2)])
     assert sorted(results) == ["confirmed", "refused"], results
     db.session.expire_all()
     assert db.session.scalar(
@@ -122,13 +94,7 @@ def test_overlapping_pending_requests_confirmed_at_once_give_one(app, make_couns
 ROUNDS = 3
 
 
-def _in_request(app, work, i):
-    """Refusal messages are translated for a request (as in the views)."""
-    with app.test_request_context():
-        return work(i)
-
-
-def test_member_cancelling_while_the_counselor_confirms_gives_one(app, make_counselor, make_user, now):
+def test_member_cancelling_while_the_counselor_confirms_gives_one(make_counselor, make_user, now, run_together):
     """Issue 8 item 12: both used to succeed (``confirmed`` with ``cancelled_at``
     set, reminders pending). Now one wins, the other is told it changed meanwhile,
     and the reminders follow the final state."""
@@ -141,12 +107,9 @@ def test_member_cancelling_while_the_counselor_confirms_gives_one(app, make_coun
         db.session.commit()
         ids = (appointment.id, member.id, profile.user_id)
 
-        def act(i):
-            return _in_request(app, _act, i)
-
         seen = threading.Barrier(2, timeout=20)
 
-        def _act(i, ids=ids, seen=seen):
+        def act(i, ids=ids, seen=seen):
             appointment = db.session.get(Appointment, ids[0])
             seen.wait()  # both pages were drawn from "requested"
             try:
@@ -160,7 +123,7 @@ def test_member_cancelling_while_the_counselor_confirms_gives_one(app, make_coun
                 db.session.rollback()
                 return "changed meanwhile" if "baru saja diubah" in str(refusal) else str(refusal)
 
-        results = _run_together(app, act, 2)
+        results = run_together([partial(act, i) for i in range(2)])  # each in a request: refusals translated
         assert sorted(results) == ["changed meanwhile", "done"], results
         db.session.expire_all()
         final = db.session.get(Appointment, ids[0])

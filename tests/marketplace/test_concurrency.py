@@ -3,9 +3,6 @@ the other gets "changed meanwhile" (PostgreSQL, real threads; each thread has it
 own app context, session and connection)."""
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,37 +12,12 @@ from core.status import StatusChanged as ChangedMeanwhile
 from marketplace import businesses, review
 from marketplace.models import Business
 from notifications.models import Notification
+from tests.conftest import POSTGRES
 
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
 
 
-def _run_together(app, jobs) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                job()
-                db.session.commit()
-            except BaseException as error:  # noqa: BLE001 (reported by the test)
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return errors
-
-
-def test_approve_and_decline_at_once_exactly_one_wins(app, make_user, make_business):
+def test_approve_and_decline_at_once_exactly_one_wins(make_user, make_business, run_together):
     owner = make_user()
     business_id = make_business(owner=owner, status="pending").id
     staff_ids = [make_user(roles=("umkm_staff",)).id for _ in range(6)]
@@ -60,7 +32,7 @@ def test_approve_and_decline_at_once_exactly_one_wins(app, make_user, make_busin
                 review.decline_business(staff, business, "Bukan usaha, iklan pinjol.")
         return job
 
-    errors = _run_together(app, [act(s, i % 2 == 0) for i, s in enumerate(staff_ids)])
+    errors = run_together([act(s, i % 2 == 0) for i, s in enumerate(staff_ids)]).errors
     assert len(errors) == 5 and all(isinstance(e, ChangedMeanwhile) for e in errors), errors
     db.session.expire_all()
     business = db.session.get(Business, business_id)
@@ -69,14 +41,14 @@ def test_approve_and_decline_at_once_exactly_one_wins(app, make_user, make_busin
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == owner.id)) == 1
 
 
-def test_pause_twice_at_once_pauses_once(app, make_user, make_business):
+def test_pause_twice_at_once_pauses_once(make_user, make_business, run_together):
     owner = make_user()
     business_id = make_business(owner=owner).id
 
     def job():
         businesses.pause_business(db.session.get(User, owner.id), db.session.get(Business, business_id))
 
-    errors = _run_together(app, [job, job, job])
+    errors = run_together([job, job, job]).errors
     assert len(errors) == 2 and all(isinstance(e, ChangedMeanwhile) for e in errors)
     db.session.expire_all()
     assert db.session.get(Business, business_id).paused

@@ -1,24 +1,19 @@
 """Exactly once under concurrency (PostgreSQL: real parallel transactions)."""
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 from sqlalchemy import func, insert, select
 
 from core.extensions import db
 from notifications.dispatch import dispatch_due
 from notifications.models import OutboxMessage
+from tests.conftest import POSTGRES
 from tests.notifications.conftest import NOON
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="true concurrency needs PostgreSQL (TEST_DATABASE_URL)",
-)
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL (TEST_DATABASE_URL)")
 
 
-def test_two_dispatchers_send_each_of_1000_messages_once(app, make_user, channels):
+def test_two_dispatchers_send_each_of_1000_messages_once(make_user, channels, run_together):
     users = [make_user() for _ in range(10)]
     db.session.execute(insert(OutboxMessage), [
         {"key": f"load:{n}:whatsapp", "base_key": f"load:{n}", "user_id": users[n % 10].id,
@@ -28,25 +23,9 @@ def test_two_dispatchers_send_each_of_1000_messages_once(app, make_user, channel
     ])
     db.session.commit()
 
-    start = threading.Barrier(2)
-    errors: list[BaseException] = []
-    results = []
-
-    def dispatcher():
-        try:
-            with app.app_context():
-                start.wait(timeout=10)
-                results.append(dispatch_due(now=NOON, chunk=50))
-                db.session.remove()
-        except BaseException as error:  # surfaced below
-            errors.append(error)
-
-    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    outcomes = run_together([lambda: dispatch_due(now=NOON, chunk=50)] * 2, timeout=60)
+    assert not outcomes.errors, outcomes.errors
+    results = outcomes.values
 
     # Both took part (each sent some), and together they sent everything once.
     assert sorted(r["sent"] > 0 for r in results) == [True, True], results

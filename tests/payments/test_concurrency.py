@@ -2,8 +2,8 @@
 staff recording the same cash payment at once."""
 from __future__ import annotations
 
-import os
 import time
+from functools import partial
 
 import pytest
 
@@ -12,16 +12,13 @@ from core.extensions import db
 from payments import services, webhooks
 from payments.errors import PaymentRefused
 from payments.models import Invoice, ProviderEvent
-from tests.counseling.test_concurrency import _run_together
+from tests.conftest import POSTGRES
 from tests.payments.stripe_double import event, sign
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)",
-)
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)")
 
 
-def test_copies_of_one_event_at_the_same_moment_pay_once(app, make_invoice, make_user, stripe_double, monkeypatch):
+def test_copies_of_one_event_at_the_same_moment_pay_once(app, make_invoice, make_user, stripe_double, monkeypatch, run_together):
     payer = make_user()
     invoice = make_invoice(payer=payer)
     services.start_checkout(payer, invoice, success_url="http://x", cancel_url="http://x")
@@ -51,7 +48,7 @@ def test_copies_of_one_event_at_the_same_moment_pay_once(app, make_invoice, make
         return response.status_code, response.json["status"]
 
     try:
-        results = _run_together(app, deliver, 4)
+        results = run_together([partial(deliver, i) for i in range(4)])
     finally:
         invoice_status_changed.disconnect(receiver)
     assert sorted(results) == [(200, "duplicate")] * 3 + [(200, "processed")]
@@ -61,7 +58,7 @@ def test_copies_of_one_event_at_the_same_moment_pay_once(app, make_invoice, make
     assert db.session.get(Invoice, invoice.id).status == "paid"
 
 
-def test_two_staff_record_one_payment_at_once(app, make_invoice, make_user):
+def test_two_staff_record_one_payment_at_once(make_invoice, make_user, run_together):
     invoice = make_invoice()
     staff = [make_user(roles=("umkm_staff",)).id for _ in range(2)]
 
@@ -75,4 +72,4 @@ def test_two_staff_record_one_payment_at_once(app, make_invoice, make_user):
             db.session.rollback()
             return "refused"
 
-    assert sorted(_run_together(app, record, 2)) == ["paid", "refused"]
+    assert sorted(run_together([partial(record, i) for i in range(2)])) == ["paid", "refused"]

@@ -2,7 +2,7 @@
 exactly one gets it (the partial unique index), the other is told it was taken."""
 from __future__ import annotations
 
-import os
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -12,15 +12,12 @@ from core.extensions import db
 from marketplace.stalls import applications as apps
 from marketplace.stalls._common import StallError
 from marketplace.stalls.models import Stall, StallApplication
-from tests.counseling.test_concurrency import _run_together
+from tests.conftest import POSTGRES
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)",
-)
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="concurrency needs PostgreSQL (TEST_DATABASE_URL)")
 
 
-def test_two_staff_approve_one_stall_at_the_same_moment(app, make_user, make_business, saboak_day):
+def test_two_staff_approve_one_stall_at_the_same_moment(make_user, make_business, saboak_day, run_together):
     staff = [make_user(roles=("umkm_staff",)).id for _ in range(2)]
     applications = []
     for _ in range(2):
@@ -39,13 +36,13 @@ def test_two_staff_approve_one_stall_at_the_same_moment(app, make_user, make_bus
             db.session.rollback()
             return "taken"
 
-    assert sorted(_run_together(app, approve, 2)) == ["approved", "taken"]
+    assert sorted(run_together([partial(approve, i) for i in range(2)])) == ["approved", "taken"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).where(
         StallApplication.stall_id == stall_id, StallApplication.status == "approved")) == 1
 
 
-def test_one_business_never_in_two_stalls_the_same_day(app, make_user, make_business, saboak_day):
+def test_one_business_never_in_two_stalls_the_same_day(make_user, make_business, saboak_day, run_together):
     """Two staff approve the same application into two different stalls at once."""
     staff = [make_user(roles=("umkm_staff",)).id for _ in range(2)]
     business = make_business()
@@ -63,4 +60,4 @@ def test_one_business_never_in_two_stalls_the_same_day(app, make_user, make_busi
             db.session.rollback()
             return "refused"
 
-    assert sorted(_run_together(app, approve, 2)) == ["approved", "refused"]
+    assert sorted(run_together([partial(approve, i) for i in range(2)])) == ["approved", "refused"]
