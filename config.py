@@ -1,8 +1,9 @@
 """Configuration classes. Every setting is read from the environment.
 
 Pick one with ``APP_ENV`` (``development`` by default, ``production``, ``testing``).
-Development keeps a generated secret key in ``instance/``; production refuses to
-start without ``SECRET_KEY`` and ``DATABASE_URL``.
+Development keeps generated secret keys in ``instance/``; production refuses to
+start without ``SECRET_KEY``, ``DATABASE_URL``, ``DATA_ENCRYPTION_KEY`` and
+``REPORTS_IDENTIFIER_KEY``.
 """
 from __future__ import annotations
 
@@ -163,6 +164,11 @@ class Config:
     REPORT_LOOKUP_LIMIT = os.environ.get("REPORT_LOOKUP_LIMIT", "10/hour")
     REPORT_LOOKUP_CODE_LIMIT = os.environ.get("REPORT_LOOKUP_CODE_LIMIT", "5/hour")
     REPORT_SUBMIT_LIMIT = os.environ.get("REPORT_SUBMIT_LIMIT", "10/hour")
+    # The key of the identifier digests that link reports naming the same phone,
+    # company or handle (community/reports/identifiers.py). Its own key, so that
+    # rotating SECRET_KEY keeps the links; after changing it run
+    # ``flask reports rehash``. Development keeps one in instance/; required in production.
+    REPORTS_IDENTIFIER_KEY = os.environ.get("REPORTS_IDENTIFIER_KEY", "")
 
     SCHEDULER_TIMEZONE = "UTC"
 
@@ -189,6 +195,9 @@ class DevelopmentConfig(Config):
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret("secret_key")
+        self.REPORTS_IDENTIFIER_KEY = (
+            os.environ.get("REPORTS_IDENTIFIER_KEY") or _instance_secret("reports_identifier_key")
+        )
         self.SITE_URL = os.environ.get("SITE_URL") or "http://localhost:5000"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rumahpurna.db'}"
@@ -201,6 +210,7 @@ class TestingConfig(Config):
     TESTING = True
     DEMO_MODE = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    REPORTS_IDENTIFIER_KEY = "test-reports-identifier-key"  # noqa: S105
     SITE_URL = "https://rumahpurna.test"
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     RATELIMIT_STORAGE_URI = "memory://"
@@ -222,7 +232,7 @@ class ProductionConfig(Config):
     HSTS = True
 
     def __init__(self) -> None:
-        required = ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY")
+        required = ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "REPORTS_IDENTIFIER_KEY")
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
@@ -231,6 +241,7 @@ class ProductionConfig(Config):
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["DATABASE_URL"])
         self.DATA_ENCRYPTION_KEY = os.environ["DATA_ENCRYPTION_KEY"]
+        self.REPORTS_IDENTIFIER_KEY = os.environ["REPORTS_IDENTIFIER_KEY"]
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.SITE_URL = os.environ.get("SITE_URL", "")
         if self.MAIL_SERVER and not self.SITE_URL.startswith(("https://", "http://")):

@@ -1,7 +1,7 @@
 """Recognising the same phone number, company or social handle however it is written.
 
-Pure functions except ``digest`` (which needs the app's key). ``normalise_*`` return
-``None`` for something that is not an identifier of that kind.
+Pure functions except ``digest`` (which needs the app's ``REPORTS_IDENTIFIER_KEY``).
+``normalise_*`` return ``None`` for something that is not an identifier of that kind.
 """
 from __future__ import annotations
 
@@ -78,6 +78,20 @@ def parse(kind: str, text: str | None) -> tuple[list[tuple[str, str]], list[str]
 
 def digest(kind: str, normalised: str) -> str:
     """A keyed hash of the normalised identifier: equal inputs give equal digests,
-    and the digest reveals nothing without the key (safe in a URL)."""
-    key = hashlib.sha256(b"report-identifier:" + str(current_app.config["SECRET_KEY"]).encode())
+    and the digest reveals nothing without the key (safe in a URL).
+
+    Keyed with ``REPORTS_IDENTIFIER_KEY``, not ``SECRET_KEY``: rotating the session
+    key must not break the links between older and newer reports. Changing this
+    key is done with ``flask reports rehash`` (``rehash.rehash_identifiers``)."""
+    secret = current_app.config.get("REPORTS_IDENTIFIER_KEY")
+    if not secret:
+        raise RuntimeError("REPORTS_IDENTIFIER_KEY is not set")
+    key = hashlib.sha256(b"report-identifier:" + str(secret).encode())
     return hmac.new(key.digest(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def digest_of_written(kind: str, written: str) -> str | None:
+    """The digest of an identifier as the reporter wrote it (``display``), or
+    ``None`` when it no longer reads as one of its kind."""
+    value = NORMALISERS[kind](written[:MAX_LENGTH]) if kind in NORMALISERS else None
+    return digest(kind, value) if value is not None else None

@@ -52,6 +52,27 @@ FALLBACK_LINES = (
 )
 
 
+@bp.record_once
+def _commands(state) -> None:
+    import click
+    from flask.cli import AppGroup
+
+    group = AppGroup("reports", help="Reports to the Satgas.")
+
+    @group.command("rehash")
+    @click.option("--batch", default=500, show_default=True, help="Identifiers per transaction.")
+    def rehash_command(batch: int) -> None:
+        """Recompute the identifier digests under the current REPORTS_IDENTIFIER_KEY
+        (after changing it; idempotent)."""
+        from community.reports.rehash import rehash_identifiers
+
+        result = rehash_identifiers(batch=max(1, batch))
+        click.echo(f"reports: {result.changed} of {result.seen} identifier digests recomputed "
+                   f"in {result.batches} batches ({result.unreadable} unreadable, left as they were).")
+
+    state.app.cli.add_command(group)
+
+
 @bp.after_request
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"

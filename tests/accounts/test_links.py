@@ -29,6 +29,7 @@ def _production(monkeypatch, **env):
     for name in ("MAIL_SERVER", "SITE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
+    monkeypatch.setenv("REPORTS_IDENTIFIER_KEY", "r" * 40)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/rp")
     for name, value in env.items():

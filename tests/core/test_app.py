@@ -78,7 +78,7 @@ def test_500_page_hides_the_traceback(tmp_path, monkeypatch):
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "REPORTS_IDENTIFIER_KEY"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
@@ -88,10 +88,14 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/rp")
     with pytest.raises(RuntimeError, match="DATA_ENCRYPTION_KEY"):
         ProductionConfig()
+    monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
+    with pytest.raises(RuntimeError, match="REPORTS_IDENTIFIER_KEY"):
+        ProductionConfig()
 
 
 def test_production_settings(monkeypatch):
     monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
+    monkeypatch.setenv("REPORTS_IDENTIFIER_KEY", "r" * 40)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/rp")
     config = ProductionConfig()
@@ -104,6 +108,7 @@ def test_production_settings(monkeypatch):
 
 def test_hsts_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_ENCRYPTION_KEY", "k")
+    monkeypatch.setenv("REPORTS_IDENTIFIER_KEY", "r" * 40)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
