@@ -109,8 +109,10 @@ def register_handlers() -> None:
     from community.reports import handlers as reports_handlers  # noqa: F401
     from marketplace import handlers as marketplace_handlers
     from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
+    from mentoring import home as mentoring_home
     from mentoring.counseling import handlers as counseling_handlers
-    from mentoring.programs import handlers as programs_handlers
+    from mentoring.kur import handlers as kur_handlers
+    from mentoring.training import handlers as training_handlers
     from notifications import handlers as notifications_handlers  # noqa: F401
     from payments import handlers as payments_handlers  # noqa: F401
 
@@ -118,7 +120,9 @@ def register_handlers() -> None:
     adminduk_handlers.connect()
     counseling_handlers.connect()
     marketplace_handlers.connect()
-    programs_handlers.connect()
+    training_handlers.connect()
+    kur_handlers.connect()
+    mentoring_home.connect()
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -58,7 +58,7 @@ def _dispatch_notifications():
 
 
 def _remind_stale_kur():
-    from mentoring.programs.jobs import remind_stale_kur_applications
+    from mentoring.kur.jobs import remind_stale_kur_applications
 
     return remind_stale_kur_applications()
 

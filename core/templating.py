@@ -25,8 +25,8 @@ NAV_ITEMS = [
 # entry shows only once its endpoint exists).
 STAFF_LINKS = [
     ("counselor", "mentoring.counseling.staff_dashboard", _l("Dasbor konselor")),
-    ("umkm_staff", "mentoring.staff_trainings", _l("Kelola pelatihan")),
-    ("umkm_staff", "mentoring.kur_applications", _l("Pengajuan KUR")),
+    ("umkm_staff", "mentoring.training.staff_trainings", _l("Kelola pelatihan")),
+    ("umkm_staff", "mentoring.kur.kur_applications", _l("Pengajuan KUR")),
     ("moderator", "community.moderation_queue", _l("Antrean moderasi")),
     ("satgas", "community.reports.queue", _l("Meja Satgas")),
     ("admin", "accounts.admin_users", _l("Kelola pengguna")),
@@ -142,7 +142,8 @@ def init_templating(app: Flask) -> None:
     from marketplace import permissions as marketplace_permissions
     from marketplace.stalls import permissions as stalls_permissions
     from mentoring.counseling import permissions as counseling_permissions
-    from mentoring.programs import permissions as programs_permissions
+    from mentoring.kur import permissions as kur_permissions
+    from mentoring.training import permissions as training_permissions
     from notifications import permissions as notifications_permissions
     from payments import permissions as payments_permissions
 
@@ -158,7 +159,8 @@ def init_templating(app: Flask) -> None:
         community_permissions,
         notifications_permissions,
         counseling_permissions,
-        programs_permissions,
+        training_permissions,
+        kur_permissions,
         payments_permissions,
         reports_permissions,
         marketplace_permissions,

@@ -1,4 +1,4 @@
-"""The ``mentoring`` blueprint, shared by its sub-packages (counseling, programs)."""
+"""The ``mentoring`` blueprint, parent of its sub-packages' (counseling, training, kur)."""
 from flask import Blueprint
 from markupsafe import Markup
 

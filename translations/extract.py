@@ -29,8 +29,8 @@ def sources(part: str) -> list[str]:
     if part == "core":
         paths = CORE_SOURCES
     else:
-        # A sub-part such as ``programs`` lives in a package folder: ``mentoring/programs``
-        # with its templates in ``templates/mentoring/programs``.
+        # A sub-part such as ``training`` lives in a package folder: ``mentoring/training``
+        # with its templates in ``templates/mentoring/training``.
         packages = [part] + sorted(
             str(p.relative_to(ROOT)) for p in ROOT.glob(f"*/{part}/__init__.py")
             if p.parts[-3] not in {"tests", "translations"} and not p.parts[-3].startswith(".")

@@ -173,9 +173,10 @@ def test_package_refusals_are_refused():
     from accounts.services import AccountError
     from community.safety import PostingRefused
     from mentoring.counseling._common import CounselingError
-    from mentoring.programs.services import ProgramError
+    from mentoring.kur._common import KurError
+    from mentoring.training._common import TrainingError
 
-    for cls in (AccountError, PostingRefused, CounselingError, ProgramError):
+    for cls in (AccountError, PostingRefused, CounselingError, TrainingError, KurError):
         assert issubclass(cls, Refused), cls
     assert PostingRefused("x").field_name == "body"
 
@@ -256,11 +257,12 @@ def test_every_package_predicate_reaches_the_templates(app):
     from marketplace import permissions as mk
     from marketplace.stalls import permissions as st
     from mentoring.counseling import permissions as m
-    from mentoring.programs import permissions as p
+    from mentoring.kur import permissions as kp
+    from mentoring.training import permissions as p
     from notifications import permissions as n
     from payments import permissions as pay
 
-    modules = (a, c, m, p, n, pay, r, mk, ad, st)
+    modules = (a, c, m, p, kp, n, pay, r, mk, ad, st)
     names = [name for module in modules for name in module.TEMPLATE_PREDICATES]
     assert len(names) >= 12
     for module in modules:

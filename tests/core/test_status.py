@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.extensions import db
 from core.status import StatusChanged, change_status, lock_for_update
-from mentoring.programs.models import TrainingSession
+from mentoring.training.models import TrainingSession
 from tests.conftest import POSTGRES
 
 

@@ -1,0 +1,77 @@
+"""UMKM staff KUR pages: every application (filtered, longest waiting first) and
+moving one to its next stage. URLs under ``/staff/kur``."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from accounts.permissions import roles_required
+from accounts.phones import display_phone
+from core.extensions import db
+from core.views_kit import page_arg
+from mentoring.kur import applications, listing, permissions
+from mentoring.kur._common import KurError
+from mentoring.kur.blueprint import bp
+from mentoring.kur.data import STAGE_NAMES
+from mentoring.kur.forms import KurFilterForm, KurMoveForm
+from mentoring.kur.models import KurApplication
+
+STAFF = "umkm_staff"
+
+
+# --- staff: KUR --------------------------------------------------------------------
+
+
+@bp.route("/staff/kur")
+@roles_required(STAFF)
+def kur_applications():
+    form = KurFilterForm(request.args)
+    valid = form.validate()
+    stage = form.stage.data if valid else None
+    regency = form.regency.data if valid else None
+    sort = (form.sort.data if valid else None) or "stuck"
+    pagination = listing.kur_applications_for_staff(stage or None, regency or None, sort, page_arg())
+    return render_template(
+        "mentoring/kur/kur_applications.html",
+        form=form,
+        pagination=pagination,
+        days_in_stage=listing.days_in_stage,
+        filters={"stage": stage or "", "regency": regency or "", "sort": sort},
+    )
+
+
+@bp.route("/staff/kur/<int:application_id>", methods=["GET", "POST"])
+@roles_required(STAFF)
+def kur_manage(application_id: int):
+    application = db.session.scalar(
+        select(KurApplication)
+        .where(KurApplication.id == application_id)
+        .options(selectinload(KurApplication.events))
+    )
+    if application is None or not permissions.can_manage_kur(current_user):
+        abort(404)
+    form = KurMoveForm()
+    form.to_stage.choices = [(s, STAGE_NAMES[s]) for s in applications.next_stages(application)]
+    if application.is_active and form.validate_on_submit():
+        try:
+            applications.move_kur_application(
+                current_user, application, form.to_stage.data, form.note.data
+            )
+            db.session.commit()
+        except KurError as error:
+            db.session.rollback()
+            form.to_stage.errors.append(error.message)
+        else:
+            flash(_("Tahap pengajuan diperbarui. Anggota sudah diberi tahu."), "success")
+            return redirect(url_for("mentoring.kur.kur_manage", application_id=application.id))
+    return render_template(
+        "mentoring/kur/kur_manage.html",
+        application=application,
+        form=form,
+        days=listing.days_in_stage(application),
+        missing=applications.missing_documents(application),
+        display_phone=display_phone,
+    )

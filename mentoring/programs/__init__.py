@@ -1,1 +1,0 @@
-"""Training programs and KUR (Kredit Usaha Rakyat) applications."""

@@ -1,0 +1,20 @@
+"""The ``training`` blueprint, nested in ``mentoring`` (endpoints read
+``mentoring.training.trainings``; URLs stay ``/trainings`` and ``/staff/trainings``).
+Its routes live in ``views.py`` (members) and ``staff_views.py`` (UMKM staff)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from accounts.data import REGENCY_NAMES
+from mentoring.training.data import PROVIDER_NAMES, TAG_NAMES
+
+bp = Blueprint("training", __name__)
+
+
+@bp.context_processor
+def _names():
+    return {
+        "regency_names": REGENCY_NAMES,
+        "provider_names": PROVIDER_NAMES,
+        "tag_names": TAG_NAMES,
+    }

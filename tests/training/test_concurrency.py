@@ -1,0 +1,111 @@
+"""Seats under concurrent cancellations and registrations (PostgreSQL, real threads).
+
+Each thread has its own app context, so its own session and connection; a barrier
+lets them all start at the same moment.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from accounts.models import User
+from core.extensions import db
+from mentoring.training import operations
+from mentoring.training.models import TrainingRegistration, TrainingSession
+from notifications.models import Notification
+
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
+
+
+def _run_together(app, jobs) -> list[BaseException]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                job()
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 (reported by the test)
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+    return errors
+
+
+def test_concurrent_cancellations_give_each_freed_seat_to_exactly_one_person(
+    app, make_user, make_training
+):
+    training = make_training(capacity=6)
+    seated = [make_user() for _ in range(6)]
+    waiting = [make_user() for _ in range(10)]
+    seats = [operations.register(person, training) for person in seated]
+    queue = [operations.register(person, training) for person in waiting]
+    db.session.commit()
+    assert {r.status for r in queue} == {"waitlisted"}
+    training_id = training.id
+    seated_ids = [p.id for p in seated]
+    waiting_ids = [p.id for p in waiting]
+    leaving = [(r.id, r.user_id) for r in seats[:5]]  # five cancel at the same moment
+    db.session.remove()
+
+    def cancel(registration_id, user_id):
+        def job():
+            registration = db.session.get(TrainingRegistration, registration_id)
+            operations.cancel_registration(db.session.get(User, user_id), registration)
+        return job
+
+    errors = _run_together(app, [cancel(rid, uid) for rid, uid in leaving])
+    assert errors == []
+
+    rows = db.session.scalars(
+        select(TrainingRegistration).where(TrainingRegistration.session_id == training_id)
+    ).all()
+    confirmed = [r for r in rows if r.status == "confirmed"]
+    assert len(confirmed) == 6
+    assert sorted(r.seat_no for r in confirmed) == [1, 2, 3, 4, 5, 6]
+    promoted = {r.user_id for r in confirmed} - set(seated_ids)
+    # The first five on the waitlist, in order, and nobody else.
+    assert promoted == set(waiting_ids[:5])
+    still_waiting = {r.user_id for r in rows if r.status == "waitlisted"}
+    assert still_waiting == set(waiting_ids[5:])
+    # Each promoted person was told exactly once.
+    notices = Counter(
+        db.session.scalars(
+            select(Notification.user_id).where(Notification.key.like("%:promoted:in_app"))
+        )
+    )
+    assert notices == Counter({uid: 1 for uid in waiting_ids[:5]})
+
+
+def test_concurrent_registrations_never_overfill(app, make_user, make_training):
+    training_id = make_training(capacity=3).id
+    user_ids = [make_user().id for _ in range(12)]
+    db.session.remove()
+
+    def register(user_id):
+        def job():
+            operations.register(db.session.get(User, user_id), db.session.get(TrainingSession, training_id))
+        return job
+
+    errors = _run_together(app, [register(uid) for uid in user_ids])
+    assert errors == []
+    rows = db.session.scalars(
+        select(TrainingRegistration).where(TrainingRegistration.session_id == training_id)
+    ).all()
+    assert Counter(r.status for r in rows) == Counter({"confirmed": 3, "waitlisted": 9})
+    assert sorted(r.seat_no for r in rows if r.status == "confirmed") == [1, 2, 3]
