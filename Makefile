@@ -48,8 +48,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# Bounded, loopback only; not part of `make test`. BENCH_ARGS e.g. "--only forum --sets large".
 bench: setup
-	$(BIN)/python bench/run_all.py
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

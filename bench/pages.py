@@ -1,111 +1,283 @@
-"""Throughput and p95 of key pages against a bare Flask "hello world", served the
-same way (gunicorn, same worker count) in the same run, with wrk on loopback.
+"""Key pages under wrk against a bare Flask "hello world", on one data set.
 
-    .venv/bin/python bench/pages.py [--duration 10] [--connections 16] [--workers 2]
+    .venv/bin/python bench/pages.py large [--duration 5] [--only forum] [--json out.json]
 
-The public market pages are measured anonymously, e.g.
-``--paths /pasar/,/pasar/cari?q=kopi,/pasar/usaha/1`` (the demo data's first business).
+Serves the app as production does (gunicorn, 2 sync workers, ProductionConfig,
+PostgreSQL, Redis for the rate limits) and bench/hello.py the same way, logs in
+through the real login form for each role, then for every page runs wrk on the
+hello world and right after it on the page (16 connections, 2 threads, a fixed
+duration), so each ratio comes from two neighbouring measurements on a noisy
+machine. SQL statements per request and the gzip size come from
+bench/page_facts.py (the app's test client, same database and config).
 
-Needs `wrk` (apt-get install -y wrk). Uses a fresh SQLite database with the demo
-data unless BENCH_DATABASE_URL is given. Traffic goes only to 127.0.0.1; every run
-is bounded by --duration per page.
+Loopback only; every wrk run is bounded by --duration. Needs wrk (make bench
+installs it) and a data set built by bench/dataset.py.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import psycopg
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(BENCH))
+
+import dataset  # noqa: E402
+
+PASSWORD = "purna-demo"  # noqa: S105 (the public demo password of the demo seed)
+ACCOUNTS = {  # demo logins (accounts/demo.py)
+    "member": "081200000001", "counselor": "081200000010", "registrar": "081200000020",
+    "umkm_staff": "081200000030", "satgas": "081200000050",
+}
+# label, path (with {ids} from the data set), account for the logged-in run,
+# and whether the page is also measured anonymously.
+PAGES = [
+    ("home", "/", "member", True),
+    ("forum index", "/forum/", "member", False),
+    ("category thread list", "/forum/c/{category}", "member", False),
+    ("20-post thread", "/forum/t/{thread}", "member", False),
+    ("safe-room thread", "/forum/t/{safe_thread}", "member", False),
+    ("counselor list", "/counseling", "member", False),
+    ("slot picker", "/counseling/counselors/{counselor}", "member", False),
+    ("counselor dashboard", "/counseling/staff", "counselor", False),
+    ("training list", "/trainings", "member", False),
+    ("staff KUR queue", "/staff/kur", "umkm_staff", False),
+    ("inbox", "/inbox", "member", False),
+    ("market home", "/pasar/", "member", True),
+    ("market search", "/pasar/cari?q=kopi", "member", True),
+    ("business page", "/pasar/usaha/{business}", "member", True),
+    ("stall map", "/pasar/lapak/peta/{market_day}", "member", True),
+    ("registrar queue", "/forum/adminduk/desk", "registrar", False),
+    ("curation queue", "/pasar/staf", "umkm_staff", False),
+    ("Satgas queue", "/forum/lapor/desk", "satgas", False),
+]
+IDS = {
+    "category": "SELECT slug FROM community_categories WHERE NOT is_safe_room ORDER BY thread_count DESC, id LIMIT 1",
+    "thread": ("SELECT t.id FROM community_threads t JOIN community_categories c ON c.id = t.category_id "
+               "WHERE NOT c.is_safe_room AND t.status = 'visible' AND t.reply_count = 19 "
+               "ORDER BY t.last_activity_at DESC LIMIT 1"),
+    "safe_thread": ("SELECT t.id FROM community_threads t JOIN community_categories c ON c.id = t.category_id "
+                    "WHERE c.is_safe_room AND t.is_anonymous AND t.status = 'visible' AND t.reply_count = 19 "
+                    "ORDER BY t.last_activity_at DESC LIMIT 1"),
+    "counselor": ("SELECT p.id FROM counselor_profiles p JOIN users u ON u.id = p.user_id "
+                  "WHERE u.phone = '+6281200000010'"),
+    "business": ("SELECT b.id FROM market_businesses b WHERE b.status = 'approved' AND EXISTS "
+                 "(SELECT 1 FROM market_products p WHERE p.business_id = b.id) ORDER BY b.id LIMIT 1"),
+    "market_day": ("SELECT d.id FROM market_days d JOIN stall_markets m ON m.id = d.market_id "
+                   "WHERE m.kind = 'weekly' AND d.status = 'scheduled' AND d.day >= current_date "
+                   "ORDER BY d.day LIMIT 1"),
+}
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def plan(ids: dict[str, str], only: str = "") -> list[dict]:
+    """Every (page, account) run: logged in, and anonymous where the page is public."""
+    runs = []
+    for label, path, account, public in PAGES:
+        if only and only.lower() not in label.lower() and only not in path:
+            continue
+        try:
+            url = path.format(**ids)
+        except KeyError:
+            continue  # that part of the data set is missing
+        if public:
+            runs.append({"label": label, "path": url, "account": None})
+        runs.append({"label": label, "path": url, "account": account})
+    return runs
+
+
+def resolve_ids(name: str) -> dict[str, str]:
+    ids = {}
+    with psycopg.connect(dataset.libpq_url(name)) as conn:
+        for key, sql in IDS.items():
+            row = conn.execute(sql).fetchone()
+            if row is not None:
+                ids[key] = str(row[0])
+    return ids
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(name: str, meta: dict, port: int, instance: Path) -> dict:
+    return {**os.environ, "APP_ENV": "production", "DATABASE_URL": dataset.sqlalchemy_url(name),
+            "SECRET_KEY": meta["secret_key"], "DATA_ENCRYPTION_KEY": meta["data_key"],
+            "RATELIMIT_STORAGE_URI": redis_url(), "SITE_URL": f"http://127.0.0.1:{port}",
+            "LOG_LEVEL": "WARNING", "INSTANCE_PATH": str(instance),
+            "UPLOAD_FOLDER": str(Path(dataset.app_env(name, meta)["INSTANCE_PATH"]) / "uploads")}
+
+
+def redis_url() -> str:
+    return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+def gunicorn(app: str, port: int, env: dict, cwd: Path, workers: int = 2) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=cwd, env=env)
+
+
+def wait_for(port: int, path: str, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=1)  # noqa: S310 (loopback only)
-            return
-        except Exception:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+            status, _, _ = request(port, path)
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"127.0.0.1:{port}{path} did not come up")
 
 
-def gunicorn(app: str, port: int, workers: int, env: dict, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", app],
-        cwd=cwd, env=env,
-    )
+def request(port: int, path: str, method: str = "GET", body: str | None = None,
+            cookies: dict | None = None) -> tuple[int, dict, bytes]:
+    """One loopback request; returns status, the Set-Cookie values by name, body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    set_cookies = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            cookie_name, _, rest = value.partition("=")
+            set_cookies[cookie_name.strip()] = rest.split(";", 1)[0]
+    conn.close()
+    return response.status, set_cookies, data
 
 
-def wrk(url: str, duration: int, connections: int, cookie: str | None) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(ROOT / "bench" / "p95.lua")]
+def login(port: int, phone: str) -> str:
+    """Log in through the real form (CSRF token from the page); the session cookie header.
+
+    The production cookie is Secure, so it is carried by hand over loopback http."""
+    status, cookies, html = request(port, "/login")
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1).decode()
+    form = urllib.parse.urlencode({"identifier": phone, "password": PASSWORD, "csrf_token": token})
+    status, new, _ = request(port, "/login", "POST", form, cookies)
+    cookies.update(new)
+    if status != 302:
+        raise RuntimeError(f"login as {phone} answered {status}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def wrk(port: int, path: str, duration: int, connections: int, cookie: str | None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+               "-s", str(BENCH / "p95.lua")]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                            text=True, check=True, timeout=duration + 30).stdout
     match = re.search(r"RESULT (.*)", output)
     return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
 
 
-def login_cookie(base: str) -> str:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    html = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode({"identifier": "081200000001", "password": "purna-demo", "csrf_token": token})
-    opener.open(base + "/login", data=data.encode())
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+def page_facts(name: str, meta: dict, runs: list[dict], instance: Path) -> dict:
+    """SQL statements per request and gzip bytes, from bench/page_facts.py in its own process."""
+    env = production_env(name, meta, 0, instance)
+    env["BENCH_ACCOUNTS"] = json.dumps(ACCOUNTS)
+    result = subprocess.run([sys.executable, str(BENCH / "page_facts.py")], input=json.dumps(runs),
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError("page_facts.py failed:\n" + result.stderr[-3000:])
+    return json.loads(result.stdout)
+
+
+def flush_rate_limits() -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url()).flushdb()
+
+
+def measure(size: str, duration: int = 5, connections: int = 16, only: str = "", log=print) -> dict:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does)")
+    name = dataset.database_names()[size]
+    meta = dataset.read_meta(name)
+    if meta is None:
+        raise SystemExit(f"no data set in {name}: run bench/dataset.py {size}")
+    ids = resolve_ids(name)
+    runs = plan(ids, only)
+    instance = Path(tempfile.mkdtemp(prefix=f"rp-bench-{size}-"))
+    facts = page_facts(name, meta, runs, instance)
+    flush_rate_limits()
+    hello_port, site_port = free_port(), free_port()
+    env = production_env(name, meta, site_port, instance)
+    hello = gunicorn("hello:app", hello_port, env, BENCH)
+    site = gunicorn("wsgi:app", site_port, env, ROOT)
+    load_before = os.getloadavg()
+    results = []
+    try:
+        wait_for(hello_port, "/")
+        wait_for(site_port, "/healthz")
+        cookies = {account: login(site_port, phone) for account, phone in ACCOUNTS.items()}
+        for run in runs:
+            cookie = cookies[run["account"]] if run["account"] else None
+            status, _, _ = request(site_port, run["path"], cookies=dict(
+                pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None)
+            for _ in range(10):  # warm both workers' caches
+                request(site_port, run["path"], cookies=dict(
+                    pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None)
+            base = wrk(hello_port, "/", duration, connections, None)
+            page = wrk(site_port, run["path"], duration, connections, cookie)
+            fact = facts.get(f"{run['account']} {run['path']}", {})
+            row = {**run, "status": status, "hello_rps": base["rps"], "rps": page["rps"],
+                   "ratio": page["rps"] / base["rps"] if base["rps"] else 0.0,
+                   "p50_ms": page["p50_ms"], "p95_ms": page["p95_ms"], "p99_ms": page["p99_ms"],
+                   "errors": int(page["errors"]), "sql": fact.get("sql"),
+                   "gzip_bytes": fact.get("gzip_bytes")}
+            results.append(row)
+            log(f"{size:5} {run['label']:22} {'as ' + run['account'] if run['account'] else 'anonymous':14} "
+                f"{row['rps']:7.0f} req/s {100 * row['ratio']:5.1f} % of hello ({base['rps']:.0f}) "
+                f"p50/95/99 {row['p50_ms']:.0f}/{row['p95_ms']:.0f}/{row['p99_ms']:.0f} ms "
+                f"sql {row['sql']} gzip {row['gzip_bytes']} status {status} errors {row['errors']}")
+    finally:
+        for process in (hello, site):
+            process.terminate()
+        for process in (hello, site):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(instance, ignore_errors=True)
+    return {"size": size, "database": name, "built_at": meta.get("built_at"),
+            "build_seconds": meta.get("build_seconds"), "duration": duration,
+            "connections": connections, "load_before": load_before, "load_after": os.getloadavg(),
+            "pages": results}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("size", choices=sorted(dataset.SIZES))
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--paths", default="/,/login,/account,/inbox")
+    parser.add_argument("--only", default="", help="only pages whose label or path contains this")
+    parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install -y wrk")
-
-    tmp = Path(tempfile.mkdtemp(prefix="rp-bench-"))
-    env = {**os.environ, "APP_ENV": "development", "INSTANCE_PATH": str(tmp), "FLASK_APP": "wsgi.py",
-           "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING"}
-    env.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"))
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "flask"), "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-
-    hello = gunicorn("hello:app", 8701, args.workers, env, ROOT / "bench")
-    site = gunicorn("wsgi:app", 8702, args.workers, env, ROOT)
-    try:
-        wait_for("http://127.0.0.1:8701/")
-        wait_for("http://127.0.0.1:8702/healthz")
-        cookie = login_cookie("http://127.0.0.1:8702")
-        base = wrk("http://127.0.0.1:8701/", args.duration, args.connections, None)
-        print(f"hello world: {base['rps']:.0f} req/s, p95 {base['p95_ms']:.1f} ms")
-        print("| page | req/s | % of hello world | p95 ms | errors |")
-        print("|---|---|---|---|---|")
-        for path in args.paths.split(","):
-            needs_login = path not in ("/", "/login", "/register", "/privacy") and not (
-                path.startswith("/pasar/") and not path.startswith(("/pasar/usaha-saya", "/pasar/staf")))
-            result = wrk(f"http://127.0.0.1:8702{path}", args.duration, args.connections,
-                         cookie if needs_login else None)
-            print(f"| `{path}`{' (logged in)' if needs_login else ''} | {result['rps']:.0f} | "
-                  f"{100 * result['rps'] / base['rps']:.0f} % | {result['p95_ms']:.1f} | {int(result['errors'])} |")
-    finally:
-        for process in (hello, site):
-            process.terminate()
-            process.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
+    result = measure(args.size, args.duration, args.connections, args.only)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

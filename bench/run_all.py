@@ -1,59 +1,157 @@
-"""Run the bounded benchmarks one after another (``make bench``).
+"""``make bench``: build or reuse both data sets, measure every key page on each, report.
 
-    .venv/bin/python bench/run_all.py [--timeout 600] [--duration 10]
+    .venv/bin/python bench/run_all.py [--duration 5] [--sets large,small] [--only forum]
+                                      [--extras] [--readme]
 
-Runs page_weight.py, slots.py and dispatch.py (each on a temporary SQLite file, or
-also on PostgreSQL when BENCH_DATABASE_URL is set), then pages.py when `wrk` is
-installed. Every benchmark talks only to this machine (127.0.0.1) and is stopped
-after --timeout seconds. The forum load benchmark needs a large data set built
-first (bench/forum_data.py) and is not run here. Exits non-zero when one failed.
+1. bench/dataset.py: the large and the small data set on PostgreSQL (reused while
+   their key holds; the first build takes minutes).
+2. bench/pages.py on each set: gunicorn (2 sync workers, ProductionConfig, Redis)
+   beside a hello world served the same way, wrk interleaved page by page.
+3. The table (requests/s, % of hello world, p50/p95/p99, SQL per request, gzip
+   size, the small set's figures and the growth) printed, and written as
+   bench/results/<UTC date-time>.md and .json. ``--readme`` also puts it into
+   README.md between the bench markers.
+
+``--extras`` afterwards runs the older bounded benchmarks (page_weight.py, slots.py,
+dispatch.py). Loopback only; with the default 5 s per wrk run both sets take about
+ten minutes once the data sets exist.
 """
 from __future__ import annotations
 
 import argparse
-import shutil
+import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+TARGET_RATIO = 0.15
+TARGET_P95_MS = 50.0
+TARGET_GROWTH = 0.10
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+EXTRAS = [["page_weight.py"], ["slots.py"], ["dispatch.py"]]
 
 
-def plan(duration: int) -> list[list[str]]:
-    """The benchmark commands to run, each a script name and its arguments."""
-    runs = [["page_weight.py"], ["slots.py"], ["dispatch.py"]]
-    if shutil.which("wrk"):
-        runs.append(["pages.py", "--duration", str(duration)])
-    return runs
+def growth(large: dict, small: dict | None) -> float | None:
+    """How much longer a request takes on the large set, from the ratios to hello world
+    (each against its own neighbouring hello run, so machine noise cancels out)."""
+    if not small or not large.get("ratio") or not small.get("ratio"):
+        return None
+    return small["ratio"] / large["ratio"] - 1
+
+
+def misses(row: dict, grow: float | None) -> list[str]:
+    missed = []
+    if row["ratio"] < TARGET_RATIO:
+        missed.append("< 15 %")
+    if row["p95_ms"] > TARGET_P95_MS:
+        missed.append("p95")
+    if grow is not None and grow > TARGET_GROWTH:
+        missed.append("growth")
+    if row.get("status") != 200 or row.get("errors"):
+        missed.append(f"HTTP {row.get('status')}/{row.get('errors')} errors")
+    return missed
+
+
+def table(results: dict[str, dict]) -> str:
+    """The markdown table: one row per page and account, the large set first."""
+    main_set = results.get("large") or next(iter(results.values()))
+    small = results.get("small") if "large" in results else None
+    small_rows = {(r["label"], r["account"]): r for r in small["pages"]} if small else {}
+    lines = [
+        "| page | as | req/s | % of hello | p50 / p95 / p99 ms | SQL | gzip KB "
+        "| small: req/s, % of hello, p95 | growth | misses |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in main_set["pages"]:
+        other = small_rows.get((row["label"], row["account"]))
+        grow = growth(row, other)
+        small_cell = (f"{other['rps']:.0f}, {100 * other['ratio']:.0f} %, {other['p95_ms']:.0f}"
+                      if other else "–")
+        gz = f"{row['gzip_bytes'] / 1024:.1f}" if row.get("gzip_bytes") is not None else "?"
+        sql = row["sql"] if row.get("sql") is not None else "?"
+        lines.append(
+            f"| {row['label']} `{row['path']}` | {row['account'] or 'anonymous'} | {row['rps']:.0f} "
+            f"| {100 * row['ratio']:.0f} % | {row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['p99_ms']:.0f} "
+            f"| {sql} | {gz} | {small_cell} | {'–' if grow is None else f'{100 * grow:+.0f} %'} "
+            f"| {', '.join(misses(row, grow)) or '–'} |")
+    return "\n".join(lines)
+
+
+def summary(results: dict[str, dict], started: str) -> str:
+    parts = []
+    for size, result in results.items():
+        hello = [r["hello_rps"] for r in result["pages"]]
+        parts.append(
+            f"{size}: `{result['database']}` built {result['built_at']} in {result['build_seconds']:.0f} s; "
+            f"hello world {min(hello):.0f}–{max(hello):.0f} req/s; load average "
+            f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after")
+    return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads, "
+            f"{next(iter(results.values()))['duration']} s per run, a hello-world run right before each page. "
+            + "; ".join(parts) + ".")
+
+
+def write_readme(text: str) -> bool:
+    readme = ROOT / "README.md"
+    content = readme.read_text()
+    if README_START not in content or README_END not in content:
+        return False
+    head, rest = content.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{text}\n{README_END}{tail}")
+    return True
 
 
 def main() -> int:
+    import dataset
+    import pages
+
     parser = argparse.ArgumentParser()
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per benchmark")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page under wrk")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--sets", default="large,small")
+    parser.add_argument("--only", default="", help="only pages whose label or path contains this")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the data sets")
+    parser.add_argument("--extras", action="store_true", help="then page_weight, slots, dispatch")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
-    failed: list[str] = []
-    runs = plan(args.duration)
-    if not shutil.which("wrk"):
-        print("== pages.py skipped: wrk is not installed (apt-get install -y wrk)", flush=True)
-    for script, *script_args in runs:
-        print(f"== {script} {' '.join(script_args)}".rstrip(), flush=True)
-        started = time.monotonic()
-        try:
-            result = subprocess.run([sys.executable, str(BENCH / script), *script_args],
-                                    timeout=args.timeout, check=False)
-        except subprocess.TimeoutExpired:
-            print(f"!! {script} stopped after {args.timeout} s", flush=True)
-            failed.append(script)
-            continue
-        print(f"-- {script}: {time.monotonic() - started:.1f} s, exit {result.returncode}", flush=True)
-        if result.returncode != 0:
-            failed.append(script)
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    sizes = [s for s in args.sets.split(",") if s]
+    for size in sizes:
+        dataset.ensure(size, force=args.rebuild, log=lambda msg: print(msg, flush=True))
+    results = {}
+    for size in sizes:
+        results[size] = pages.measure(size, args.duration, only=args.only,
+                                      log=lambda msg: print(msg, flush=True))
+    text = summary(results, started) + "\n\n" + table(results)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    stamp = started.replace(" ", "-").replace(":", "")
+    (out / f"{stamp}.md").write_text(text + "\n")
+    (out / f"{stamp}.json").write_text(json.dumps(results, indent=1) + "\n")
+    print("\n" + text + "\n", flush=True)
+    print(f"written: bench/results/{stamp}.md and .json", flush=True)
+    if args.readme:
+        print("README.md table replaced" if write_readme(text) else "README.md has no bench markers")
+    failed = []
+    if args.extras:
+        for script, *script_args in EXTRAS:
+            print(f"== {script}", flush=True)
+            try:
+                code = subprocess.run([sys.executable, str(BENCH / script), *script_args],
+                                      timeout=600, check=False).returncode
+            except subprocess.TimeoutExpired:
+                code = -1
+            if code != 0:
+                failed.append(script)
     if failed:
         print("failed: " + ", ".join(failed), flush=True)
-        return 1
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,34 +1,140 @@
-"""``make bench`` runs bench/run_all.py, which exists and runs only bounded benchmarks."""
+"""``make bench``: the harness's own code paths, on the test database and without wrk.
+
+The full run (data sets on PostgreSQL, gunicorn, wrk) is `make bench`, never part of
+`make test`; these tests keep the pieces it is made of honest and fast.
+"""
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
 
 
-def _run_all():
-    spec = importlib.util.spec_from_file_location("run_all", ROOT / "bench" / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _load(name: str):
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(BENCH))
 
 
-def test_make_bench_calls_a_script_that_exists():
+def test_make_bench_installs_wrk_and_runs_the_harness_outside_make_test():
     makefile = (ROOT / "Makefile").read_text()
-    target = re.search(r"^bench:.*\n\t(.+)$", makefile, re.M).group(1)
-    script = re.search(r"(bench/\S+\.py)", target).group(1)
+    bench = re.search(r"^bench:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "command -v wrk" in bench and "apt-get install -y wrk" in bench
+    script = re.search(r"(bench/\S+\.py)", bench).group(1)
     assert (ROOT / script).is_file()
+    test = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "bench" not in test
+    assert "gunicorn==" in (ROOT / "requirements.txt").read_text()
 
 
-def test_run_all_plans_existing_bounded_benchmarks(monkeypatch):
-    module = _run_all()
-    monkeypatch.setattr(module.shutil, "which", lambda name: None)
-    runs = module.plan(duration=5)
-    assert [run[0] for run in runs] == ["page_weight.py", "slots.py", "dispatch.py"]
-    monkeypatch.setattr(module.shutil, "which", lambda name: "/usr/bin/wrk")
-    runs = module.plan(duration=5)
-    assert runs[-1] == ["pages.py", "--duration", "5"]
-    for script, *_args in runs:
-        assert (ROOT / "bench" / script).is_file(), script
+def test_plan_measures_every_key_page_logged_in_and_public_pages_anonymously_too():
+    pages = _load("pages")
+    ids = {key: "7" for key in pages.IDS} | {"category": "usaha-umkm"}
+    runs = pages.plan(ids)
+    by_path = {}
+    for run in runs:
+        by_path.setdefault(run["path"], set()).add(run["account"])
+    assert by_path["/forum/t/7"] == {"member"}
+    assert by_path["/forum/c/usaha-umkm"] == {"member"}
+    assert by_path["/counseling/counselors/7"] == {"member"}
+    assert by_path["/counseling/staff"] == {"counselor"}
+    assert by_path["/staff/kur"] == {"umkm_staff"}
+    assert by_path["/forum/adminduk/desk"] == {"registrar"}
+    assert by_path["/forum/lapor/desk"] == {"satgas"}
+    for public in ("/", "/pasar/", "/pasar/cari?q=kopi", "/pasar/usaha/7", "/pasar/lapak/peta/7"):
+        assert by_path[public] == {None, "member"}, public
+    for path in ("/forum/", "/counseling", "/trainings", "/inbox", "/pasar/staf"):
+        assert path in by_path
+    assert {run["account"] for run in runs} - {None} <= set(pages.ACCOUNTS)
+    # A part missing from the data set drops its pages instead of a "{thread}" URL.
+    partial = pages.plan({"category": "usaha-umkm"})
+    assert partial and all("{" not in run["path"] for run in partial)
+    assert not any(run["path"].startswith("/forum/t/") for run in partial)
+    assert {run["path"] for run in pages.plan(ids, only="thread")} == {"/forum/c/usaha-umkm", "/forum/t/7"}
+
+
+def test_page_facts_counts_the_statements_of_a_warm_request_and_the_gzip_bytes(app, client, make_user):
+    # (the client fixture: each test-client request starts without the last one's g)
+    facts = _load("page_facts")
+    member = make_user(password=facts.PASSWORD)
+    runs = [{"path": "/", "account": None}, {"path": "/account", "account": "member"},
+            {"path": "/inbox", "account": "member"}]
+    out = facts.facts(app, runs, {"member": member.phone})
+    assert out["None /"]["status"] == 200
+    assert out["member /account"]["status"] == 200
+    assert out["member /inbox"]["status"] == 200
+    # Logged in, the member is loaded from the database on every request.
+    assert out["member /account"]["sql"] >= 1
+    assert isinstance(out["None /"]["sql"], int)
+    body = client.get("/", base_url="https://localhost").get_data()
+    assert 0 < out["None /"]["gzip_bytes"] < len(body)
+    assert abs(out["None /"]["gzip_bytes"] - len(gzip.compress(body, 6))) < 200
+
+
+def _row(label, ratio, p95, account="member", status=200):
+    return {"label": label, "path": f"/{label}", "account": account, "rps": 1000 * ratio,
+            "hello_rps": 1000, "ratio": ratio, "p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95 * 2,
+            "errors": 0, "status": status, "sql": 4, "gzip_bytes": 3072}
+
+
+def _results(large_rows, small_rows):
+    common = {"duration": 5, "connections": 16, "load_before": (3.0, 3, 3), "load_after": (4.0, 4, 4),
+              "built_at": "2026-12-01 23:30 UTC", "build_seconds": 300.0}
+    return {"large": {**common, "size": "large", "database": "bench_large", "pages": large_rows},
+            "small": {**common, "size": "small", "database": "bench_small", "pages": small_rows}}
+
+
+def test_table_shows_ratio_latencies_sql_size_growth_and_what_misses_the_targets():
+    run_all = _load("run_all")
+    results = _results(
+        [_row("fast", 0.30, 20), _row("slow", 0.10, 80), _row("grows", 0.20, 30), _row("gone", 0.5, 5, status=404)],
+        [_row("fast", 0.31, 20), _row("slow", 0.10, 80), _row("grows", 0.25, 25)])
+    lines = {line.split("`")[0].strip("| "): line for line in run_all.table(results).splitlines()[2:]}
+    assert "| 30 % |" in lines["fast"] and "| 10 / 20 / 40 |" in lines["fast"]
+    assert "| 4 | 3.0 |" in lines["fast"] and "| 310, 31 %, 20 |" in lines["fast"]
+    assert lines["fast"].endswith("| +3 % | – |")
+    assert "< 15 %" in lines["slow"] and "p95" in lines["slow"] and "growth" not in lines["slow"]
+    assert "| +25 % |" in lines["grows"] and lines["grows"].endswith("| growth |")
+    assert "HTTP 404" in lines["gone"] and "| – | – |" in lines["gone"]  # not in the small set
+    summary = run_all.summary(results, "2026-12-01 23:40")
+    assert "bench_large" in summary and "load average 3.0 before, 4.0 after" in summary
+
+
+def test_readme_table_replaced_between_the_markers_only(tmp_path, monkeypatch):
+    run_all = _load("run_all")
+    monkeypatch.setattr(run_all, "ROOT", tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{run_all.README_START}\nold table\n{run_all.README_END}\nrest\n")
+    assert run_all.write_readme("new table")
+    assert readme.read_text() == f"intro\n{run_all.README_START}\nnew table\n{run_all.README_END}\nrest\n"
+    readme.write_text("no markers\n")
+    assert not run_all.write_readme("new table")
+    assert readme.read_text() == "no markers\n"
+
+
+def test_data_set_key_follows_the_migrations_the_size_and_the_version(monkeypatch):
+    dataset = _load("dataset")
+    assert len(dataset.migration_heads()) == 1
+    large = dataset.dataset_key("large")
+    assert large != dataset.dataset_key("small")
+    assert dataset.dataset_key("large") == large  # a rerun reuses the set
+    monkeypatch.setattr(dataset, "migration_heads", lambda: ["a_new_migration"])
+    migrated = dataset.dataset_key("large")
+    assert migrated != large
+    monkeypatch.setattr(dataset, "DATASET_VERSION", "next")
+    assert dataset.dataset_key("large") not in (large, migrated)
+    assert dataset.SIZES["large"]["members"] >= 100_000
+    assert dataset.SIZES["large"]["threads"] * dataset.POSTS_PER_THREAD >= 1_000_000
+    assert dataset.SIZES["large"]["appointments"] >= 200_000
+    for key, value in dataset.SIZES["small"].items():
+        assert value * 10 == dataset.SIZES["large"][key], key
