@@ -5,9 +5,9 @@
 Serves the app as production does (gunicorn, 2 sync workers, ProductionConfig,
 PostgreSQL, Redis for the rate limits) and bench/hello.py the same way, logs in
 through the real login form for each role, then for every page runs wrk on the
-hello world and right after it on the page (16 connections, 2 threads, a fixed
-duration), so each ratio comes from two neighbouring measurements on a noisy
-machine. SQL statements per request and the gzip size come from
+hello world, on the page, and on the hello world again (which is also the next
+page's "before"): 16 connections, 2 threads, a fixed duration each, so each ratio
+compares the page with the mean of the two hello runs around it on a noisy machine. SQL statements per request and the gzip size come from
 bench/page_facts.py (the app's test client, same database and config).
 
 Loopback only; every wrk run is bounded by --duration. Needs wrk (make bench
@@ -231,6 +231,7 @@ def measure(size: str, duration: int = 5, connections: int = 16, only: str = "",
         wait_for(hello_port, "/")
         wait_for(site_port, "/healthz")
         cookies = {account: login(site_port, phone) for account, phone in ACCOUNTS.items()}
+        before = None
         for run in runs:
             cookie = cookies[run["account"]] if run["account"] else None
             status, _, _ = request(site_port, run["path"], cookies=dict(
@@ -238,17 +239,23 @@ def measure(size: str, duration: int = 5, connections: int = 16, only: str = "",
             for _ in range(10):  # warm both workers' caches
                 request(site_port, run["path"], cookies=dict(
                     pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None)
-            base = wrk(hello_port, "/", duration, connections, None)
+            if before is None:
+                before = wrk(hello_port, "/", duration, connections, None)["rps"]
             page = wrk(site_port, run["path"], duration, connections, cookie)
+            # Hello world again right after: it is also the "before" of the next page, so
+            # each page sits between two hello runs for one extra run in all.
+            after = wrk(hello_port, "/", duration, connections, None)["rps"]
+            hello_rps = (before + after) / 2
+            before = after
             fact = facts.get(f"{run['account']} {run['path']}", {})
-            row = {**run, "status": status, "hello_rps": base["rps"], "rps": page["rps"],
-                   "ratio": page["rps"] / base["rps"] if base["rps"] else 0.0,
+            row = {**run, "status": status, "hello_rps": hello_rps, "rps": page["rps"],
+                   "ratio": page["rps"] / hello_rps if hello_rps else 0.0,
                    "p50_ms": page["p50_ms"], "p95_ms": page["p95_ms"], "p99_ms": page["p99_ms"],
                    "errors": int(page["errors"]), "sql": fact.get("sql"),
                    "gzip_bytes": fact.get("gzip_bytes")}
             results.append(row)
             log(f"{size:5} {run['label']:22} {'as ' + run['account'] if run['account'] else 'anonymous':14} "
-                f"{row['rps']:7.0f} req/s {100 * row['ratio']:5.1f} % of hello ({base['rps']:.0f}) "
+                f"{row['rps']:7.0f} req/s {100 * row['ratio']:5.1f} % of hello ({hello_rps:.0f}) "
                 f"p50/95/99 {row['p50_ms']:.0f}/{row['p95_ms']:.0f}/{row['p99_ms']:.0f} ms "
                 f"sql {row['sql']} gzip {row['gzip_bytes']} status {status} errors {row['errors']}")
     finally:

@@ -93,7 +93,7 @@ def summary(results: dict[str, dict], started: str) -> str:
             f"hello world {min(hello):.0f}–{max(hello):.0f} req/s; load average "
             f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after")
     return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads, "
-            f"{next(iter(results.values()))['duration']} s per run, a hello-world run right before each page. "
+            f"{next(iter(results.values()))['duration']} s per run, each page between two hello-world runs. "
             + "; ".join(parts) + ".")
 
 
