@@ -8,7 +8,8 @@ inserted with set-based SQL (``INSERT … SELECT … generate_series``), foreign
 triggers off while inserting and the big full-text indexes built afterwards.
 
 The key is DATASET_VERSION + the set's size + the migrations' heads; it is kept in
-the ``bench_meta`` table with the keys the rows were encrypted with. A rerun whose
+the ``bench_meta`` table with the keys the rows were encrypted (and report
+identifiers digested) with. A rerun whose
 key matches reuses the database; a new migration or a new DATASET_VERSION rebuilds.
 
 What grows with the platform (members, posts, appointments, registrations, KUR,
@@ -114,7 +115,8 @@ def app_env(name: str, meta: dict) -> dict:
     refuses to run outside demo mode)."""
     return {**os.environ, "APP_ENV": "development", "FLASK_APP": "wsgi.py",
             "DATABASE_URL": sqlalchemy_url(name), "SECRET_KEY": meta["secret_key"],
-            "DATA_ENCRYPTION_KEY": meta["data_key"], "LOG_LEVEL": "WARNING",
+            "DATA_ENCRYPTION_KEY": meta["data_key"], "REPORTS_IDENTIFIER_KEY": meta["identifier_key"],
+            "LOG_LEVEL": "WARNING",
             "RATELIMIT_STORAGE_URI": "memory://",
             "INSTANCE_PATH": os.environ.get("BENCH_INSTANCE",
                                             str(Path(tempfile.gettempdir()) / "rp-bench-instance"))}
@@ -127,6 +129,10 @@ def ensure(size: str, force: bool = False, log=print) -> dict:
     meta = None if force else read_meta(name)
     if meta and meta.get("key") == key:
         log(f"{size}: reusing {name} (built {meta['built_at']} in {meta['build_seconds']:.0f} s)")
+        if "identifier_key" not in meta:  # a set built before that setting existed
+            meta["identifier_key"] = secrets.token_urlsafe(32)
+            with psycopg.connect(libpq_url(name)) as conn:
+                conn.execute("UPDATE bench_meta SET value = %s WHERE name = 'meta'", (json.dumps(meta),))
         return meta
     return build(size, name, key, log)
 
@@ -138,7 +144,8 @@ def build(size: str, name: str, key: str, log=print) -> dict:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
     meta = {"key": key, "secret_key": secrets.token_urlsafe(32),
-            "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
+            "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "identifier_key": secrets.token_urlsafe(32)}
     env = app_env(name, meta)
     steps: dict[str, float] = {}
     for command in (["db", "upgrade"], ["seed-demo"]):

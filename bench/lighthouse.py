@@ -65,9 +65,9 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         sys.exit("lighthouse is not installed: run bench/lighthouse.sh")
     name = dataset.database_names()[size]
-    meta = dataset.read_meta(name)
-    if meta is None:
+    if dataset.read_meta(name) is None:
         sys.exit(f"no data set in {name}: run bench/dataset.py {size}")
+    meta = dataset.ensure(size, log=lambda _msg: None)
     ids = pages.resolve_ids(name)
     port = pages.free_port()
     tmp = Path(tempfile.mkdtemp(prefix="rp-lighthouse-"))

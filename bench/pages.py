@@ -118,6 +118,7 @@ def free_port() -> int:
 def production_env(name: str, meta: dict, port: int, instance: Path) -> dict:
     return {**os.environ, "APP_ENV": "production", "DATABASE_URL": dataset.sqlalchemy_url(name),
             "SECRET_KEY": meta["secret_key"], "DATA_ENCRYPTION_KEY": meta["data_key"],
+            "REPORTS_IDENTIFIER_KEY": meta["identifier_key"],
             "RATELIMIT_STORAGE_URI": redis_url(), "SITE_URL": f"http://127.0.0.1:{port}",
             "LOG_LEVEL": "WARNING", "INSTANCE_PATH": str(instance),
             "UPLOAD_FOLDER": str(Path(dataset.app_env(name, meta)["INSTANCE_PATH"]) / "uploads")}
@@ -213,9 +214,9 @@ def measure(size: str, duration: int = 5, connections: int = 16, only: str = "",
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does)")
     name = dataset.database_names()[size]
-    meta = dataset.read_meta(name)
-    if meta is None:
+    if dataset.read_meta(name) is None:
         raise SystemExit(f"no data set in {name}: run bench/dataset.py {size}")
+    meta = dataset.ensure(size, log=lambda _msg: None)
     ids = resolve_ids(name)
     runs = plan(ids, only)
     instance = Path(tempfile.mkdtemp(prefix=f"rp-bench-{size}-"))
