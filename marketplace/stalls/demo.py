@@ -16,8 +16,8 @@ from core.extensions import db
 from marketplace.models import APPROVED as BUSINESS_APPROVED
 from marketplace.models import OWNER, Business, BusinessMember
 from marketplace.stalls import applications as apps
+from marketplace.stalls import curation, decisions, schedule
 from marketplace.stalls import days as daylib
-from marketplace.stalls import schedule
 from marketplace.stalls.models import (
     ATTENDED,
     BOOTHS,
@@ -169,17 +169,17 @@ def seed(users: dict) -> None:
     if staff is None:
         return
     # Next Sunday: the proposal confirmed (approved), the rest in other states.
-    queue = apps.day_queue(first)
-    apps.confirm_allocation(staff, first, dict(list(queue.proposal.assignments.items())[:7]), waitlist_rest=False)
-    undecided = [a for a in apps.day_applications(first) if a.status == "applied"]
+    queue = curation.day_queue(first)
+    decisions.confirm_allocation(staff, first, dict(list(queue.proposal.assignments.items())[:7]), waitlist_rest=False)
+    undecided = [a for a in curation.day_applications(first) if a.status == "applied"]
     states = [WAITLISTED, RESUBMIT, DECLINED, WITHDRAWN]
     for application, state in zip(undecided, states, strict=False):
         if state == WAITLISTED:
-            apps.waitlist(staff, application)
+            decisions.waitlist(staff, application)
         elif state == RESUBMIT:
-            apps.ask_resubmit(staff, application, "Mohon tambahkan foto gerobak dan daftar menu.")
+            decisions.ask_resubmit(staff, application, "Mohon tambahkan foto gerobak dan daftar menu.")
         elif state == DECLINED:
-            apps.decline(staff, application, "Zona jasa sudah penuh minggu ini.")
+            decisions.decline(staff, application, "Zona jasa sudah penuh minggu ini.")
         else:
             apps.withdraw(application.applicant, application)
     # The third Sunday is called off (a church festival); those who applied are told.
@@ -189,6 +189,6 @@ def seed(users: dict) -> None:
     # A booth lease and one waiting.
     start = (schedule.wita_date(utcnow()).replace(day=1) + timedelta(days=32)).replace(day=1)
     lease = apps.apply_for_lease(owners[4], businesses[4], lasiana, start, 6)
-    apps.approve(staff, lease, _stall(lasiana, "K-09"))
+    decisions.approve(staff, lease, _stall(lasiana, "K-09"))
     apps.apply_for_lease(owners[9], businesses[9], lasiana, start, 3)
     db.session.flush()

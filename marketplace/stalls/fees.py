@@ -151,7 +151,7 @@ def invoice_changed(invoice, old_status: str, new_status: str) -> None:
 def expire_unpaid(now: datetime | None = None) -> int:
     """Approvals whose fee is still unpaid after ``payment_due_at`` expire; each
     stall goes to the next waiting business, who is told. Returns how many expired."""
-    from marketplace.stalls import applications as stall_applications
+    from marketplace.stalls import decisions  # decisions tells fees about approvals
 
     now = now or utcnow()
     overdue = list(db.session.scalars(
@@ -175,6 +175,6 @@ def expire_unpaid(now: datetime | None = None) -> int:
                     N_("Biaya lapak %(stall)s tidak dibayar sampai batas waktu, jadi lapak diberikan ke pedagang berikutnya."),
                     {"stall": stall.code if stall else ""})
         if day is not None and stall is not None:
-            stall_applications.promote_next(None, day, stall)
+            decisions.promote_next(None, day, stall)
     db.session.flush()
     return len(overdue)

@@ -16,7 +16,7 @@ from core.signals import (
     staff_workspace,
 )
 from marketplace.stalls import fees
-from marketplace.stalls.applications import workspace_summary
+from marketplace.stalls.curation import workspace_summary
 from marketplace.stalls.permissions import is_stall_staff
 
 
@@ -72,7 +72,7 @@ def _erase(user, **_extra):
 @business_next_stall.connect
 def _next_stall(business, **_extra):
     """Where to find ``business`` next, for its public page (read-only)."""
-    from marketplace.stalls.applications import next_stall_of
+    from marketplace.stalls.curation import next_stall_of
 
     found = next_stall_of(business)
     if found is None:

@@ -15,7 +15,16 @@ from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
-from marketplace.stalls import applications, days, maps, markets, operations, report, schedule
+from marketplace.stalls import (
+    curation,
+    days,
+    decisions,
+    maps,
+    markets,
+    operations,
+    report,
+    schedule,
+)
 from marketplace.stalls._common import StallError
 from marketplace.stalls.blueprint import bp
 from marketplace.stalls.forms import BulkForm, DecisionForm, MoveForm, ReasonForm, StallForm
@@ -114,7 +123,7 @@ def staff_stall(stall_id: int):
 @roles_required(*STAFF_ROLES)
 def staff_day(day_id: int):
     day = _day_or_404(day_id)
-    queue = applications.day_queue(day)
+    queue = curation.day_queue(day)
     stall_by_id = {s.id: s for s in queue.stalls}
     return render_template(
         "marketplace/stalls/staff/day.html", day=day, queue=queue, stall_by_id=stall_by_id,
@@ -144,7 +153,7 @@ def staff_allocate(day_id: int):
         flash(_("Satu lapak hanya untuk satu usaha. Periksa pembagiannya."), "attention")
         return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
     try:
-        count = applications.confirm_allocation(current_user, day, assignments)
+        count = decisions.confirm_allocation(current_user, day, assignments)
     except StallError as error:
         refused(error)
     else:
@@ -163,7 +172,7 @@ def _stall_by_code(market_id: int, code: str | None) -> Stall | None:
 @roles_required(*STAFF_ROLES)
 def staff_application(application_id: int):
     application = _application_or_404(application_id)
-    history = applications.histories(
+    history = curation.histories(
         [application.business_id], application.market_id,
         application.market_day.day if application.market_day else schedule.wita_date(utcnow()),
     )[application.business_id]
@@ -189,9 +198,9 @@ def staff_decide(application_id: int):
             stall = _stall_by_code(application.market_id, form.stall_code.data)
             if stall is None:
                 raise StallError(N_("Kode lapak tidak ditemukan di pasar ini."))
-            applications.approve(current_user, application, stall)
+            decisions.approve(current_user, application, stall)
         else:
-            applications.decide_many(current_user, [application], form.decision.data, form.reason.data)
+            decisions.decide_many(current_user, [application], form.decision.data, form.reason.data)
     except StallError as error:
         refused(error)
     else:
@@ -208,9 +217,9 @@ def staff_bulk(day_id: int):
     if not form.validate_on_submit():
         flash(_("Pilih pengajuan dan keputusannya."), "attention")
         return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
-    chosen = [a for a in applications.day_applications(day) if a.id in set(form.application_ids.data)]
+    chosen = [a for a in curation.day_applications(day) if a.id in set(form.application_ids.data)]
     try:
-        count = applications.decide_many(current_user, chosen, form.decision.data, form.reason.data)
+        count = decisions.decide_many(current_user, chosen, form.decision.data, form.reason.data)
     except StallError as error:
         refused(error)
     else:
@@ -241,7 +250,7 @@ def staff_cancel_day(day_id: int):
 @roles_required(*STAFF_ROLES)
 def staff_operations(day_id: int):
     day = _day_or_404(day_id)
-    queue = applications.day_queue(day)
+    queue = curation.day_queue(day)
     by_stall = {a.stall_id: a for a in queue.applications if a.stall_id and a.status in ("approved", "attended", "no_show")}
     waiting = [a for a in queue.applications if a.status in (APPLIED, WAITLISTED)]
     move_form = MoveForm()

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
-from marketplace.stalls import applications, days, maps, markets, schedule
+from marketplace.stalls import applications, curation, days, maps, markets, schedule
 from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
 from marketplace.stalls._common import StallError
 from marketplace.stalls.blueprint import bp, nest
@@ -138,8 +138,8 @@ def my_application(application_id: int):
         "marketplace/stalls/application.html",
         application=application,
         invoice=invoice,
-        place=applications.queue_place(application),
-        next_date=applications.next_expected_date(application.business),
+        place=curation.queue_place(application),
+        next_date=curation.next_expected_date(application.business),
         form=EmptyForm(),
         note_form=NoteForm(),
     ), 200, NO_STORE

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from core.extensions import db
 from marketplace.stalls import applications as apps
+from marketplace.stalls import decisions
 from marketplace.stalls._common import StallError
 from marketplace.stalls.models import Stall, StallApplication
 from tests.conftest import POSTGRES
@@ -29,7 +30,7 @@ def test_two_staff_approve_one_stall_at_the_same_moment(make_user, make_business
     def approve(i):
         application = db.session.get(StallApplication, applications[i])
         try:
-            apps.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_id))
+            decisions.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_id))
             db.session.commit()
             return "approved"
         except StallError:
@@ -53,7 +54,7 @@ def test_one_business_never_in_two_stalls_the_same_day(make_user, make_business,
     def approve(i):
         application = db.session.get(StallApplication, application_id)
         try:
-            apps.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_ids[i]))
+            decisions.approve(db.session.get(User, staff[i]), application, db.session.get(Stall, stall_ids[i]))
             db.session.commit()
             return "approved"
         except StallError:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from marketplace.stalls import applications as apps
+from marketplace.stalls import decisions
 from marketplace.stalls.models import Stall, StallApplication
 from tests.factories import PASSWORD
 
@@ -23,7 +24,7 @@ def test_export_and_deletion(client, auth, make_user, make_business, make_market
 
     db.session.add(BusinessMember(business_id=business.id, user_id=make_user().id, accepted_at=utcnow()))
     application = apps.apply_for_days(owner, business, [day], "food", note="Gerobak biru")[0]
-    apps.approve(make_user(roles=("umkm_staff",)), application, db.session.scalar(select(Stall).where(Stall.code == "A-01")))
+    decisions.approve(make_user(roles=("umkm_staff",)), application, db.session.scalar(select(Stall).where(Stall.code == "A-01")))
     db.session.commit()
     auth.login(owner)
     data = json.loads(client.post("/account/data", data={"current_password": PASSWORD}).get_data(as_text=True))

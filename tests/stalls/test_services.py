@@ -10,8 +10,8 @@ from core.db import utcnow
 from core.extensions import db
 from marketplace.models import PENDING
 from marketplace.stalls import applications as apps
+from marketplace.stalls import curation, decisions, fees, operations, schedule
 from marketplace.stalls import days as daylib
-from marketplace.stalls import fees, operations, schedule
 from marketplace.stalls._common import ChangedMeanwhile, StallError, StallTaken
 from marketplace.stalls.models import MarketDay, Stall, StallApplication
 from notifications.models import OutboxMessage
@@ -85,7 +85,7 @@ def test_approve_gives_the_stall_and_tells_with_reminders(make_business, make_us
     staff = make_user(roles=("umkm_staff",))
     business = make_business()
     application = _apply(business, saboak_day)
-    apps.approve(staff, application, _stall(saboak_day.market, "A-01"))
+    decisions.approve(staff, application, _stall(saboak_day.market, "A-01"))
     db.session.commit()
     assert application.status == "approved" and application.stall.code == "A-01"
     keys = _keys(business.members[0].user)
@@ -101,17 +101,17 @@ def test_approve_gives_the_stall_and_tells_with_reminders(make_business, make_us
 def test_zone_respected_on_approval(make_business, make_user, saboak_day):
     application = _apply(make_business(), saboak_day, zone="food")
     with pytest.raises(StallError, match="zona lain"):
-        apps.approve(make_user(roles=("umkm_staff",)), application, _stall(saboak_day.market, "B-01"))
+        decisions.approve(make_user(roles=("umkm_staff",)), application, _stall(saboak_day.market, "B-01"))
 
 
 def test_two_businesses_never_share_a_stall(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     first, second = _apply(make_business(), saboak_day), _apply(make_business(), saboak_day)
     stall = _stall(saboak_day.market, "A-01")
-    apps.approve(staff, first, stall)
+    decisions.approve(staff, first, stall)
     db.session.commit()
     with pytest.raises(StallTaken):
-        apps.approve(staff, second, stall)
+        decisions.approve(staff, second, stall)
     db.session.rollback()
     assert db.session.get(StallApplication, second.id).status == "applied"
 
@@ -119,18 +119,18 @@ def test_two_businesses_never_share_a_stall(make_business, make_user, saboak_day
 def test_decision_from_a_stale_state_is_refused(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), saboak_day)
-    apps.decline(staff, application, "Zona kuliner penuh")
+    decisions.decline(staff, application, "Zona kuliner penuh")
     db.session.commit()
     with pytest.raises(ChangedMeanwhile):
-        apps.waitlist(staff, application)
+        decisions.waitlist(staff, application)
 
 
 def test_decline_and_resubmit_need_a_reason(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), saboak_day)
     with pytest.raises(StallError, match="alasan"):
-        apps.decline(staff, application, "  ")
-    apps.ask_resubmit(staff, application, "Foto lapak belum ada")
+        decisions.decline(staff, application, "  ")
+    decisions.ask_resubmit(staff, application, "Foto lapak belum ada")
     apps.resubmit(application.applicant, application, "Sudah saya tambahkan")
     assert application.status == "applied"
 
@@ -138,7 +138,7 @@ def test_decline_and_resubmit_need_a_reason(make_business, make_user, saboak_day
 def test_fee_comes_from_the_stall_record(make_business, make_user, make_market, next_day):
     day = next_day(make_market(fee=25_000))
     application = _apply(make_business(), day)
-    apps.approve(make_user(roles=("umkm_staff",)), application, _stall(day.market, "A-01"))
+    decisions.approve(make_user(roles=("umkm_staff",)), application, _stall(day.market, "A-01"))
     db.session.commit()
     invoice = payments.invoices_for("stall_application", [application.id])[application.id]
     assert invoice.amount == 25_000 and invoice.payer_id == application.applicant_id
@@ -150,7 +150,7 @@ def test_paid_invoice_is_noted_on_the_application(make_business, make_user, make
     day = next_day(make_market(fee=25_000))
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), day)
-    apps.approve(staff, application, _stall(day.market, "A-01"))
+    decisions.approve(staff, application, _stall(day.market, "A-01"))
     invoice = payments.invoices_for("stall_application", [application.id])[application.id]
     payments.record_manual_payment(staff, invoice, method="cash", receipt_number="KW-1")
     db.session.commit()
@@ -162,8 +162,8 @@ def test_unpaid_approval_expires_and_goes_to_the_next_waiting(make_business, mak
     day = next_day(make_market(fee=25_000, stalls=[("A-01", "food")]))
     staff = make_user(roles=("umkm_staff",))
     late, waiting = _apply(make_business(), day), _apply(make_business(), day)
-    apps.approve(staff, late, _stall(day.market, "A-01"))
-    apps.waitlist(staff, waiting)
+    decisions.approve(staff, late, _stall(day.market, "A-01"))
+    decisions.waitlist(staff, waiting)
     db.session.commit()
     assert fees.expire_unpaid(now=utcnow() + timedelta(days=3)) == 1
     db.session.commit()
@@ -178,7 +178,7 @@ def test_paid_approval_does_not_expire(make_business, make_user, make_market, ne
     day = next_day(make_market(fee=25_000))
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), day)
-    apps.approve(staff, application, _stall(day.market, "A-01"))
+    decisions.approve(staff, application, _stall(day.market, "A-01"))
     invoice = payments.invoices_for("stall_application", [application.id])[application.id]
     payments.record_manual_payment(staff, invoice, method="qris", receipt_number="Q-9")
     db.session.commit()
@@ -190,9 +190,9 @@ def test_cancelling_a_day_tells_everyone_and_refunds(make_business, make_user, m
     day = next_day(make_market(fee=25_000))
     staff = make_user(roles=("umkm_staff",))
     paid, unpaid, waiting = (_apply(make_business(), day) for _ in range(3))
-    apps.approve(staff, paid, _stall(day.market, "A-01"))
-    apps.approve(staff, unpaid, _stall(day.market, "A-02"))
-    apps.waitlist(staff, waiting)
+    decisions.approve(staff, paid, _stall(day.market, "A-01"))
+    decisions.approve(staff, unpaid, _stall(day.market, "A-02"))
+    decisions.waitlist(staff, waiting)
     paid_invoice = payments.invoices_for("stall_application", [paid.id])[paid.id]
     payments.record_manual_payment(staff, paid_invoice, method="cash", receipt_number="KW-2")
     db.session.commit()
@@ -213,8 +213,8 @@ def test_withdrawal_frees_the_stall_for_the_next(make_business, make_user, next_
     day = next_day(make_market(stalls=[("A-01", "food")]))
     staff = make_user(roles=("umkm_staff",))
     first, second = _apply(make_business(), day), _apply(make_business(), day)
-    apps.approve(staff, first, _stall(day.market, "A-01"))
-    apps.waitlist(staff, second)
+    decisions.approve(staff, first, _stall(day.market, "A-01"))
+    decisions.waitlist(staff, second)
     apps.withdraw(first.applicant, first)
     db.session.commit()
     assert first.status == "withdrawn" and second.status == "approved"
@@ -223,20 +223,20 @@ def test_withdrawal_frees_the_stall_for_the_next(make_business, make_user, next_
 def test_queue_puts_first_time_returnees_first_and_shows_place(make_business, saboak_day):
     regular = _apply(make_business(), saboak_day)
     newcomer = _apply(make_business(returnee=True), saboak_day)
-    queue = apps.day_queue(saboak_day)
+    queue = curation.day_queue(saboak_day)
     assert queue.positions == {newcomer.id: 1, regular.id: 2}
-    assert apps.queue_place(regular) == 2
+    assert curation.queue_place(regular) == 2
 
 
 def test_confirm_allocation_approves_and_waitlists_the_rest(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     food = [_apply(make_business(), saboak_day) for _ in range(3)]
-    queue = apps.day_queue(saboak_day)
+    queue = curation.day_queue(saboak_day)
     assert len(queue.proposal.assignments) == 2
-    apps.confirm_allocation(staff, saboak_day, queue.proposal.assignments)
+    decisions.confirm_allocation(staff, saboak_day, queue.proposal.assignments)
     db.session.commit()
     assert sorted(a.status for a in food) == ["approved", "approved", "waitlisted"]
-    assert apps.next_expected_date(food[0].business) in (saboak_day.day, None)
+    assert curation.next_expected_date(food[0].business) in (saboak_day.day, None)
 
 
 def test_no_show_lowers_priority_next_time(make_business, make_user, make_market):
@@ -247,12 +247,12 @@ def test_no_show_lowers_priority_next_time(make_business, make_user, make_market
     staff = make_user(roles=("umkm_staff",))
     absent, other = make_business(), make_business()
     application = _apply(absent, first_day)
-    apps.approve(staff, application, _stall(market, "A-01"))
+    decisions.approve(staff, application, _stall(market, "A-01"))
     operations.mark_no_show(staff, application)
     db.session.commit()
     _apply(other, second_day)
     _apply(absent, second_day)
-    queue = apps.day_queue(second_day)
+    queue = curation.day_queue(second_day)
     assert queue.history[absent.id].no_shows == 1
     winner = db.session.get(StallApplication, next(iter(queue.proposal.assignments)))
     assert winner.business_id == other.id
@@ -261,7 +261,7 @@ def test_no_show_lowers_priority_next_time(make_business, make_user, make_market
 def test_move_a_waiting_vendor_into_an_empty_stall(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), saboak_day)
-    apps.waitlist(staff, application)
+    decisions.waitlist(staff, application)
     operations.move_into(staff, application, _stall(saboak_day.market, "A-02"))
     db.session.commit()
     assert application.status == "approved"
@@ -273,7 +273,7 @@ def test_move_a_waiting_vendor_into_an_empty_stall(make_business, make_user, sab
 def test_check_in(make_business, make_user, saboak_day):
     staff = make_user(roles=("umkm_staff",))
     application = _apply(make_business(), saboak_day)
-    apps.approve(staff, application, _stall(saboak_day.market, "A-01"))
+    decisions.approve(staff, application, _stall(saboak_day.market, "A-01"))
     operations.check_in(staff, application)
     assert application.status == "attended" and application.checked_in_at is not None
 
@@ -298,7 +298,7 @@ def test_lease_application_and_renewal_reminder(make_business, make_user, make_m
     business = make_business()
     start = (schedule.wita_date(utcnow()).replace(day=1) + timedelta(days=40)).replace(day=1)
     application = apps.apply_for_lease(business.members[0].user, business, site, start, 3)
-    apps.approve(make_user(roles=("umkm_staff",)), application, _stall(site, "K-01"))
+    decisions.approve(make_user(roles=("umkm_staff",)), application, _stall(site, "K-01"))
     db.session.commit()
     assert payments.invoices_for("stall_application", [application.id])[application.id].amount == 900_000
     assert f"stall-application:{application.id}:remind-renewal" in _keys(application.applicant)
@@ -313,9 +313,9 @@ def test_a_finished_lease_frees_the_booth_for_the_next_waiting(make_business, ma
     start = schedule.wita_date(utcnow()).replace(day=1)
     first, second = make_business(), make_business()
     current = apps.apply_for_lease(first.members[0].user, first, site, start, 1)
-    apps.approve(staff, current, _stall(site, "K-01"))
+    decisions.approve(staff, current, _stall(site, "K-01"))
     waiting = apps.apply_for_lease(second.members[0].user, second, site, start, 6)
-    apps.waitlist(staff, waiting)
+    decisions.waitlist(staff, waiting)
     db.session.commit()
     assert leases.end_finished_leases(now=utcnow()) == 0
     assert leases.end_finished_leases(now=utcnow() + timedelta(days=40)) == 1

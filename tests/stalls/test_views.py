@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from marketplace.stalls import applications as apps
+from marketplace.stalls import decisions
 from marketplace.stalls.models import Stall, StallApplication
 from payments.models import Invoice
 
@@ -63,7 +64,7 @@ def test_vendor_applies_and_sees_the_stall(client, auth, make_business, make_use
     assert response.status_code == 302
     application = db.session.scalar(select(StallApplication))
     staff = make_user(roles=("umkm_staff",))
-    apps.approve(staff, application, db.session.scalar(select(Stall).where(Stall.code == "A-02")))
+    decisions.approve(staff, application, db.session.scalar(select(Stall).where(Stall.code == "A-02")))
     db.session.commit()
     mine = client.get(f"/pasar/lapak/pengajuan/{application.id}")
     assert mine.status_code == 200 and b"A-02" in mine.data
@@ -195,7 +196,7 @@ def test_stall_map_query_budget_constant(client, make_market, next_day, count_qu
 def test_business_page_says_where_to_find_it_next(client, make_business, make_user, saboak_day):
     business = make_business(name="Jagung Bose Om Yos")
     application = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0]
-    apps.approve(make_user(roles=("umkm_staff",)), application,
+    decisions.approve(make_user(roles=("umkm_staff",)), application,
                  db.session.scalar(select(Stall).where(Stall.code == "A-02")))
     db.session.commit()
     from marketplace.signals_out import next_stall
