@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.signals import invoice_status_changed
+from core.status import StatusChanged
+from core.status import change_status as guarded_change
 from notifications.services import N_
 from payments.errors import PaymentRefused
 from payments.models import (
@@ -92,20 +94,15 @@ def invoices_for(subject_kind: str, subject_ids: Iterable[int]) -> dict[int, Inv
 
 
 def change_status(invoice: Invoice, expected: Iterable[str], new: str, **values) -> bool:
-    """Move ``invoice`` to ``new`` only from one of the ``expected`` states, by a
-    conditional update (two actors at once: one wins). Tells the subject's owner
-    through ``invoice_status_changed``. Returns whether it moved."""
-    expected = tuple(expected)
-    result = db.session.execute(
-        update(Invoice)
-        .where(Invoice.id == invoice.id, Invoice.status.in_(expected))
-        .values(status=new, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    """Move ``invoice`` to ``new`` only from one of the ``expected`` states
+    (``core.status.change_status``: of two actors at once, one wins). Tells the
+    subject's owner through ``invoice_status_changed``. Returns whether it moved."""
+    old = invoice.status
+    try:
+        guarded_change(Invoice, invoice, tuple(expected), new, updated_at=utcnow(), **values)
+    except StatusChanged:
         db.session.refresh(invoice)
         return False
-    old = invoice.status
     db.session.refresh(invoice)
     invoice_status_changed.send(invoice, old_status=old, new_status=new)
     return True

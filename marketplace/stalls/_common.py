@@ -2,11 +2,11 @@
 status change of an application, links for notifications and the vendor notice."""
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from core.db import utcnow
 from core.extensions import db
 from core.links import site_path
+from core.status import StatusChanged
+from core.status import change_status as guarded_change
 from marketplace import cache
 from marketplace.stalls.models import STALL_HOLDING, StallApplication
 from notifications.services import N_, notify
@@ -27,18 +27,17 @@ class StallTaken(StallError):
 
 
 def change_status(application: StallApplication, expected: tuple[str, ...], new: str, **values) -> None:
-    """Move ``application`` to ``new`` only from one of ``expected`` (a conditional
-    UPDATE: of two staff at the same moment only one succeeds)."""
-    result = db.session.execute(
-        update(StallApplication)
-        .where(StallApplication.id == application.id, StallApplication.status.in_(expected))
-        .values(status=new, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    """Move ``application`` to ``new`` only from one of ``expected``
+    (``core.status.change_status``: of two staff at the same moment only one
+    succeeds; the other gets ``ChangedMeanwhile``). A unique-index clash (the stall
+    was just taken) raises ``IntegrityError`` for the caller to turn into a refusal."""
+    old = application.status
+    try:
+        guarded_change(StallApplication, application, expected, new, updated_at=utcnow(), **values)
+    except StatusChanged:
         db.session.refresh(application)
-        raise ChangedMeanwhile()
-    if new in STALL_HOLDING or application.status in STALL_HOLDING:
+        raise ChangedMeanwhile() from None
+    if new in STALL_HOLDING or old in STALL_HOLDING:
         cache.bump()  # the public business pages show where to find it next
     db.session.refresh(application)
 
