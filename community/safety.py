@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import lazyload, load_only
 
-from accounts.models import User, UserRole
+from accounts.models import User
 from community import markdown
 from community.models import CrisisTerm, Post, Suspension
 from community.reading import POST_PATH
@@ -22,7 +22,7 @@ from core.db import utcnow
 from core.errors import Refused
 from core.extensions import db
 from core.i18n import WITA
-from notifications.services import N_, notify
+from notifications.services import N_, notify_role
 
 NEW_MEMBER_HOURS = 24
 NEW_MEMBER_THREADS_PER_DAY = 3
@@ -165,37 +165,24 @@ def preview_crisis_term(phrase: str) -> TermPreview:
 
 def alert_counselors(post: Post) -> None:
     """An urgent inbox notice to every counselor, linking to the post (no content)."""
-    for counselor in _active_with_role("counselor"):
-        if counselor.id == post.author_id:
-            continue
-        notify(
-            counselor,
-            key=f"community:u{counselor.id}:p{post.id}:crisis",
-            title=N_("Tulisan di forum mungkin butuh perhatian konselor"),
-            body=N_("Sebuah tulisan di forum memuat kata-kata yang menandakan krisis. Mohon dibaca dan ditanggapi dengan hati-hati."),
-            url=POST_PATH.format(post_id=post.id),
-            urgent=True,
-        )
-
-
-def _active_with_role(role: str) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == role, User.active.is_(True), User.deleted_at.is_(None))
-        ).unique()
+    notify_role(
+        "counselor",
+        key=lambda counselor: f"community:u{counselor.id}:p{post.id}:crisis",
+        skip=post.author_id,
+        title=N_("Tulisan di forum mungkin butuh perhatian konselor"),
+        body=N_("Sebuah tulisan di forum memuat kata-kata yang menandakan krisis. Mohon dibaca dan ditanggapi dengan hati-hati."),
+        url=POST_PATH.format(post_id=post.id),
+        urgent=True,
     )
 
 
 def tell_moderators(post: Post, event: str, title: str, body: str) -> None:
     """An inbox-and-usual-channels notice to every moderator about ``post``, pointing
     to the queue (about the post, never its author)."""
-    for moderator in _active_with_role("moderator"):
-        notify(
-            moderator,
-            key=f"community:u{moderator.id}:p{post.id}:{event}",
-            title=title,
-            body=body,
-            url="/forum/moderation",
-        )
+    notify_role(
+        "moderator",
+        key=lambda moderator: f"community:u{moderator.id}:p{post.id}:{event}",
+        title=title,
+        body=body,
+        url="/forum/moderation",
+    )

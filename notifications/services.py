@@ -53,3 +53,4 @@ from notifications.preferences import (  # noqa: F401
     preferences_for,
     save_preferences,
 )
+from notifications.roles import notify_role, role_holders  # noqa: F401

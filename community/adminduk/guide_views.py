@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from community.adminduk import bundles, guides, outreach
-from community.adminduk._common import AdmindukError
 from community.adminduk.forms import GuideForm, OfficeForm, OutreachForm, QuestionnaireForm
 from community.adminduk.models import Office, OutreachDay
-from community.adminduk.views import bp, refuse
+from community.adminduk.views import bp
 from core.extensions import db
+from core.views_kit import refusal_to_flash
 
 EDITORS = ("registrar", "admin")
 
@@ -89,13 +89,11 @@ def guide_edit(slug: str):
     form = GuideForm(data={**guides.content_of(page), "version": page.version} if request.method == "GET" else None)
     if form.validate_on_submit():
         content = {name: form[name].data for name in guides.CONTENT_FIELDS}
-        try:
+        with refusal_to_flash() as outcome:
             guides.save_guide(current_user, page, content,
                               expected_version=int(form.version.data) if form.version.data else None)
-        except AdmindukError as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Panduan disimpan sebagai versi %(number)d.", number=page.version), "success")
             return redirect(url_for(".guide_edit", slug=page.slug))
     return render_template("community/adminduk/guide_edit.html", guide=page, form=form,
@@ -108,12 +106,10 @@ def guide_restore(slug: str, number: int):
     page = guides.guide_by_slug(slug)
     if page is None or not EmptyForm().validate_on_submit():
         abort(404)
-    try:
+    with refusal_to_flash() as outcome:
         guides.restore_version(current_user, page, number)
-    except AdmindukError as error:
-        refuse(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("Versi %(number)d dipulihkan.", number=number), "success")
     return redirect(url_for(".guide_edit", slug=page.slug))
 
@@ -139,14 +135,12 @@ def office_edit(office_id: int):
 def desk_outreach():
     form = OutreachForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             outreach.plan_outreach(current_user, regency=form.regency.data, day=form.day.data,
                                    place=form.place.data, services=form.services.data or [],
                                    note=form.note.data or "")
-        except AdmindukError as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Jemput bola disimpan. Anggota di wilayah itu diberi tahu."), "success")
             return redirect(url_for(".desk_outreach"))
     days = outreach.upcoming_all()

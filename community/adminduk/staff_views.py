@@ -14,7 +14,6 @@ from accounts.models import User
 from accounts.permissions import roles_required
 from accounts.reauth import require_recent_password
 from community.adminduk import desk, documents, outreach, requests
-from community.adminduk._common import AdmindukError
 from community.adminduk.forms import (
     AppointmentForm,
     AssignForm,
@@ -32,11 +31,11 @@ from community.adminduk.models import (
     Attachment,
     HelpRequest,
 )
-from community.adminduk.views import bp, conversation, refuse
+from community.adminduk.views import bp, conversation
 from core.extensions import db
 from core.i18n import WITA
-from core.uploads import UploadRefused, send_stored
-from core.views_kit import page_arg
+from core.uploads import send_stored
+from core.views_kit import page_arg, refusal_to_flash
 
 REGISTRAR = ("registrar", "admin")
 
@@ -101,13 +100,11 @@ def desk_status(request_id: int):
     form = StatusForm()
     form.status.choices = [(s, s) for s in STATUSES]
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             desk.change_status(current_user, help_request, form.status.data, form.note.data,
                                expected=form.expected.data or None)
-        except AdmindukError as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Status diperbarui. Anggota sudah diberi tahu."), "success")
     return _back(help_request)
 
@@ -123,12 +120,10 @@ def desk_assign(request_id: int):
         form.assignee.choices.append((current_user.id, current_user.name))
     if form.validate_on_submit() or request.form.get("me"):
         assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
-        try:
+        with refusal_to_flash() as outcome:
             desk.assign(current_user, help_request, assignee)
-        except AdmindukError as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Penugasan disimpan."), "success")
     return _back(help_request)
 
@@ -151,12 +146,10 @@ def desk_message(request_id: int):
     help_request = desk_request_or_404(request_id)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             requests.post_message(current_user, help_request, form.body.data, form.files.data)
-        except (AdmindukError, UploadRefused) as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Pesan terkirim ke anggota."), "success")
     return _back(help_request)
 
@@ -168,12 +161,10 @@ def desk_appointment(request_id: int):
     form = AppointmentForm()
     if form.validate_on_submit():
         starts_at = form.starts_at.data.replace(tzinfo=WITA).astimezone(UTC)
-        try:
+        with refusal_to_flash() as outcome:
             desk.set_appointment(current_user, help_request, starts_at, form.place.data)
-        except AdmindukError as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Janji temu disimpan. Anggota diberi tahu dan diingatkan sehari sebelumnya."), "success")
     else:
         flash(_("Isi tanggal, jam dan tempat janji temu."), "info")

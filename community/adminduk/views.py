@@ -12,7 +12,6 @@ from sqlalchemy import select
 from accounts.data import REGENCY_NAMES
 from community.adminduk import bundles, outreach, requests
 from community.adminduk import nik as niklib
-from community.adminduk._common import AdmindukError
 from community.adminduk.forms import MessageForm, RequestForm
 from community.adminduk.models import (
     SERVICES,
@@ -27,7 +26,8 @@ from community.adminduk.permissions import (
     is_other_staff,
 )
 from core.extensions import db
-from core.uploads import UploadRefused, send_stored
+from core.uploads import send_stored
+from core.views_kit import refusal_to_flash
 
 bp = Blueprint("adminduk", __name__, url_prefix="/adminduk")
 
@@ -67,12 +67,6 @@ def _no_store(response):
     """Every page here may show personal data."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def refuse(error: Exception) -> None:
-    """Undo the transaction and show the refusal (a msgid) as a calm flash."""
-    db.session.rollback()
-    flash(_(str(error)), "info")
 
 
 def own_request_or_404(request_id: int) -> HelpRequest:
@@ -127,18 +121,15 @@ def new_request():
         if wanted:
             form.services.data = wanted
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(form, field="files") as outcome:
             help_request = requests.open_request(
                 current_user, services=form.services.data, regency=form.regency.data,
                 description=form.description.data, nik=form.nik.data, kk_number=form.kk_number.data,
                 files=form.files.data, consent=form.consent.data,
             )
             bundles.link_request(current_user, help_request)
-        except (AdmindukError, UploadRefused) as error:
-            db.session.rollback()
-            form.files.errors = [*form.files.errors, _(str(error))]
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Permintaan Anda sudah terkirim. Kami akan memberi tahu setiap perkembangannya."), "success")
             return redirect(url_for(".request_detail", request_id=help_request.id))
     return render_template("community/adminduk/new_request.html", form=form)
@@ -162,13 +153,11 @@ def post_message(request_id: int):
     help_request = own_request_or_404(request_id)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash() as outcome:
             requests.post_message(current_user, help_request, form.body.data, form.files.data,
                                   consent=form.consent.data, expected_status=form.expected.data or None)
-        except (AdmindukError, UploadRefused) as error:
-            refuse(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Terkirim."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "info")

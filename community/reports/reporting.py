@@ -83,19 +83,15 @@ def alert_officers(report: Report) -> int:
     (the code only; the case stays on the desk). Returns how many were told."""
     if not report.urgent:
         return 0
-    from accounts.models import UserRole
-    from notifications.services import N_, notify
+    from notifications.services import N_, notify_role
 
-    officers = db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "satgas", User.active.is_(True), User.deleted_at.is_(None))
-    ).all()
-    url = site_path("community.reports.report_detail", report_id=report.id)
-    for officer in officers:
-        notify(officer, key=f"report:{report.id}:urgent:u{officer.id}",
-               title=N_("Laporan mendesak baru: %(code)s"), params={"code": report.code},
-               url=url, channels=["in_app"])
-    return len(officers)
+    return notify_role(
+        "satgas",
+        key=lambda officer: f"report:{report.id}:urgent:u{officer.id}",
+        inbox_only=True,
+        title=N_("Laporan mendesak baru: %(code)s"), params={"code": report.code},
+        url=site_path("community.reports.report_detail", report_id=report.id),
+    )
 
 
 def _free_code() -> str:

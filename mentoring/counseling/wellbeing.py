@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
 
 from accounts import audit
-from accounts.models import User, UserRole
+from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from mentoring.counseling._common import CounselingError, url_path
 from mentoring.counseling.models import ACTIVE_STATUSES, Appointment, WellbeingCheck
-from notifications.services import N_, cancel_messages, notify
+from notifications.services import N_, cancel_messages, notify_role
 
 CHECK_LOAD = (defaultload(WellbeingCheck.member).lazyload(User.role_rows),)
 
@@ -81,25 +81,18 @@ def submit_wellbeing(
             )
         ):
             row.urgent = True
-        counselors = db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "counselor", User.active.is_(True), User.deleted_at.is_(None))
-        ).unique().all()
-        for counselor in counselors:
-            if counselor.id == member.id:
-                continue
-            notify(
-                counselor,
-                key=f"wellbeing:{check.id}:urgent:{counselor.id}",
-                title=N_("Perlu perhatian segera"),
-                body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
-                url=url_path("mentoring.counseling.staff_dashboard"),
-                urgent=True,
-                handled_by=counselor,
-                # Neutral outside the platform too, but it must not wait.
-                outside=N_("Rumah Purna: ada pesan mendesak untuk Anda. Mohon buka kotak masuk Anda hari ini."),
-            )
+        notify_role(
+            "counselor",
+            key=lambda counselor: f"wellbeing:{check.id}:urgent:{counselor.id}",
+            skip=member.id,
+            each_handles=True,
+            title=N_("Perlu perhatian segera"),
+            body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
+            url=url_path("mentoring.counseling.staff_dashboard"),
+            urgent=True,
+            # Neutral outside the platform too, but it must not wait.
+            outside=N_("Rumah Purna: ada pesan mendesak untuk Anda. Mohon buka kotak masuk Anda hari ini."),
+        )
         db.session.flush()
     return check
 

@@ -257,3 +257,24 @@ def test_queue_puts_overdue_first(app, member, registrar, open_request):
     assert desk.is_overdue(db.session.get(HelpRequest, old.id))
     assert not desk.is_overdue(db.session.get(HelpRequest, waiting_on_member.id))
     assert {r.id for r in page.items} == {fresh.id, old.id, waiting_on_member.id}
+
+
+def test_desk_refusals_are_flashed_and_save_nothing(client, auth, registrar, open_request):
+    """A stale status change and an appointment in the past are refused with their
+    own words (``refusal_to_flash``), and the request is left as it was."""
+    from community.adminduk.models import Appointment, StatusChange
+
+    help_request = open_request()
+    auth.login(registrar)
+    base = f"{PREFIX}/desk/requests/{help_request.id}"
+    history = db.session.scalar(select(func.count(StatusChange.id)))
+    stale = client.post(f"{base}/status", data={"status": "in_review", "note": "",
+                                                 "expected": "done"}, follow_redirects=True)
+    assert "diubah orang lain" in stale.get_data(as_text=True)
+    past = client.post(f"{base}/appointment", data={"starts_at": "2020-05-04T09:30", "place": "Dukcapil"},
+                       follow_redirects=True)
+    assert "harus di masa depan" in past.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(HelpRequest, help_request.id).status == help_request.status
+    assert db.session.scalar(select(func.count(StatusChange.id))) == history
+    assert db.session.scalar(select(func.count(Appointment.id))) == 0
