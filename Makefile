@@ -48,7 +48,9 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
-# Bounded, loopback only; not part of `make test`. BENCH_ARGS e.g. "--only forum --sets large".
+# Bounded, loopback only; not part of `make test` (README "Benchmarks").
+# BENCH_ARGS e.g. "--only forum --sets large"; Lighthouse only where node and chromium are.
+BENCH_ARGS ?= $(shell command -v npm >/dev/null && test -x /usr/bin/chromium && echo --lighthouse)
 bench: setup
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)

@@ -60,13 +60,19 @@ def run_lighthouse(url: str, headers: Path, extra: list[str], out: Path) -> dict
     return scores
 
 
-def main() -> int:
-    size = sys.argv[1] if len(sys.argv) > 1 else "small"
+def install() -> None:
+    """lighthouse@12 into bench/.lighthouse (npm), once."""
     if not LIGHTHOUSE.exists():
-        sys.exit("lighthouse is not installed: run bench/lighthouse.sh")
+        LIGHTHOUSE.parents[2].mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "lighthouse@12"],
+                       cwd=LIGHTHOUSE.parents[2], check=True, timeout=600)
+
+
+def measure(size: str = "small", log=print) -> dict:
+    install()
     name = dataset.database_names()[size]
     if dataset.read_meta(name) is None:
-        sys.exit(f"no data set in {name}: run bench/dataset.py {size}")
+        raise SystemExit(f"no data set in {name}: run bench/dataset.py {size}")
     meta = dataset.ensure(size, log=lambda _msg: None)
     ids = pages.resolve_ids(name)
     port = pages.free_port()
@@ -74,6 +80,7 @@ def main() -> int:
     env = pages.production_env(name, meta, port, tmp)
     pages.flush_rate_limits()
     site = pages.gunicorn("wsgi:app", port, env, ROOT)
+    load_before = os.getloadavg()
     results = []
     try:
         pages.wait_for(port, "/healthz")
@@ -88,8 +95,7 @@ def main() -> int:
                 except (subprocess.SubprocessError, OSError, KeyError, ValueError) as error:
                     scores = {"error": type(error).__name__}
                 results.append({"page": label, "path": path.format(**ids), "throttling": throttling, **scores})
-                print(f"{label:24} {throttling:8} " + " ".join(f"{k}={v}" for k, v in scores.items()),
-                      flush=True)
+                log(f"lighthouse {label:24} {throttling:8} " + " ".join(f"{k}={v}" for k, v in scores.items()))
     finally:
         site.terminate()
         try:
@@ -97,13 +103,37 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             site.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+    return {"size": size, "load_before": load_before, "load_after": os.getloadavg(), "results": results}
+
+
+def table(result: dict) -> str:
+    """Markdown: one row per page, slow 4G and 3G side by side."""
+    rows = {}
+    for r in result["results"]:
+        rows.setdefault((r["page"], r["path"]), {})[r["throttling"]] = r
+
+    def cell(r: dict | None) -> str:
+        if not r or "error" in r:
+            return f"failed ({r.get('error') if r else 'not run'})"
+        return f"{r['performance']} / {r['accessibility']} · LCP {r['lcp_ms'] / 1000:.1f} s · {r['transfer_kb']} KB"
+
+    lines = ["| page (logged in as the demo member) | slow 4G: performance / accessibility | 3G |",
+             "|---|---|---|"]
+    for (label, path), by in rows.items():
+        lines.append(f"| {label} `{path}` | {cell(by.get('slow 4G'))} | {cell(by.get('3G'))} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    size = sys.argv[1] if len(sys.argv) > 1 else "small"
+    result = measure(size)
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%d-%H%M", time.gmtime())
-    (out / f"lighthouse-{stamp}.json").write_text(json.dumps(
-        {"size": size, "load": os.getloadavg(), "results": results}, indent=1) + "\n")
+    (out / f"lighthouse-{stamp}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print("\n" + table(result))
     print(f"written: bench/results/lighthouse-{stamp}.json")
-    return 1 if any("error" in r for r in results) else 0
+    return 1 if any("error" in r for r in result["results"]) else 0
 
 
 if __name__ == "__main__":

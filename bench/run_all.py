@@ -12,6 +12,7 @@
    bench/results/<UTC date-time>.md and .json. ``--readme`` also puts it into
    README.md between the bench markers.
 
+``--lighthouse`` then runs bench/lighthouse.py on the small set and adds its table.
 ``--extras`` afterwards runs the older bounded benchmarks (page_weight.py, slots.py,
 dispatch.py). Loopback only; with the default 5 s per wrk run both sets take about
 ten minutes once the data sets exist.
@@ -48,6 +49,8 @@ def growth(large: dict, small: dict | None) -> float | None:
 
 def misses(row: dict, grow: float | None) -> list[str]:
     missed = []
+    if not row["rps"]:
+        return ["no answer within the run"]
     if row["ratio"] < TARGET_RATIO:
         missed.append("< 15 %")
     if row["p95_ms"] > TARGET_P95_MS:
@@ -119,6 +122,8 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data sets")
     parser.add_argument("--extras", action="store_true", help="then page_weight, slots, dispatch")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="then Lighthouse (slow 4G and 3G) on the small set, into the same report")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     sizes = [s for s in args.sets.split(",") if s]
@@ -129,11 +134,18 @@ def main() -> int:
         results[size] = pages.measure(size, args.duration, only=args.only,
                                       log=lambda msg: print(msg, flush=True))
     text = summary(results, started) + "\n\n" + table(results)
+    report = dict(results)
+    if args.lighthouse:
+        import lighthouse
+
+        report["lighthouse"] = lighthouse.measure("small", log=lambda msg: print(msg, flush=True))
+        text += ("\n\nLighthouse 12 mobile, headless Chromium, small set, load average "
+                 f"{report['lighthouse']['load_before'][0]:.1f}:\n\n" + lighthouse.table(report["lighthouse"]))
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
     stamp = started.replace(" ", "-").replace(":", "")
     (out / f"{stamp}.md").write_text(text + "\n")
-    (out / f"{stamp}.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out / f"{stamp}.json").write_text(json.dumps(report, indent=1) + "\n")
     print("\n" + text + "\n", flush=True)
     print(f"written: bench/results/{stamp}.md and .json", flush=True)
     if args.readme:

@@ -97,7 +97,8 @@ def _results(large_rows, small_rows):
 def test_table_shows_ratio_latencies_sql_size_growth_and_what_misses_the_targets():
     run_all = _load("run_all")
     results = _results(
-        [_row("fast", 0.30, 20), _row("slow", 0.10, 80), _row("grows", 0.20, 30), _row("gone", 0.5, 5, status=404)],
+        [_row("fast", 0.30, 20), _row("slow", 0.10, 80), _row("grows", 0.20, 30), _row("gone", 0.5, 5, status=404),
+         _row("stuck", 0.0, 0)],
         [_row("fast", 0.31, 20), _row("slow", 0.10, 80), _row("grows", 0.25, 25)])
     lines = {line.split("`")[0].strip("| "): line for line in run_all.table(results).splitlines()[2:]}
     assert "| 30 % |" in lines["fast"] and "| 10 / 20 / 40 |" in lines["fast"]
@@ -106,6 +107,7 @@ def test_table_shows_ratio_latencies_sql_size_growth_and_what_misses_the_targets
     assert "< 15 %" in lines["slow"] and "p95" in lines["slow"] and "growth" not in lines["slow"]
     assert "| +25 % |" in lines["grows"] and lines["grows"].endswith("| growth |")
     assert "HTTP 404" in lines["gone"] and "| – | – |" in lines["gone"]  # not in the small set
+    assert lines["stuck"].endswith("| no answer within the run |")  # p95 0 is no pass
     summary = run_all.summary(results, "2026-12-01 23:40")
     assert "bench_large" in summary and "load average 3.0 before, 4.0 after" in summary
 
@@ -138,3 +140,19 @@ def test_data_set_key_follows_the_migrations_the_size_and_the_version(monkeypatc
     assert dataset.SIZES["large"]["appointments"] >= 200_000
     for key, value in dataset.SIZES["small"].items():
         assert value * 10 == dataset.SIZES["large"][key], key
+
+
+def test_lighthouse_runs_slow_4g_and_3g_on_the_issue_pages_and_tabulates_failures_too():
+    lighthouse = _load("lighthouse")
+    assert set(lighthouse.THROTTLING) == {"slow 4G", "3G"}
+    assert lighthouse.THROTTLING["slow 4G"] == []  # Lighthouse's own mobile default
+    assert "--throttling.rttMs=300" in lighthouse.THROTTLING["3G"]
+    assert [path for _label, path in lighthouse.PAGES] == [
+        "/", "/forum/t/{thread}", "/counseling/counselors/{counselor}", "/pasar/", "/pasar/usaha/{business}"]
+    result = {"results": [
+        {"page": "member home", "path": "/", "throttling": "slow 4G", "performance": 99,
+         "accessibility": 100, "lcp_ms": 1234, "transfer_kb": 5.5},
+        {"page": "member home", "path": "/", "throttling": "3G", "error": "TimeoutExpired"},
+    ]}
+    row = lighthouse.table(result).splitlines()[2]
+    assert row == "| member home `/` | 99 / 100 · LCP 1.2 s · 5.5 KB | failed (TimeoutExpired) |"
