@@ -17,8 +17,8 @@ from accounts import audit
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from core.status import StatusChanged, change_status
-from mentoring.kur._common import KurError
+from core.status import StatusChanged, change_status, lock_for_update
+from mentoring.kur._common import KurError, application_path
 from mentoring.kur.data import (
     ACTIVE_STAGES,
     FORWARD_STAGES,
@@ -104,7 +104,7 @@ def _record_stage(actor: User, application: KurApplication, to_stage: str, note:
         title=N_("Kabar pengajuan KUR Anda"),
         body=STAGE_MESSAGES[to_stage],
         params={"business": application.business_name},
-        url=f"/kur/{application.id}",
+        url=application_path(application.id),
     )
     if to_stage not in ACTIVE_STAGES:
         cancel_messages(f"kur:{application.id}:appointment:")
@@ -151,7 +151,10 @@ def missing_documents(application: KurApplication) -> list[str]:
 
 def update_checklist(user: User, application: KurApplication, ticked: Iterable[str]) -> None:
     """Save which documents the member has ready: only while she is still preparing
-    them (once handed in to the bank, the list is a record, not a draft)."""
+    them (once handed in to the bank, the list is a record, not a draft). The row is
+    read under a lock, so a checklist saved while the documents are marked handed in
+    (another tab, or staff moving the stage) is refused rather than written after."""
+    application = lock_for_update(KurApplication, application.id) or application
     if application.stage != "preparing":
         raise KurError(_l("Berkas sudah diserahkan ke bank; daftar berkas tidak bisa diubah lagi."))
     ticked = set(ticked)
@@ -161,7 +164,10 @@ def update_checklist(user: User, application: KurApplication, ticked: Iterable[s
 
 
 def mark_submitted(user: User, application: KurApplication) -> KurStageEvent:
-    """The member handed the documents to the bank (only with the checklist complete)."""
+    """The member handed the documents to the bank (only with the checklist complete,
+    read under the same lock as ``update_checklist``: a checklist changed at the same
+    moment is either seen here or refused there)."""
+    application = lock_for_update(KurApplication, application.id) or application
     if application.stage != "preparing":
         raise KurError(_l("Pengajuan ini sudah melewati tahap menyiapkan berkas."))
     if missing_documents(application):

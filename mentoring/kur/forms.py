@@ -1,51 +1,24 @@
 """Forms for KUR applications. Times are typed in WITA and kept as UTC."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
 from accounts.data import REGENCIES
 from core.db import utcnow
-from core.forms import BaseForm, WitaDateTimeField, strip
+from core.forms import BaseForm, BoundedIntegerField, RupiahField, WitaDateTimeField, strip
 from mentoring.kur.data import KUR_BANKS, KUR_MAX_AMOUNT, KUR_MIN_AMOUNT, KUR_STAGES
 
 YES_NO = [("yes", _l("Ya")), ("no", _l("Tidak"))]
-
-
-class RupiahField(StringField):
-    """An amount in whole rupiah: "25000000", "25.000.000" or "Rp 25.000.000"."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not (valuelist[0] or "").strip():
-            return
-        text = valuelist[0].strip()[:40].lower().removeprefix("rp").strip()
-        text = re.sub(r"[\s.]", "", text)
-        text = re.sub(r",0{1,2}$", "", text)
-        if not text.isdigit():
-            raise ValueError(_l("Tulis jumlah dalam rupiah dengan angka saja, misalnya 25.000.000."))
-        self.data = int(text)
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0][:40]
-        return f"{self.data:,}".replace(",", ".") if self.data is not None else ""
 
 
 class KurStartForm(BaseForm):
@@ -69,12 +42,10 @@ class KurStartForm(BaseForm):
         ],
         filters=[strip],
     )
-    business_months = IntegerField(
-        _l("Sudah berapa bulan usaha berjalan?"),
-        validators=[
-            InputRequired(message=_l("Tulis berapa bulan, misalnya 8.")),
-            NumberRange(min=0, max=600, message=_l("Tulis jumlah bulan antara 0 dan 600.")),
-        ],
+    business_months = BoundedIntegerField(
+        _l("Sudah berapa bulan usaha berjalan?"), min=0, max=600,
+        required_message=_l("Tulis berapa bulan, misalnya 8."),
+        message=_l("Tulis jumlah bulan antara 0 dan 600."),
     )
     regency = SelectField(
         _l("Kabupaten/kota tempat usaha"),
@@ -83,13 +54,8 @@ class KurStartForm(BaseForm):
     )
     amount = RupiahField(
         _l("Jumlah pinjaman yang diajukan (rupiah)"),
-        validators=[
-            InputRequired(message=_l("Tulis jumlah pinjaman.")),
-            NumberRange(
-                min=KUR_MIN_AMOUNT, max=KUR_MAX_AMOUNT,
-                message=_l("Jumlah antara Rp1.000.000 dan Rp500.000.000."),
-            ),
-        ],
+        min=KUR_MIN_AMOUNT, max=KUR_MAX_AMOUNT,
+        required_message=_l("Tulis jumlah pinjaman."),
     )
     bank = SelectField(
         _l("Bank penyalur KUR"),

@@ -40,12 +40,12 @@ def home_cards_from(row) -> list[HomeCard]:
         return [HomeCard(
             title=_("Modal usaha lewat KUR"),
             text=_("Cek syarat Kredit Usaha Rakyat (KUR) dan ajukan dengan pendampingan."),
-            url="/kur", action=_("Lihat KUR"), priority=75,
+            url=url_for("mentoring.kur.kur"), action=_("Lihat KUR"), priority=75,
         )]
     return [HomeCard(
         title=_("Pengajuan KUR: %(business)s", business=row.title),
         text=_("Tahap sekarang: %(stage)s.", stage=STAGE_NAMES[row.state]),
-        url=f"/kur/{row.ref}", action=_("Lihat pengajuan"), priority=35,
+        url=url_for("mentoring.kur.kur_detail", application_id=row.ref), action=_("Lihat pengajuan"), priority=35,
     )]
 
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import format_wita
-from mentoring.kur._common import REMINDERS
+from mentoring.kur._common import REMINDERS, application_path
 from mentoring.kur.data import ACTIVE_STAGES
 from mentoring.kur.listing import days_in_stage
 from mentoring.kur.models import KurApplication
@@ -38,7 +38,7 @@ def set_bank_appointment(user: User, application: KurApplication, when: datetime
             title=N_("Pengingat janji di bank"),
             body=N_("Janji Anda di bank untuk pengajuan KUR: %(time)s. Bawa berkas asli Anda."),
             params={"time": format_wita(when, "datetime", user.locale or "id")},
-            url=f"/kur/{application.id}",
+            url=application_path(application.id),
             due_at=due,
         )
 
@@ -73,6 +73,6 @@ def remind_stale_applications(stale_days: int, now: datetime | None = None) -> i
             title=N_("Pengajuan KUR Anda belum bergerak"),
             body=STALE_MESSAGES[application.stage],
             params={"business": application.business_name, "days": days},
-            url=f"/kur/{application.id}",
+            url=application_path(application.id),
         )
     return len(applications)

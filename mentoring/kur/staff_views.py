@@ -11,9 +11,8 @@ from sqlalchemy.orm import selectinload
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
-from core.views_kit import page_arg
+from core.views_kit import page_arg, refusal_to_flash
 from mentoring.kur import applications, listing, permissions
-from mentoring.kur._common import KurError
 from mentoring.kur.blueprint import bp
 from mentoring.kur.data import STAGE_NAMES
 from mentoring.kur.forms import KurFilterForm, KurMoveForm
@@ -56,15 +55,12 @@ def kur_manage(application_id: int):
     form = KurMoveForm()
     form.to_stage.choices = [(s, STAGE_NAMES[s]) for s in applications.next_stages(application)]
     if application.is_active and form.validate_on_submit():
-        try:
+        with refusal_to_flash(form, field="to_stage") as outcome:
             applications.move_kur_application(
                 current_user, application, form.to_stage.data, form.note.data
             )
             db.session.commit()
-        except KurError as error:
-            db.session.rollback()
-            form.to_stage.errors.append(error.message)
-        else:
+        if outcome.ok:
             flash(_("Tahap pengajuan diperbarui. Anggota sudah diberi tahu."), "success")
             return redirect(url_for("mentoring.kur.kur_manage", application_id=application.id))
     return render_template(

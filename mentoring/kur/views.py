@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from accounts.forms import EmptyForm
 from core.extensions import db
+from core.forms import EmptyForm
 from core.signals import market_sales_evidence
+from core.views_kit import refusal_to_flash
 from mentoring.kur import applications, listing, permissions, reminders
-from mentoring.kur._common import KurError
 from mentoring.kur.blueprint import bp
 from mentoring.kur.data import NPWP_THRESHOLD
 from mentoring.kur.forms import KurAppointmentForm, KurChecklistForm, KurStartForm, KurWithdrawForm
@@ -65,11 +65,14 @@ def kur_new():
         problems = applications.eligibility_problems(data)
         if not problems:
             try:
-                application = applications.start_kur_application(current_user, data)
-                db.session.commit()
-            except (KurError, IntegrityError):
+                with refusal_to_flash() as outcome:
+                    application = applications.start_kur_application(current_user, data)
+                    db.session.commit()
+            except IntegrityError:  # another tab started one at the same moment
                 db.session.rollback()
                 flash(_("Anda sudah punya pengajuan KUR yang sedang berjalan."), "info")
+                return redirect(url_for("mentoring.kur.kur"))
+            if outcome.refused:
                 return redirect(url_for("mentoring.kur.kur"))
             flash(_("Pengajuan KUR dimulai. Langkah berikutnya: siapkan berkas."), "success")
             return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
@@ -124,14 +127,11 @@ def kur_checklist(application_id: int):
         return _kur_detail_page(application, checklist=form)
     ticked = [name for name in ("doc_ktp", "doc_kk", "doc_business_letter", "doc_npwp")
               if getattr(form, name).data]
-    try:
+    with refusal_to_flash(category="error") as outcome:
         applications.update_checklist(current_user, application, ticked)
-    except KurError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
-    db.session.commit()
-    flash(_("Daftar berkas disimpan."), "success")
+        db.session.commit()
+    if outcome.ok:
+        flash(_("Daftar berkas disimpan."), "success")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 
 
@@ -159,13 +159,10 @@ def kur_mark_submitted(application_id: int):
     application = _own_kur_or_404(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_to_flash() as outcome:
         applications.mark_submitted(current_user, application)
         db.session.commit()
-    except KurError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
+    if outcome.ok:
         flash(_("Tercatat: berkas Anda sudah diserahkan ke bank."), "success")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 
@@ -180,13 +177,10 @@ def kur_withdraw(application_id: int):
         return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
     if not form.validate_on_submit():
         return _kur_detail_page(application, withdraw=form)
-    try:
+    with refusal_to_flash() as outcome:
         applications.withdraw_kur_application(current_user, application, form.reason.data)
         db.session.commit()
-    except KurError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
+    if outcome.ok:
         flash(_("Pengajuan KUR Anda dibatalkan. Pengingatnya juga dihentikan."), "info")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 

@@ -7,18 +7,17 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from accounts.data import REGENCIES
 from core.db import utcnow
-from core.forms import BaseForm, WitaDateTimeField, strip
+from core.forms import BaseForm, BoundedIntegerField, WitaDateTimeField, strip
 from mentoring.training.data import TRAINING_PROVIDERS, TRAINING_TAGS
 
 
@@ -75,12 +74,9 @@ class TrainingForm(BaseForm):
     registration_deadline_at = WitaDateTimeField(
         _l("Batas pendaftaran (WITA, boleh dikosongkan)"), validators=[Optional()]
     )
-    capacity = IntegerField(
-        _l("Jumlah tempat"),
-        validators=[
-            InputRequired(message=_l("Tulis jumlah tempat.")),
-            NumberRange(min=1, max=1000, message=_l("Jumlah tempat 1 sampai 1.000.")),
-        ],
+    capacity = BoundedIntegerField(
+        _l("Jumlah tempat"), min=1, max=1000,
+        required_message=_l("Tulis jumlah tempat."), message=_l("Jumlah tempat 1 sampai 1.000."),
     )
 
     def __init__(self, *args, original_start: datetime | None = None, **kwargs):

@@ -10,7 +10,7 @@ from sqlalchemy import literal, select
 
 from core.db import utcnow
 from core.home import HomeCard, ServiceLink
-from core.i18n import wita
+from core.i18n import format_wita
 from core.signals import (
     account_deleting,
     collect_personal_data,
@@ -49,17 +49,17 @@ def home_cards_from(row) -> list[HomeCard]:
         return [HomeCard(
             title=_("Pelatihan untuk usaha Anda"),
             text=_("Tenun ikat, pembukuan, barista, pemasaran digital, dan lainnya. Gratis."),
-            url="/trainings", action=_("Cari pelatihan"), priority=70,
+            url=url_for("mentoring.training.trainings"), action=_("Cari pelatihan"), priority=70,
         )]
     starts_at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     text = (
-        _("%(title)s, %(time)s WITA.", title=row.title, time=wita(starts_at, "d MMM yyyy, HH.mm"))
+        _("%(title)s, %(time)s.", title=row.title, time=format_wita(starts_at, "short_datetime"))
         if row.state == "confirmed"
         else _("Anda di daftar tunggu %(title)s.", title=row.title)
     )
     return [HomeCard(
         title=_("Pelatihan berikutnya"), text=text,
-        url=f"/trainings/{row.ref}", action=_("Lihat pelatihan"), priority=30,
+        url=url_for("mentoring.training.training_detail", training_id=row.ref), action=_("Lihat pelatihan"), priority=30,
     )]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.db import utcnow
 from core.i18n import format_wita
+from core.links import site_path
 from mentoring.training._common import REMINDERS, registration_key
 from mentoring.training.models import TrainingRegistration, TrainingSession
 from notifications.services import N_, notify
@@ -17,6 +18,11 @@ CONFIRMED_BODIES = {
     0: N_("Anda terdaftar di %(title)s, %(time)s. Pelatihan segera dimulai."),
 }
 
+
+
+def training_path(training_id: int) -> str:
+    """The session's page, for a notice's ``url`` (``core.links.site_path``)."""
+    return site_path("mentoring.training.training_detail", training_id=training_id)
 
 
 def when(value, user) -> str:
@@ -39,7 +45,7 @@ def schedule_reminders(training: TrainingSession, registration: TrainingRegistra
             body=N_("%(title)s dimulai %(time)s di %(place)s."),
             params={"title": training.title, "time": when(training.starts_at, user),
                     "place": training.place or training.online_url or ""},
-            url=f"/trainings/{training.id}",
+            url=training_path(training.id),
             due_at=due,
             expires_at=training.starts_at,
         )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from core.status import StatusChanged, change_status, lock_for_update
 from mentoring.training._common import (
     ACTIVE_STATUSES,
     TrainingError,
@@ -31,7 +32,7 @@ from mentoring.training._common import (
     reminders_ahead,
 )
 from mentoring.training.models import TrainingRegistration, TrainingSession
-from mentoring.training.notices import CONFIRMED_BODIES, schedule_reminders, when
+from mentoring.training.notices import CONFIRMED_BODIES, schedule_reminders, training_path, when
 from notifications.services import N_, cancel_messages, notify
 
 
@@ -78,14 +79,12 @@ def create_training(actor: User, data: TrainingData) -> TrainingSession:
 
 
 def _locked_training(training_id: int) -> TrainingSession:
-    """Load the session row locked for the rest of the transaction (PostgreSQL)."""
-    statement = (
-        select(TrainingSession)
-        .where(TrainingSession.id == training_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return db.session.execute(statement).scalar_one()
+    """Load the session row locked for the rest of the transaction (``SELECT … FOR
+    UPDATE`` through ``core.status.lock_for_update``); refused when it is gone."""
+    training = lock_for_update(TrainingSession, training_id)
+    if training is None:
+        raise StatusChanged()
+    return training
 
 
 def _confirmed(training_id: int) -> list[TrainingRegistration]:
@@ -132,7 +131,7 @@ def update_training(actor: User, training: TrainingSession, data: TrainingData) 
                 body=N_("%(title)s sekarang dimulai %(time)s."),
                 params={"title": training.title,
                         "time": when(training.starts_at, registration.user)},
-                url=f"/trainings/{training.id}",
+                url=training_path(training.id),
             )
             schedule_reminders(training, registration)
     db.session.flush()
@@ -158,10 +157,8 @@ def cancel_training(actor: User, training: TrainingSession, reason: str | None) 
     training = _locked_training(training.id)
     if training.is_cancelled:
         return 0
-    training.status = "cancelled"
-    training.cancel_reason = reason or None
-    training.cancelled_at = utcnow()
-    db.session.flush()
+    change_status(TrainingSession, training, "scheduled", "cancelled",
+                  cancel_reason=reason or None, cancelled_at=utcnow())
     cancel_messages(f"training:{training.id}:")
     registrations = list(
         db.session.scalars(
@@ -181,7 +178,7 @@ def cancel_training(actor: User, training: TrainingSession, reason: str | None) 
             body=N_("%(title)s pada %(time)s dibatalkan oleh penyelenggara. Mohon maaf."),
             params={"title": training.title,
                     "time": when(training.starts_at, registration.user)},
-            url=f"/trainings/{training.id}",
+            url=training_path(training.id),
             urgent=True,
         )
     return len(registrations)
@@ -236,7 +233,7 @@ def register(user: User, training: TrainingSession) -> TrainingRegistration:
             title=N_("Pendaftaran pelatihan diterima"),
             body=CONFIRMED_BODIES[reminders_ahead(training.starts_at, now)],
             params={"title": training.title, "time": when(training.starts_at, user)},
-            url=f"/trainings/{training.id}",
+            url=training_path(training.id),
         )
         schedule_reminders(training, registration)
     else:
@@ -246,7 +243,7 @@ def register(user: User, training: TrainingSession) -> TrainingRegistration:
             title=N_("Anda masuk daftar tunggu"),
             body=N_("%(title)s sudah penuh. Jika ada tempat kosong, Anda otomatis mendapat tempat dan kami kabari."),
             params={"title": training.title},
-            url=f"/trainings/{training.id}",
+            url=training_path(training.id),
         )
     return registration
 
@@ -268,10 +265,10 @@ def cancel_registration(
     if training.starts_at <= utcnow() and not erasing:
         raise TrainingError(_l("Pelatihan ini sudah dimulai; pendaftaran tidak bisa dibatalkan lagi."))
     freed = registration.status == "confirmed"
-    registration.status = "cancelled"
-    registration.seat_no = None
-    registration.cancelled_at = utcnow()
-    db.session.flush()
+    # From the status read under the session lock: a second cancel of the same
+    # registration (two taps, two tabs) finds it moved and changes nothing.
+    change_status(TrainingRegistration, registration, registration.status, "cancelled",
+                  seat_no=None, cancelled_at=utcnow())
     cancel_messages(f"training:{training.id}:user:{registration.user_id}:")
     if freed:
         promote_waitlisted(training)
@@ -298,10 +295,8 @@ def promote_waitlisted(training: TrainingSession) -> list[TrainingRegistration]:
         )
         if registration is None:
             break
-        registration.status = "confirmed"
-        registration.seat_no = seat
-        registration.confirmed_at = utcnow()
-        db.session.flush()
+        change_status(TrainingRegistration, registration, "waitlisted", "confirmed",
+                      seat_no=seat, confirmed_at=utcnow())
         user = registration.user
         notify(
             user,
@@ -309,7 +304,7 @@ def promote_waitlisted(training: TrainingSession) -> list[TrainingRegistration]:
             title=N_("Anda mendapat tempat di pelatihan"),
             body=N_("Ada tempat kosong di %(title)s, %(time)s. Tempat itu sekarang milik Anda. Jika tidak bisa datang, batalkan supaya orang lain bisa ikut."),
             params={"title": training.title, "time": when(training.starts_at, user)},
-            url=f"/trainings/{training.id}",
+            url=training_path(training.id),
         )
         schedule_reminders(training, registration)
         promoted.append(registration)

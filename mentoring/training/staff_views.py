@@ -10,11 +10,11 @@ from accounts import audit
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
-from mentoring.training import _common as common
+from core.views_kit import page_arg, refusal_to_flash
 from mentoring.training import exports, listing, operations, permissions
 from mentoring.training.blueprint import bp
 from mentoring.training.forms import AttendanceForm, CancelTrainingForm, TrainingForm
-from mentoring.training.views import _page, _staff_training_or_404
+from mentoring.training.views import _staff_training_or_404
 
 STAFF = "umkm_staff"
 
@@ -25,7 +25,7 @@ STAFF = "umkm_staff"
 @bp.route("/staff/trainings")
 @roles_required(STAFF)
 def staff_trainings():
-    pagination = listing.all_trainings(_page())
+    pagination = listing.all_trainings(page_arg())
     return render_template(
         "mentoring/training/staff_trainings.html",
         pagination=pagination,
@@ -74,13 +74,10 @@ def training_edit(training_id: int):
     else:
         form = TrainingForm(original_start=training.starts_at)
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(form, field="capacity") as outcome:
             operations.update_training(current_user, training, _training_data(form))
             db.session.commit()
-        except common.TrainingError as error:
-            db.session.rollback()
-            form.capacity.errors.append(error.message)
-        else:
+        if outcome.ok:
             flash(_("Perubahan pelatihan sudah disimpan."), "success")
             return redirect(url_for("mentoring.training.training_detail", training_id=training.id))
     return render_template("mentoring/training/training_form.html", form=form, training=training)

@@ -7,18 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
+from core.forms import EmptyForm
+from core.views_kit import page_arg, refusal_to_flash
 from mentoring.training import _common as common
 from mentoring.training import exports, listing, operations, permissions
 from mentoring.training.blueprint import bp
 from mentoring.training.forms import TrainingFilterForm
 from mentoring.training.models import TrainingRegistration, TrainingSession
-
-
-def _page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
 
 
 def _training_or_404(training_id: int) -> TrainingSession:
@@ -46,7 +43,7 @@ def trainings():
     valid = form.validate()
     tag = form.tag.data if valid else None
     regency = form.regency.data if valid else None
-    pagination = listing.upcoming_trainings(tag or None, regency or None, _page())
+    pagination = listing.upcoming_trainings(tag or None, regency or None, page_arg())
     ids = [t.id for t in pagination.items]
     return render_template(
         "mentoring/training/trainings.html",
@@ -98,18 +95,16 @@ def training_register(training_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        registration = operations.register(current_user, training)
-        db.session.commit()
-    except common.TrainingError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
+        with refusal_to_flash() as outcome:
+            registration = operations.register(current_user, training)
+            db.session.commit()
     except IntegrityError:
         db.session.rollback()
         flash(_("Tempat itu baru saja terisi, atau Anda sudah terdaftar. Silakan periksa lagi."), "info")
     else:
-        if registration.status == "confirmed":
+        if outcome.ok and registration.status == "confirmed":
             flash(_("Anda terdaftar. Konfirmasi dan pengingat ada di kotak masuk Anda."), "success")
-        else:
+        elif outcome.ok:
             flash(_("Pelatihan ini penuh. Anda masuk daftar tunggu dan akan dikabari jika ada tempat."), "info")
     return redirect(url_for("mentoring.training.training_detail", training_id=training.id))
 
@@ -127,13 +122,10 @@ def training_unregister(training_id: int, registration_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_to_flash() as outcome:
         operations.cancel_registration(current_user, registration)
         db.session.commit()
-    except common.TrainingError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
+    if outcome.ok:
         flash(_("Pendaftaran Anda dibatalkan. Pengingatnya juga dihentikan."), "info")
     return redirect(url_for("mentoring.training.training_detail", training_id=training_id))
 

@@ -66,8 +66,8 @@ def test_member_starts_kur_and_the_amount_is_parsed(client, login_as):
     [
         ({"amount": "-5000000"}, "Tulis jumlah dalam rupiah"),
         ({"amount": "dua juta"}, "Tulis jumlah dalam rupiah"),
-        ({"amount": "600.000.000"}, "Jumlah antara Rp1.000.000 dan Rp500.000.000."),
-        ({"amount": "0"}, "Jumlah antara Rp1.000.000 dan Rp500.000.000."),
+        ({"amount": "600.000.000"}, "Jumlah harus antara Rp 1.000.000 dan Rp 500.000.000."),
+        ({"amount": "0"}, "Jumlah harus antara Rp 1.000.000 dan Rp 500.000.000."),
         ({"bank": "pinjol-cepat"}, "Pilih salah satu dari daftar."),
         ({"business_name": "x" * 10_000}, "Nama usaha paling panjang 120 karakter."),
         ({"has_ektp": ""}, "Pilih ya atau tidak."),
@@ -168,3 +168,20 @@ def test_kur_pages_cost_the_same_with_1_or_50_items(client, login_as, make_user,
     large = {url: _budget(client, count_queries, url) for url in urls}
     assert small == large
     assert max(large.values()) <= 10, large
+
+
+def test_staff_list_pages_through_the_kit_pager(client, login_as, make_user, kur_start):
+    """One pager (``_macros/pager.html``) and one page argument (``page_arg``): the next
+    page keeps the filters, a page past the end is empty but answers, junk is a 400."""
+    for n in range(21):
+        applications.start_kur_application(make_user(), kur_start(business_name=f"Usaha {n:02d}"))
+    db.session.commit()
+    login_as("member", "umkm_staff")
+    html = client.get("/staff/kur?regency=kota-kupang&sort=newest").get_data(as_text=True)
+    assert 'rel="next"' in html and "Halaman 1" in html
+    assert "page=2" in html and "regency=kota-kupang" in html and "sort=newest" in html
+    second = client.get("/staff/kur?regency=kota-kupang&sort=newest&page=2").get_data(as_text=True)
+    assert "Halaman 2" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    assert second.count("Usaha ") == 1
+    assert client.get("/staff/kur?page=99999").status_code == 200
+    assert client.get("/staff/kur?page=abc").status_code == 400

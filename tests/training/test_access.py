@@ -117,3 +117,12 @@ def test_pages_in_english(client, login_as, make_training, kur_start):
     assert "Trainings" in client.get("/trainings").get_data(as_text=True)
     assert "Register for this training" in client.get(f"/trainings/{training.id}").get_data(as_text=True)
     assert "illegal online lenders" in client.get("/kur").get_data(as_text=True)
+
+
+def test_staff_account_page_links_both_workspaces(client, login_as):
+    """The staff links (``core.templating.STAFF_LINKS``) show only endpoints that exist:
+    after the split they name ``mentoring.training.*`` and ``mentoring.kur.*``."""
+    login_as("member", "umkm_staff")
+    html = client.get("/account").get_data(as_text=True)
+    assert 'href="/staff/trainings"' in html and "Kelola pelatihan" in html
+    assert 'href="/staff/kur"' in html and "Pengajuan KUR" in html

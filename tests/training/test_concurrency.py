@@ -1,12 +1,10 @@
 """Seats under concurrent cancellations and registrations (PostgreSQL, real threads).
 
-Each thread has its own app context, so its own session and connection; a barrier
-lets them all start at the same moment.
+The shared ``run_together`` fixture (tests/conftest.py) starts every job at the same
+instant, each in its own app context, session and connection.
 """
 from __future__ import annotations
 
-import os
-import threading
 from collections import Counter
 
 import pytest
@@ -17,38 +15,13 @@ from core.extensions import db
 from mentoring.training import operations
 from mentoring.training.models import TrainingRegistration, TrainingSession
 from notifications.models import Notification
+from tests.conftest import POSTGRES
 
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="true concurrency needs PostgreSQL")
 
 
-def _run_together(app, jobs) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                job()
-                db.session.commit()
-            except BaseException as error:  # noqa: BLE001 (reported by the test)
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return errors
-
-
 def test_concurrent_cancellations_give_each_freed_seat_to_exactly_one_person(
-    app, make_user, make_training
+    app, run_together, make_user, make_training
 ):
     training = make_training(capacity=6)
     seated = [make_user() for _ in range(6)]
@@ -69,7 +42,7 @@ def test_concurrent_cancellations_give_each_freed_seat_to_exactly_one_person(
             operations.cancel_registration(db.session.get(User, user_id), registration)
         return job
 
-    errors = _run_together(app, [cancel(rid, uid) for rid, uid in leaving])
+    errors = run_together([cancel(rid, uid) for rid, uid in leaving]).errors
     assert errors == []
 
     rows = db.session.scalars(
@@ -92,7 +65,7 @@ def test_concurrent_cancellations_give_each_freed_seat_to_exactly_one_person(
     assert notices == Counter({uid: 1 for uid in waiting_ids[:5]})
 
 
-def test_concurrent_registrations_never_overfill(app, make_user, make_training):
+def test_concurrent_registrations_never_overfill(app, run_together, make_user, make_training):
     training_id = make_training(capacity=3).id
     user_ids = [make_user().id for _ in range(12)]
     db.session.remove()
@@ -102,7 +75,7 @@ def test_concurrent_registrations_never_overfill(app, make_user, make_training):
             operations.register(db.session.get(User, user_id), db.session.get(TrainingSession, training_id))
         return job
 
-    errors = _run_together(app, [register(uid) for uid in user_ids])
+    errors = run_together([register(uid) for uid in user_ids]).errors
     assert errors == []
     rows = db.session.scalars(
         select(TrainingRegistration).where(TrainingRegistration.session_id == training_id)

@@ -261,3 +261,15 @@ def test_place_is_not_shown_twice(client, login_as, make_training):
     assert "Kota Kupang, Kota Kupang" not in html
     other = make_training(place="BLK Kupang")
     assert "BLK Kupang, Kota Kupang</dd>" in client.get(f"/trainings/{other.id}").get_data(as_text=True)
+
+
+def test_training_lists_page_through_the_kit_pager(client, login_as, make_training):
+    for n in range(21):
+        make_training(days=2 + n, tags=",barista,")
+    login_as("member", "umkm_staff")
+    for url in ("/trainings?tag=barista", "/staff/trainings"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'rel="next"' in html and "Halaman 1" in html, url
+        assert client.get(url + ("&" if "?" in url else "?") + "page=abc").status_code == 400
+    assert "tag=barista" in client.get("/trainings?tag=barista").get_data(as_text=True).split('rel="next"')[0].rsplit("href=", 1)[1]
+    assert "Halaman 2" in client.get("/staff/trainings?page=2").get_data(as_text=True)
