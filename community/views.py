@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from accounts.data import REGENCY_NAMES
 from accounts.forms import EmptyForm
-from community import demo, profiles, reading, safety
+from community import demo, fragments, profiles, reading, safety
 from community import search as search_service
 from community.forms import (
     FLAG_REASON_LABELS,
@@ -58,6 +58,8 @@ def _template_globals(state):
         forum_author_url=profiles.author_url,
         forum_counselor_url=counselor_booking_url,
         forum_flag_reasons=FLAG_REASON_LABELS,
+        forum_post_parts=fragments.post_parts,
+        forum_thread_row_parts=fragments.thread_row_parts,
         forum_snippet=search_service.snippet,
     )
 
