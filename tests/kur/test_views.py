@@ -59,6 +59,9 @@ def test_member_starts_kur_and_the_amount_is_parsed(client, login_as):
     assert response.status_code == 302
     application = db.session.scalar(select(KurApplication))
     assert application.amount == 25_000_000 and application.bank == "bri"
+    # Shown the kit's one way (``|rupiah``), on the member's pages and the staff's.
+    assert "<dd>Rp 25.000.000</dd>" in client.get(f"/kur/{application.id}").get_data(as_text=True)
+    assert "Rp 25.000.000" in client.get("/kur").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -82,3 +82,35 @@ def test_concurrent_registrations_never_overfill(app, run_together, make_user, m
     ).all()
     assert Counter(r.status for r in rows) == Counter({"confirmed": 3, "waitlisted": 9})
     assert sorted(r.seat_no for r in rows if r.status == "confirmed") == [1, 2, 3]
+
+
+def test_one_registration_cancelled_from_two_tabs_frees_one_seat_once(
+    app, run_together, make_user, make_training
+):
+    """Issue 8 item 15 for training registrations: the same member cancels twice at
+    the same moment (two tabs, a double tap). The registration is cancelled once, the
+    freed seat goes to exactly one person on the waitlist, told once."""
+    training = make_training(capacity=1)
+    member, first, second = make_user(), make_user(), make_user()
+    registration = operations.register(member, training)
+    for person in (first, second):
+        operations.register(person, training)
+    db.session.commit()
+    ids = (registration.id, member.id, training.id, first.id, second.id)
+    db.session.remove()
+    registration_id, member_id, training_id, first_id, second_id = ids
+
+    def cancel():
+        operations.cancel_registration(db.session.get(User, member_id),
+                                       db.session.get(TrainingRegistration, registration_id))
+
+    outcomes = run_together([cancel, cancel])
+    assert outcomes.errors == []
+    rows = {r.user_id: r for r in db.session.scalars(
+        select(TrainingRegistration).where(TrainingRegistration.session_id == training_id))}
+    assert rows[member_id].status == "cancelled" and rows[member_id].seat_no is None
+    assert rows[first_id].status == "confirmed" and rows[first_id].seat_no == 1
+    assert rows[second_id].status == "waitlisted"
+    told = list(db.session.scalars(
+        select(Notification.user_id).where(Notification.key.like("%:promoted:in_app"))))
+    assert told == [first_id]
