@@ -23,7 +23,7 @@ from community.posting import keeps_to_inbox, publish
 from community.reading import POST_PATH, refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
-from core.i18n import WITA
+from core.i18n import format_wita
 from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
@@ -233,7 +233,7 @@ def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension |
         key=f"community:u{post.author_id}:suspension:{int(until.timestamp())}",
         title=N_("Anda sementara tidak bisa menulis di forum"),
         body=N_("Moderator menangguhkan akses menulis Anda sampai %(until)s. Anda tetap bisa membaca forum. Alasannya ada di halaman forum."),
-        params={"until": until.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")},
+        params={"until": format_wita(until, "short_datetime", locale=post.author.locale or "id")},
         url="/forum",
         channels=["in_app"] if post.is_anonymous or keeps_to_inbox(post.thread) else None,
     )

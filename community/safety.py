@@ -21,7 +21,7 @@ from community.reading import POST_PATH
 from core.db import utcnow
 from core.errors import Refused
 from core.extensions import db
-from core.i18n import WITA
+from core.i18n import format_wita
 from notifications.services import N_, notify_role
 
 NEW_MEMBER_HOURS = 24
@@ -63,7 +63,7 @@ def is_new_member(user: User) -> bool:
 
 def suspension_message(suspension: Suspension) -> str:
     return _("Anda sedang tidak bisa menulis di forum sampai %(until)s. Alasan dari moderator: %(reason)s",
-             until=suspension.until_at.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA"),
+             until=format_wita(suspension.until_at, "short_datetime"),
              reason=suspension.reason)
 
 

@@ -335,7 +335,7 @@ class WitaDateTimeField(DateTimeLocalField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0][:40]
-        return self.data.astimezone(WITA).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+        return self.data.astimezone(WITA).replace(tzinfo=None).isoformat(timespec="minutes") if self.data else ""
 
 
 # --- WTForms' own messages ----------------------------------------------------------

@@ -10,7 +10,7 @@ formatted time is remembered for its exact (moment, pattern, locale, zone).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -149,6 +149,8 @@ def to_wita(value: datetime | None) -> datetime | None:
 
 @lru_cache(maxsize=8192)
 def _format_datetime(value, fmt: str, locale, tzinfo) -> str:
+    if not isinstance(value, datetime):  # a calendar day (``date``): no zone to convert
+        return dates.format_date(value, fmt, locale=locale)
     return dates.format_datetime(value, fmt, tzinfo=tzinfo, locale=locale)
 
 
@@ -174,6 +176,9 @@ WITA_STYLES = {
     "day": "EEEE, d MMMM",            # Rabu, 2 Desember
     "short": "d MMM yyyy",            # 2 Des 2026
     "short_day": "EEE d MMM",         # Rab 2 Des
+    "day_month": "d MMM",             # 2 Des (chart labels, "sejak 2 Des")
+    "month": "MMMM yyyy",             # Desember 2026
+    "short_month": "MMM yyyy",        # Des 2026
 }
 TIME_PATTERN = {"id": "HH.mm", "en": "HH:mm"}
 # Which date style each combined style uses, before its time.
@@ -184,14 +189,17 @@ LEGACY_STYLES = {"short": "short_datetime", "medium": "short_datetime", "long": 
                  "full": "datetime"}
 
 
-def format_wita(value: datetime | None, style: str = "short_datetime",
+def format_wita(value: datetime | date | None, style: str = "short_datetime",
                 locale: str | None = None) -> str:
     """A UTC datetime written in WITA in the reader's language.
 
     Styles: ``date`` "Rabu, 2 Desember 2026", ``day`` "Rabu, 2 Desember", ``short``
-    "2 Des 2026", ``short_day`` "Rab 2 Des", ``time`` "13.00 WITA", and the date
-    styles with the time: ``datetime`` "Rabu, 2 Desember 2026, 13.00 WITA",
-    ``day_time``, ``short_datetime`` "2 Des 2026, 13.00 WITA", ``short_day_time``.
+    "2 Des 2026", ``short_day`` "Rab 2 Des", ``day_month`` "2 Des", ``month``
+    "Desember 2026", ``short_month`` "Des 2026", ``time`` "13.00 WITA", ``clock``
+    "13.00" (the time alone, for a slot button or the start of a range "13.00–14.00
+    WITA"), and the date styles with the time: ``datetime`` "Rabu, 2 Desember 2026,
+    13.00 WITA", ``day_time``, ``short_datetime`` "2 Des 2026, 13.00 WITA",
+    ``short_day_time``. A ``date`` (a calendar day, no time) takes the date styles.
     ``locale`` defaults to the request's language ("id" outside a request, as in
     jobs composing a message: pass the recipient's ``user.locale`` there).
     """
@@ -201,13 +209,22 @@ def format_wita(value: datetime | None, style: str = "short_datetime",
         state = _babel_state() or {}
         language = state.get("babel_locale") or get_locale()
         locale = str(language) if language else "id"
-    time_text = _format_datetime(value, TIME_PATTERN.get(locale, "HH:mm"), locale, WITA) + " WITA"
+    if not isinstance(value, datetime) and style in COMBINED_STYLES:
+        style = COMBINED_STYLES[style]  # a calendar day has no time to add
+    if style in WITA_STYLES:
+        return _format_datetime(value, WITA_STYLES[style], locale, WITA)
+    if not isinstance(value, datetime):
+        raise ValueError(f"a calendar day has no time: style {style!r}")
+    clock = _format_datetime(value, TIME_PATTERN.get(locale, "HH:mm"), locale, WITA)
+    if style == "clock":
+        return clock
+    time_text = clock + " WITA"
     if style == "time":
         return time_text
     if style in COMBINED_STYLES:
         date_text = _format_datetime(value, WITA_STYLES[COMBINED_STYLES[style]], locale, WITA)
         return f"{date_text}, {time_text}"
-    return _format_datetime(value, WITA_STYLES[style], locale, WITA)
+    raise ValueError(f"unknown date style {style!r}")
 
 
 def wita_filter(value: datetime | None, style: str = "short_datetime") -> str:
@@ -215,6 +232,6 @@ def wita_filter(value: datetime | None, style: str = "short_datetime") -> str:
     ``medium`` mean ``short_datetime``; any other text is still taken as a Babel
     pattern (templates that have not moved to a style yet)."""
     style = LEGACY_STYLES.get(style, style)
-    if style in WITA_STYLES or style in COMBINED_STYLES or style == "time":
+    if style in WITA_STYLES or style in COMBINED_STYLES or style in ("time", "clock"):
         return format_wita(value, style)
     return wita(value, style)

@@ -6,7 +6,6 @@ import csv
 import io
 
 from flask import Response, abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +13,7 @@ from accounts.permissions import roles_required
 from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
+from core.i18n import format_wita
 from marketplace import sales
 from marketplace._views import no_store, refused
 from marketplace.blueprint import bp
@@ -111,7 +111,7 @@ def sales_evidence(business_id: int):
 
 
 def _week_label(day) -> str:
-    return format_date(day, "d MMM")
+    return format_wita(day, "day_month")
 
 
 @bp.route("/staf/dasbor")

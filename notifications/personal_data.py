@@ -25,8 +25,8 @@ def export_for(user: User) -> dict | None:
             "sms": prefs.sms,
             "email": prefs.email,
             "full_text": prefs.full_text,
-            "quiet_from": prefs.quiet_from.strftime("%H:%M"),
-            "quiet_until": prefs.quiet_until.strftime("%H:%M"),
+            "quiet_from": prefs.quiet_from.isoformat(timespec="minutes"),
+            "quiet_until": prefs.quiet_until.isoformat(timespec="minutes"),
             "weekly_cap": prefs.weekly_cap,
         },
         "inbox": [

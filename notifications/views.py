@@ -65,8 +65,8 @@ def preferences():
         form.sms.data = prefs.sms
         form.email.data = prefs.email
         form.full_text.data = prefs.full_text
-        form.quiet_from.data = prefs.quiet_from.strftime("%H:%M")
-        form.quiet_until.data = prefs.quiet_until.strftime("%H:%M")
+        form.quiet_from.data = prefs.quiet_from.isoformat(timespec="minutes")
+        form.quiet_until.data = prefs.quiet_until.isoformat(timespec="minutes")
         form.weekly_cap.data = str(prefs.weekly_cap)
     if form.validate_on_submit():
         services.save_preferences(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from accounts.models import User
 from core.errors import Refused
-from core.i18n import WITA
+from core.i18n import format_wita as core_format_wita
 from core.links import site_path
 from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
@@ -49,6 +49,7 @@ def tell_member(member: User, request_id: int, event: str, title: str, body: str
     )
 
 
-def format_wita(moment: datetime) -> str:
-    """Language-neutral WITA time for notification parameters."""
-    return moment.astimezone(WITA).strftime("%d/%m/%Y %H:%M WITA")
+def format_wita(moment: datetime, locale: str | None = None) -> str:
+    """A WITA time for notification parameters, through the kit
+    (``core.i18n.format_wita``), in the recipient's language (Indonesian otherwise)."""
+    return core_format_wita(moment, "short_datetime", locale or "id")

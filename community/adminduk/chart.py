@@ -6,6 +6,8 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from core.i18n import format_wita
+
 
 def weekly_svg(weeks: list[tuple[datetime, float | None, int]], width: int = 320, height: int = 140) -> Markup:
     values = [value or 0 for _start, value, _count in weeks]
@@ -22,7 +24,7 @@ def weekly_svg(weeks: list[tuple[datetime, float | None, int]], width: int = 320
         parts.append(
             f'<rect x="{x}" y="{height - h}" width="{round(bar - 8)}" height="{h}" fill="#1f2a5a"></rect>'
         )
-        label = escape(start.strftime("%d/%m"))
+        label = escape(format_wita(start, "day_month"))
         parts.append(f'<text x="{x}" y="{height + 14}" font-size="10" fill="#1d1d1f">{label}</text>')
         if value:
             parts.append(f'<text x="{x}" y="{max(10, height - h - 3)}" font-size="10" fill="#1d1d1f">{value:g}</text>')

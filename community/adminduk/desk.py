@@ -135,7 +135,7 @@ def set_appointment(actor: User, request: HelpRequest, starts_at: datetime, plac
                               created_by_id=actor.id)
     db.session.add(appointment)
     db.session.flush()
-    params = {"time": format_wita(starts_at), "place": appointment.place}
+    params = {"time": format_wita(starts_at, request.member.locale), "place": appointment.place}
     base = f"appointment:{appointment.id}"
     tell_member(request.member, request.id, f"{base}:new",
                 N_("Janji temu untuk permintaan adminduk Anda: %(time)s di %(place)s."), params=params)

@@ -17,7 +17,7 @@ from community.adminduk.models import (
 )
 from core.db import utcnow
 from core.extensions import db
-from core.i18n import WITA
+from core.i18n import WITA, format_wita
 from core.links import site_path
 from notifications.services import N_, notify
 
@@ -88,7 +88,7 @@ def plan_outreach(actor: User, *, regency: str, day: date, place: str, services:
         notify(
             member, key=f"adminduk-outreach:{outreach.id}:{member.id}",
             title=N_("Dukcapil jemput bola di dekat Anda: %(day)s, %(place)s."),
-            params={"day": day.strftime("%d/%m/%Y"), "place": outreach.place},
+            params={"day": format_wita(day, "date", locale=member.locale or "id"), "place": outreach.place},
             url=site_path("community.adminduk.outreach_detail", outreach_id=outreach.id),
         )
     return outreach

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template, request
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,6 +25,7 @@ from community.reports._common import (
 from community.reports.forms import LookupForm, ReportForm, chosen_files
 from community.reports.permissions import can_view_own_report
 from core.extensions import db, limiter
+from core.i18n import format_wita
 from core.uploads import UploadRefused
 
 bp = Blueprint("reports", __name__, url_prefix="/lapor")
@@ -97,7 +97,7 @@ def _report_helpers():
 
 def _month_label(key: str) -> str:
     year, month = key.split("-")
-    return format_date(date(int(year), int(month), 1), "MMM y")
+    return format_wita(date(int(year), int(month), 1), "short_month")
 
 
 def emergency_lines() -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import format_wita
 from core.links import site_path
 from core.status import StatusChanged
 from core.status import change_status as guarded_change
@@ -40,6 +41,12 @@ def change_status(application: StallApplication, expected: tuple[str, ...], new:
     if new in STALL_HOLDING or old in STALL_HOLDING:
         cache.bump()  # the public business pages show where to find it next
     db.session.refresh(application)
+
+
+def vendor_day(application: StallApplication, day) -> str:
+    """A market day (or a lease's end) as the applicant reads it (the kit's "date" style)."""
+    recipient = application.applicant
+    return format_wita(day, "date", locale=(recipient.locale if recipient else None) or "id")
 
 
 def tell_vendor(application: StallApplication, event: str, title: str, body: str | None = None,

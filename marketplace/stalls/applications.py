@@ -16,7 +16,7 @@ from marketplace.businesses import businesses_of
 from marketplace.models import APPROVED as BUSINESS_APPROVED
 from marketplace.models import Business
 from marketplace.stalls import decisions, fees, schedule
-from marketplace.stalls._common import StallError, change_status, tell_vendor
+from marketplace.stalls._common import StallError, change_status, tell_vendor, vendor_day
 from marketplace.stalls.models import (
     APPLIED,
     APPROVED,
@@ -96,7 +96,7 @@ def apply_for_days(actor: User, business: Business, days: list[MarketDay], zone:
     for application in created:
         tell_vendor(application, "applied", N_("Pengajuan lapak diterima"),
                     N_("Pengajuan lapak %(business)s untuk %(day)s kami terima. Petugas akan memberi kabar."),
-                    {"day": application.market_day.day.strftime("%d/%m/%Y")})
+                    {"day": vendor_day(application, application.market_day.day)})
     return created
 
 

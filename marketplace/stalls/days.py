@@ -10,7 +10,13 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from marketplace.stalls import fees, schedule
-from marketplace.stalls._common import ChangedMeanwhile, StallError, change_status, tell_vendor
+from marketplace.stalls._common import (
+    ChangedMeanwhile,
+    StallError,
+    change_status,
+    tell_vendor,
+    vendor_day,
+)
 from marketplace.stalls.models import (
     CANCELLED,
     DAY_CANCELLED,
@@ -88,7 +94,7 @@ def cancel_market_day(actor: User, day: MarketDay, reason: str) -> int:
             N_("Hari pasar %(day)s dibatalkan"),
             N_("Pemerintah kota membatalkan hari pasar ini: %(reason)s. Biaya lapak yang sudah dibayar dikembalikan.")
             if refunded else N_("Pemerintah kota membatalkan hari pasar ini: %(reason)s."),
-            {"day": day.day.strftime("%d/%m/%Y"), "reason": reason[:200]},
+            {"day": vendor_day(application, day.day), "reason": reason[:200]},
         )
     db.session.flush()
     return len(applications)

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import format_wita
 from core.links import absolute_url, site_path
 from marketplace.stalls import schedule
-from marketplace.stalls._common import change_status, tell_vendor
+from marketplace.stalls._common import change_status, tell_vendor, vendor_day
 from marketplace.stalls.models import APPROVED, EXPIRED, StallApplication
 from notifications.services import N_, cancel_messages
 from payments import services as payments
@@ -81,8 +82,10 @@ def application_approved(application: StallApplication, urgent: bool = False) ->
 def _description(application: StallApplication) -> str:
     stall = application.stall
     if application.is_lease:
-        return f"Sewa kios {stall.code}, {application.lease_months} bulan dari {application.lease_start:%m/%Y}"
-    return f"Lapak {stall.code}, {application.market_day.market.name} {application.market_day.day:%d/%m/%Y}"
+        return (f"Sewa kios {stall.code}, {application.lease_months} bulan dari "
+                f"{format_wita(application.lease_start, 'month', locale='id')}")
+    return (f"Lapak {stall.code}, {application.market_day.market.name} "
+            f"{format_wita(application.market_day.day, 'short', locale='id')}")
 
 
 def _schedule_day_reminders(application: StallApplication) -> None:
@@ -93,7 +96,7 @@ def _schedule_day_reminders(application: StallApplication) -> None:
     market = day.market
     params = {
         "stall": application.stall.code,
-        "day": day.day.strftime("%d/%m/%Y"),
+        "day": vendor_day(application, day.day),
         "setup": schedule.clock(market.setup_minute),
         "place": market.name,
         # Read outside the platform too: an absolute link from SITE_URL when it is set.
@@ -116,7 +119,7 @@ def _schedule_lease_reminder(application: StallApplication) -> None:
     due = schedule.wita_moment(end - timedelta(days=30), 9 * 60)
     tell_vendor(application, "remind-renewal", N_("Sewa kios %(stall)s berakhir bulan depan"),
                 N_("Sewa kios %(stall)s berakhir %(end)s. Ajukan perpanjangan bila ingin tetap."),
-                {"stall": application.stall.code, "end": end.strftime("%d/%m/%Y")},
+                {"stall": application.stall.code, "end": vendor_day(application, end)},
                 due_at=due, expires_at=schedule.wita_moment(end, 0))
 
 

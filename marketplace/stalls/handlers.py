@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from core.home import ServiceLink, StaffPanel
+from core.i18n import format_wita
 from core.signals import (
     account_deleting,
     business_next_stall,
@@ -46,7 +46,7 @@ def _workspace(user, **_extra):
     if not is_stall_staff(user):
         return []
     day, waiting = workspace_summary()
-    lines = (_("%(count)s pengajuan menunggu untuk %(day)s", count=waiting, day=format_date(day.day, "EEEE d MMMM")),) if day else ()
+    lines = (_("%(count)s pengajuan menunggu untuk %(day)s", count=waiting, day=format_wita(day.day, "day")),) if day else ()
     return [StaffPanel(
         title=_("Kurasi lapak pasar"),
         url=url_for("marketplace.stalls.staff_day", day_id=day.id) if day else url_for("marketplace.stalls.staff_index"),
@@ -81,7 +81,7 @@ def _next_stall(business, **_extra):
     if day is None:
         return (_("Kios %(code)s, %(market)s", code=stall.code, market=market.name),
                 url_for("marketplace.stalls.booth_map", market_id=market.id))
-    return (_("%(day)s: lapak %(code)s, %(market)s", day=format_date(day.day, "EEEE, d MMMM"), code=stall.code,
+    return (_("%(day)s: lapak %(code)s, %(market)s", day=format_wita(day.day, "day"), code=stall.code,
               market=market.name),
             url_for("marketplace.stalls.day_map", day_id=day.id, lapak=stall.id))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
+from core.i18n import format_wita
 from marketplace.stalls import applications, curation, days, maps, markets, schedule
 from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
 from marketplace.stalls._common import StallError
@@ -32,7 +32,7 @@ def _template_globals(state):
         stall_zone_label=lambda zone: ZONE_LABELS.get(zone, zone),
         stall_status_label=lambda status: STATUS_LABELS.get(status, status),
         stall_clock=schedule.clock,
-        format_day=lambda day: format_date(day, "EEEE d MMMM y"),
+        format_day=lambda day: format_wita(day, "date"),
         zone_colours=schedule.ZONE_COLOURS,
     )
 
@@ -74,7 +74,7 @@ def apply(market_id: int):
     open_days = days.upcoming_days(market, include_cancelled=False)
     form = ApplyForm()
     form.business_id.choices = [(b.id, b.name) for b in businesses]
-    form.day_ids.choices = [(d.id, format_date(d.day, "EEEE d MMMM y")) for d in open_days]
+    form.day_ids.choices = [(d.id, format_wita(d.day, "date")) for d in open_days]
     if request.method == "GET":
         form.zone.data = applications.zone_for(businesses[0])
     if form.validate_on_submit():
@@ -99,7 +99,7 @@ def _month_choices(today: date, count: int = 6) -> list[tuple[str, str]]:
         if month > 12:
             year, month = year + 1, 1
         first = date(year, month, 1)
-        choices.append((first.isoformat(), format_date(first, "MMMM y")))
+        choices.append((first.isoformat(), format_wita(first, "month")))
     return choices
 
 

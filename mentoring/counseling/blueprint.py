@@ -5,10 +5,10 @@ Its routes live in ``views.py`` (members) and the ``staff_*views.py`` modules
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from accounts.phones import display_phone
+from core.i18n import format_wita
 from mentoring.counseling.forms import LANGUAGE_NAMES, MODE_NAMES, WEEKDAY_NAMES, slot_value
 from notifications.services import N_
 
@@ -35,7 +35,7 @@ def _counseling_helpers():
         "status_label": lambda status: _(STATUS_LABELS.get(status, status)),
         "mode_label": lambda mode: MODE_NAMES.get(mode, mode),
         "language_label": lambda code: LANGUAGE_NAMES.get(code, code),
-        "day_label": lambda day: format_date(day, "EEEE, d MMMM"),
+        "day_label": lambda day: format_wita(day, "day"),
         "minutes_label": _minutes_label,
         "weekday_label": lambda weekday: WEEKDAY_NAMES.get(weekday, ""),
         "display_phone": display_phone,

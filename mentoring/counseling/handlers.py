@@ -4,10 +4,10 @@ personal data export and deletion, demo data."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from core.home import HomeCard, StaffPanel
+from core.i18n import format_wita
 from core.signals import (
     account_deleting,
     collect_personal_data,
@@ -26,7 +26,7 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
     if appointment is None:
         return []
     url = url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id)
-    when = format_datetime(appointment.starts_at, "EEEE, d MMMM, HH:mm") + " WITA"
+    when = format_wita(appointment.starts_at, "day_time")
     if appointment.proposed_starts_at is not None:
         return [HomeCard(
             title=_("Konselor mengusulkan waktu baru"),
@@ -51,7 +51,7 @@ def workspace(user, **_kwargs) -> list[StaffPanel]:
     today = agenda.today_for(user)
     urgent = wellbeing.open_urgent_count()
     lines = [
-        format_datetime(a.starts_at, "HH:mm") + " · " + a.client_label for a in today[:6]
+        format_wita(a.starts_at, "clock") + " · " + a.client_label for a in today[:6]
     ] or [_("Tidak ada sesi hari ini.")]
     if urgent:
         lines.insert(0, _("%(count)s tanda perlu perhatian segera", count=urgent))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.db import utcnow
-from core.i18n import WITA
+from core.i18n import format_wita as core_format_wita
 from mentoring.counseling._common import format_wita, stamp, url_path
 from mentoring.counseling.models import CONFIRMED, Appointment
 from notifications.services import N_, notify
@@ -29,7 +29,7 @@ def params(appointment: Appointment, when: datetime | None = None) -> dict:
     moment = when or appointment.starts_at
     return {
         "time": format_wita(moment),
-        "clock": moment.astimezone(WITA).strftime("%H.%M"),  # for the neutral texts
+        "clock": core_format_wita(moment, "clock", "id"),  # for the neutral texts
         "counselor": appointment.counselor.name,
     }
 

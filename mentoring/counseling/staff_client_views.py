@@ -5,7 +5,6 @@ the client page; someone else's appointment or client is a 404."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import lazyload
@@ -15,9 +14,9 @@ from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from accounts.reauth import require_recent_password
 from core.extensions import db
+from core.i18n import format_wita
 from core.views_kit import query_text, refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, notes
-from mentoring.counseling import slots as slotlib
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import (
     MODE_CHOICES,
@@ -120,7 +119,7 @@ def staff_book():
     if found is not None:
         free = availability.free_slots_for(profile, ignore_notice=True)
         book_form.start.choices = [
-            (slot_value(s), format_date(s, "EEE d MMM") + " " + s.astimezone(slotlib.WITA).strftime("%H:%M"))
+            (slot_value(s), format_wita(s, "short_day_time"))
             for s in free
         ]
         book_form.mode.choices = [(c, label) for c, label in MODE_CHOICES if c in profile.modes]

@@ -69,7 +69,7 @@ def test_a_counselors_workspace_panel_has_todays_sessions_and_urgent_flags(
         [panel] = staff_panels_for(profile.user)
         assert staff_panels_for(member) == []
     assert panel.url == "/counseling/staff" and panel.count == 1
-    assert panel.lines == ("1 tanda perlu perhatian segera", "09:00 · Ina", "14:00 · Maria Seran")
+    assert panel.lines == ("1 tanda perlu perhatian segera", "09.00 · Ina", "14.00 · Maria Seran")  # the kit's clock
 
 
 def test_an_admin_granting_the_role_gives_the_new_counselor_a_profile(client, login_as, make_user):
