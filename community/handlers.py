@@ -35,9 +35,9 @@ def forget(user, **_kw) -> None:
 
 def home_cards(user, **_kw) -> list[HomeCard]:
     """A card when followed threads have replies the member has not read."""
-    from community.reading import unread_followed_count
+    from community.home import home_counts
 
-    count = unread_followed_count(user)
+    count = home_counts(user).unread_followed
     if not count:
         return []
     return [
@@ -54,12 +54,13 @@ def home_cards(user, **_kw) -> list[HomeCard]:
 def workspace(user, **_kw) -> list[StaffPanel]:
     """A moderator's home starts with the moderation queue: how many posts wait for
     approval and how many carry open reports."""
-    from community import moderation
+    from community.home import home_counts
     from community.permissions import can_moderate
 
     if not can_moderate(user):
         return []
-    waiting, reported = moderation.queue_counts()
+    counts = home_counts(user)
+    waiting, reported = counts.waiting, counts.reported
     lines = (
         _("%(n)d tulisan menunggu persetujuan", n=waiting),
         _("%(n)d tulisan dilaporkan anggota", n=reported),

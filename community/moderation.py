@@ -261,13 +261,21 @@ def log_page(page: int, per_page: int = LOG_PER_PAGE):
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
-def queue_counts() -> tuple[int, int]:
+def queue_count_statements():
     """How many posts wait for approval, and how many (not deleted) carry open
-    reports: the moderator's panel on their home."""
-    waiting = db.session.scalar(select(func.count(Post.id)).where(Post.status == "pending")) or 0
-    reported = db.session.scalar(
+    reports, as two count statements: the moderator's panel on their home asks
+    them together with the member's own counts (``community.home``)."""
+    waiting = select(func.count(Post.id)).where(Post.status == "pending")
+    reported = (
         select(func.count(func.distinct(Flag.post_id)))
         .join(Post, Post.id == Flag.post_id)
         .where(Flag.resolved_at.is_(None), Post.status != "deleted")
-    ) or 0
+    )
     return waiting, reported
+
+
+def queue_counts() -> tuple[int, int]:
+    """``(waiting for approval, reported)`` in one query."""
+    waiting, reported = queue_count_statements()
+    row = db.session.execute(select(waiting.scalar_subquery(), reported.scalar_subquery())).one()
+    return row[0] or 0, row[1] or 0

@@ -252,9 +252,10 @@ def followed_threads(user: User, page: int, per_page: int = THREADS_PER_PAGE):
     return rows[:per_page], len(rows) > per_page
 
 
-def unread_followed_count(user: User) -> int:
-    """How many followed threads have posts the member has not read."""
-    return db.session.scalar(
+def unread_followed_statement(user: User):
+    """The count of followed threads with posts the member has not read (a
+    statement, so the home can ask it together with other counts)."""
+    return (
         select(func.count(Thread.id))
         .join(ThreadMember, ThreadMember.thread_id == Thread.id)
         .where(
@@ -263,7 +264,12 @@ def unread_followed_count(user: User) -> int:
             Thread.status == "visible",
             Thread.last_post_id > ThreadMember.last_read_post_id,
         )
-    ) or 0
+    )
+
+
+def unread_followed_count(user: User) -> int:
+    """How many followed threads have posts the member has not read."""
+    return db.session.scalar(unread_followed_statement(user)) or 0
 
 
 def public_threads_of(user_id: int, page: int, per_page: int = THREADS_PER_PAGE):

@@ -3,12 +3,18 @@
 Each is gathered through a signal of ``core.signals``: ``member_home_cards``
 (``HomeCard``), ``staff_workspace`` (``StaffPanel``) and ``service_links``
 (``ServiceLink``). Lower ``priority`` comes first.
+
+The home is shared by every package, so each keeps to one query for its card and
+its panel together: the receivers read through ``once_per_request`` and decide
+from what is loaded already (the viewer's roles) whether to ask anything at all.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -51,6 +57,24 @@ class StaffPanel:
     count: int | None = None
     priority: int = 50  # lower comes first
     role: str = ""  # the staff role it serves; core adds a plain panel for roles without one
+
+
+T = TypeVar("T")
+_MEMO = "rumahpurna.home_memo"
+
+
+def once_per_request(part: str, user, compute: Callable[[], T]) -> T:
+    """What ``part`` reads for ``user``'s home, read once per request: a package's
+    card and panel receivers both call this with the same ``compute`` (one query
+    for the package's card and panel together) and share the answer. Outside a
+    request it is simply computed."""
+    if not has_request_context():
+        return compute()
+    memo = request.environ.setdefault(_MEMO, {})
+    key = (part, getattr(user, "id", None))
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _collect(signal, sender) -> list:

@@ -1,0 +1,65 @@
+"""The member home's query budget per role. Every package draws its card and its
+staff panel from one query at most (``core.home.once_per_request``), so a member
+who is also staff pays little more than a plain member."""
+from __future__ import annotations
+
+import pytest
+
+from accounts.demo import DEMO_ACCOUNTS
+from core.cli import DEMO_PASSWORD
+
+# Queries for GET / (second visit), whatever the data: the login's user row with
+# its roles, the inbox badge, one query each for forum, adminduk, training/KUR,
+# counseling and market cards; then the staff panels of the viewer's roles.
+BUDGET = {
+    "member": 7,
+    "registrar": 7,    # the adminduk panel rides on adminduk's card query
+    "moderator": 7,    # the moderation counts ride on the forum's card query
+    "satgas": 8,       # + the Satgas desk counts
+    "counselor": 9,    # + today's sessions and the urgent flags
+    "admin": 9,        # adminduk queue (shared) + the stall day and its waiting count
+    "umkm_staff": 10,  # + the stall day and its waiting count, the market review counts
+}
+# What each role's home must show (the budget of a page that shows nothing is no budget).
+SHOWN = {
+    "member": "Langkah berikutnya",
+    "registrar": "Antrean adminduk",
+    "moderator": "Antrean moderasi forum",
+    "satgas": "Meja Satgas",
+    "counselor": "Konseling hari ini",
+    "admin": "Antrean adminduk",
+    "umkm_staff": "Pemeriksaan usaha",
+}
+
+
+def _home(client, count_queries) -> tuple[str, list[str]]:
+    client.get("/")
+    with count_queries() as log:
+        response = client.get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True), log.statements
+
+
+@pytest.mark.parametrize("role", list(BUDGET))
+def test_home_budget_per_role(client, login_as, count_queries, role):
+    login_as(*{"member", role})
+    html, statements = _home(client, count_queries)
+    assert SHOWN[role] in html
+    assert len(statements) <= BUDGET[role], statements
+
+
+def test_home_budget_with_data_in_every_part(runner, client, count_queries):
+    """The demo accounts: a member with a counseling session, a papers request and
+    unread forum replies, and every staff role with work waiting."""
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    for key, phone, _name, roles, *_rest in DEMO_ACCOUNTS:
+        role = next((r for r in roles if r != "member"), "member")
+        client.post("/logout")
+        assert client.post("/login", data={"identifier": phone, "password": DEMO_PASSWORD}).status_code == 302
+        html, statements = _home(client, count_queries)
+        assert SHOWN[role] in html, key
+        if key == "member":
+            for card in ("Sesi konseling berikutnya", "Permintaan bantuan dokumen", "Balasan baru di forum"):
+                assert card in html, card
+        assert len(statements) <= BUDGET[role], (key, statements)
