@@ -20,10 +20,11 @@ from accounts import audit
 from accounts.models import User
 from community.models import Category, Flag, ModerationAction, Post, Suspension, Thread
 from community.posting import keeps_to_inbox, publish
-from community.reading import POST_PATH, refresh_category, refresh_thread
+from community.reading import refresh_category, refresh_thread
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import format_wita
+from core.links import site_path
 from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
@@ -123,7 +124,7 @@ def approve(moderator: User, post: Post, reason: str = "") -> None:
             channels=["in_app"],
             title=N_("Tulisan Anda sudah tampil di forum"),
             body=N_("Moderator sudah menyetujui tulisan Anda. Terima kasih sudah berbagi."),
-            url=POST_PATH.format(post_id=post.id),
+            url=site_path("community.post", post_id=post.id),
         )
 
 
@@ -141,7 +142,7 @@ def reject(moderator: User, post: Post, reason: str = "") -> None:
             channels=["in_app"],
             title=N_("Tulisan Anda belum bisa ditampilkan"),
             body=N_("Moderator belum bisa menampilkan tulisan Anda. Anda tetap bisa membacanya sendiri, dan bisa menulis lagi kapan saja."),
-            url=POST_PATH.format(post_id=post.id),
+            url=site_path("community.post", post_id=post.id),
         )
 
 
@@ -234,7 +235,7 @@ def suspend(moderator: User, post: Post, days: int, reason: str) -> Suspension |
         title=N_("Anda sementara tidak bisa menulis di forum"),
         body=N_("Moderator menangguhkan akses menulis Anda sampai %(until)s. Anda tetap bisa membaca forum. Alasannya ada di halaman forum."),
         params={"until": format_wita(until, "short_datetime", locale=post.author.locale or "id")},
-        url="/forum",
+        url=site_path("community.index"),
         channels=["in_app"] if post.is_anonymous or keeps_to_inbox(post.thread) else None,
     )
     db.session.flush()
@@ -272,10 +273,3 @@ def queue_count_statements():
         .where(Flag.resolved_at.is_(None), Post.status != "deleted")
     )
     return waiting, reported
-
-
-def queue_counts() -> tuple[int, int]:
-    """``(waiting for approval, reported)`` in one query."""
-    waiting, reported = queue_count_statements()
-    row = db.session.execute(select(waiting.scalar_subquery(), reported.scalar_subquery())).one()
-    return row[0] or 0, row[1] or 0

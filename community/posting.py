@@ -29,8 +29,6 @@ from community.models import (
 from community.permissions import is_moderator
 from community.profiles import PROFILE_PATH, anon_no_for, profile_for
 from community.reading import (
-    POST_PATH,
-    THREAD_PATH,
     refresh_category,
     refresh_thread,
     thread_member,
@@ -46,6 +44,7 @@ from community.safety import (
 )
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from core.status import StatusChanged, change_status
 from notifications.services import N_, notify
 
@@ -259,7 +258,7 @@ def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
             key=f"community:u{profile.user_id}:p{post.id}:mention",
             title=N_("Anda disebut di forum"),
             body=N_("Seseorang menyebut nama Anda dalam sebuah tulisan di forum."),
-            url=POST_PATH.format(post_id=post.id),
+            url=site_path("community.post", post_id=post.id),
             channels=channels,
         )
     if post.is_first:
@@ -290,7 +289,7 @@ def publish(post: Post, mentioned: list[MemberProfile] | None = None) -> None:
             title=title,
             body=body,
             params=params,
-            url=THREAD_PATH.format(thread_id=thread.id) + "/new",
+            url=site_path("community.thread_new", thread_id=thread.id),
             # A follower of a safe-room topic may be its anonymous author: keep the
             # notice in the inbox, away from WhatsApp/SMS and staff call lists, also
             # after the topic is moved out of the safe room.
@@ -367,7 +366,7 @@ def flag_post(user: User, post: Post, reason: str, note: str = "") -> bool:
                 key=f"community:u{post.author_id}:p{post.id}:hidden-by-reports",
                 title=N_("Tulisan Anda disembunyikan sementara"),
                 body=N_("Beberapa anggota melaporkan tulisan Anda, jadi tulisan itu disembunyikan otomatis sampai moderator memeriksanya. Moderator belum memutuskan apa pun."),
-                url=POST_PATH.format(post_id=post.id),
+                url=site_path("community.post", post_id=post.id),
                 # Inbox only: the writer may be anonymous, and a report is nothing to
                 # read out to the family from a phone.
                 channels=["in_app"],

@@ -22,9 +22,6 @@ from core.extensions import db
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
-THREAD_PATH = "/forum/t/{thread_id}"
-POST_PATH = "/forum/p/{post_id}"
-
 
 @cache
 def author_options(entity) -> tuple:
@@ -265,11 +262,6 @@ def unread_followed_statement(user: User):
             Thread.last_post_id > ThreadMember.last_read_post_id,
         )
     )
-
-
-def unread_followed_count(user: User) -> int:
-    """How many followed threads have posts the member has not read."""
-    return db.session.scalar(unread_followed_statement(user)) or 0
 
 
 def public_threads_of(user_id: int, page: int, per_page: int = THREADS_PER_PAGE):

@@ -17,11 +17,11 @@ from sqlalchemy.orm import lazyload, load_only
 from accounts.models import User
 from community import markdown
 from community.models import CrisisTerm, Post, Suspension
-from community.reading import POST_PATH
 from core.db import utcnow
 from core.errors import Refused
 from core.extensions import db
 from core.i18n import format_wita
+from core.links import site_path
 from notifications.services import N_, notify_role
 
 NEW_MEMBER_HOURS = 24
@@ -171,7 +171,7 @@ def alert_counselors(post: Post) -> None:
         skip=post.author_id,
         title=N_("Tulisan di forum mungkin butuh perhatian konselor"),
         body=N_("Sebuah tulisan di forum memuat kata-kata yang menandakan krisis. Mohon dibaca dan ditanggapi dengan hati-hati."),
-        url=POST_PATH.format(post_id=post.id),
+        url=site_path("community.post", post_id=post.id),
         urgent=True,
     )
 
@@ -184,5 +184,5 @@ def tell_moderators(post: Post, event: str, title: str, body: str) -> None:
         key=lambda moderator: f"community:u{moderator.id}:p{post.id}:{event}",
         title=title,
         body=body,
-        url="/forum/moderation",
+        url=site_path("community.moderation_queue"),
     )

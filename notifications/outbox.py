@@ -12,11 +12,15 @@ from sqlalchemy import select, update
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from core.links import site_path
 from notifications.inbox import add_inbox_notice
 from notifications.models import CallTask, OutboxMessage
 from notifications.preferences import default_channels
 
-INBOX_PATH = "/inbox"
+
+def inbox_path() -> str:
+    """The inbox's path: where every neutral text outside the platform points."""
+    return site_path("notifications.inbox")
 
 
 def N_(message: str) -> str:

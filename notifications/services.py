@@ -37,11 +37,11 @@ from notifications.inbox import (  # noqa: F401
     unread_count,
 )
 from notifications.outbox import (  # noqa: F401
-    INBOX_PATH,
     N_,
     NEUTRAL_TEXT,
     _enqueue,
     cancel_messages,
+    inbox_path,
     notify,
     render,
 )

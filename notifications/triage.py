@@ -181,7 +181,7 @@ def outside_words(row, locale: str, full_text: bool) -> tuple[str, str | None]:
         body = services.render(row.body, row.params, locale)
         return f"Rumah Purna: {title}" + (f" {body}" if body else ""), row.url
     words = services.render(row.outside_text or services.NEUTRAL_TEXT, row.params, locale)
-    return words, row.url if row.requested else services.INBOX_PATH
+    return words, row.url if row.requested else services.inbox_path()
 
 
 def _outgoing(row: OutboxMessage, user: User, chain: list[str], prefs: NotificationPreference) -> Outgoing:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-
 from core.errors import Refused
 from core.i18n import format_wita as core_format_wita
 from notifications.services import N_
@@ -32,9 +30,3 @@ def format_wita(moment: datetime, locale: str | None = None) -> str:
 def stamp(moment: datetime) -> int:
     """A moment as a whole Unix second, for notification keys."""
     return int(moment.timestamp())
-
-
-def url_path(endpoint: str, **values) -> str:
-    """A site path for a notification link; works in jobs, outside any request."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-

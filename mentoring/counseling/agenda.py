@@ -13,8 +13,9 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from core.links import site_path
 from mentoring.counseling import slots as slotlib
-from mentoring.counseling._common import format_wita, url_path
+from mentoring.counseling._common import format_wita
 from mentoring.counseling.models import (
     ACTIVE_STATUSES,
     ATTENDED,
@@ -266,7 +267,7 @@ def send_daily_lists(now: datetime | None = None) -> int:
             title=N_("Jadwal Anda hari ini"),
             body=N_("%(count)s sesi hari ini, yang pertama %(time)s."),
             params={"count": count, "time": format_wita(first_at)},
-            url=url_path("mentoring.counseling.staff_dashboard"),
+            url=site_path("mentoring.counseling.staff_dashboard"),
             handled_by=profile.user,
         )
         sent += 1

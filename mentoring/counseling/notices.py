@@ -9,19 +9,20 @@ from datetime import datetime, timedelta
 
 from core.db import utcnow
 from core.i18n import format_wita as core_format_wita
-from mentoring.counseling._common import format_wita, stamp, url_path
+from core.links import site_path
+from mentoring.counseling._common import format_wita, stamp
 from mentoring.counseling.models import CONFIRMED, Appointment
 from notifications.services import N_, notify
 
 
 def appointment_url(appointment: Appointment) -> str:
     """The member's page of ``appointment`` (a site path)."""
-    return url_path("mentoring.counseling.appointment_detail", appointment_id=appointment.id)
+    return site_path("mentoring.counseling.appointment_detail", appointment_id=appointment.id)
 
 
 def staff_url(appointment: Appointment) -> str:
     """The counselor's page of ``appointment`` (a site path)."""
-    return url_path("mentoring.counseling.staff_appointment", appointment_id=appointment.id)
+    return site_path("mentoring.counseling.staff_appointment", appointment_id=appointment.id)
 
 
 def params(appointment: Appointment, when: datetime | None = None) -> dict:

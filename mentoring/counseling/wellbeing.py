@@ -13,7 +13,8 @@ from accounts import audit
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from mentoring.counseling._common import CounselingError, url_path
+from core.links import site_path
+from mentoring.counseling._common import CounselingError
 from mentoring.counseling.models import ACTIVE_STATUSES, Appointment, WellbeingCheck
 from notifications.services import N_, cancel_messages, notify_role
 
@@ -88,7 +89,7 @@ def submit_wellbeing(
             each_handles=True,
             title=N_("Perlu perhatian segera"),
             body=N_("Seorang anggota menjawab cek kesejahteraan dengan tanda bahaya. Mohon hubungi dia hari ini."),
-            url=url_path("mentoring.counseling.staff_dashboard"),
+            url=site_path("mentoring.counseling.staff_dashboard"),
             urgent=True,
             # Neutral outside the platform too, but it must not wait.
             outside=N_("Rumah Purna: ada pesan mendesak untuk Anda. Mohon buka kotak masuk Anda hari ini."),
