@@ -33,6 +33,9 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
+    from core.log_privacy import install_log_record_factory
+
+    install_log_record_factory()  # no SQL DETAIL values in any log line (core/log_privacy.py)
     level = getattr(logging, str(app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     logging.getLogger("rumahpurna").setLevel(level)
     if not logging.getLogger().handlers:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam
 
 from core.extensions import db
+from core.log_privacy import safe_error_text
 from notifications.channels import DeliveryError, Outgoing, PermanentDeliveryError, get_channel
 from notifications.claim import LEASE, DispatchResult, _release, max_attempts, retry_delay
 from notifications.models import OutboxMessage
@@ -72,10 +73,10 @@ def _send_all(sends: list[Outgoing], token: str, now: datetime, result: Dispatch
             try:
                 channel.send(message)
             except PermanentDeliveryError as error:
-                _record_failure(message, token, now, str(error), True, result)
+                _record_failure(message, token, now, safe_error_text(error), True, result)
                 db.session.commit()
             except Exception as error:  # a provider's failure must not stop the batch
-                detail = str(error) if isinstance(error, DeliveryError) else type(error).__name__
+                detail = safe_error_text(error) if isinstance(error, DeliveryError) else type(error).__name__
                 _record_failure(message, token, now, detail, False, result)
                 db.session.commit()
             else:

@@ -13,6 +13,7 @@ from accounts.models import User
 from core.extensions import db
 from core.i18n import WITA
 from core.links import message_link
+from core.log_privacy import scrub_text
 from notifications import services
 from notifications.channels import CHAT_MAX_CHARS, SMS_MAX_CHARS, Outgoing
 from notifications.claim import CAP_WINDOW, EXPIRED, DispatchResult, max_attempts
@@ -226,7 +227,7 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str], prefs: Notificat
 
 def _finish(row, status: str, error: str | None, result: DispatchResult, now=None) -> None:
     row.status = status
-    row.last_error = error
+    row.last_error = scrub_text(error) if error else error  # never a row's values
     row.claim_token = None
     if status == "sent":
         row.sent_at = now
