@@ -44,6 +44,29 @@ class Filters:
             or self.cash_on_delivery or self.min_price is not None or self.max_price is not None
         )
 
+    def business_clauses(self) -> list:
+        """The conditions on the business (category, regency, delivery, cash on
+        delivery) that both the product and the business search apply."""
+        clauses = []
+        if self.category:
+            clauses.append(Business.category == self.category)
+        if self.regency:
+            clauses.append(Business.regency == self.regency)
+        if self.delivers:
+            clauses.append(Business.delivers.is_(True))
+        if self.cash_on_delivery:
+            clauses.append(Business.cash_on_delivery.is_(True))
+        return clauses
+
+    def product_clauses(self) -> list:
+        """The conditions on the product itself (its price range)."""
+        clauses = []
+        if self.min_price is not None:
+            clauses.append(Product.price >= self.min_price)
+        if self.max_price is not None:
+            clauses.append(Product.price <= self.max_price)
+        return clauses
+
 
 def _public_products():
     return (
@@ -54,34 +77,29 @@ def _public_products():
     )
 
 
-def first_photos(product_ids: list[int]) -> dict[int, MarketPhoto]:
-    """The first photo of each product, in one query."""
-    if not product_ids:
+def _first_photo_each(owner_column, owner_ids: list[int], kind: str) -> dict[int, MarketPhoto]:
+    """The first photo (by position) of each owner, in one query."""
+    if not owner_ids:
         return {}
     photos: dict[int, MarketPhoto] = {}
     rows = db.session.scalars(
         select(MarketPhoto)
-        .where(MarketPhoto.product_id.in_(product_ids), MarketPhoto.kind == PHOTO_PRODUCT)
-        .order_by(MarketPhoto.product_id, MarketPhoto.position, MarketPhoto.id)
+        .where(owner_column.in_(owner_ids), MarketPhoto.kind == kind)
+        .order_by(owner_column, MarketPhoto.position, MarketPhoto.id)
     )
     for photo in rows:
-        photos.setdefault(photo.product_id, photo)
+        photos.setdefault(getattr(photo, owner_column.key), photo)
     return photos
+
+
+def first_photos(product_ids: list[int]) -> dict[int, MarketPhoto]:
+    """The first photo of each product, in one query."""
+    return _first_photo_each(MarketPhoto.product_id, product_ids, PHOTO_PRODUCT)
 
 
 def business_cover_photos(business_ids: list[int]) -> dict[int, MarketPhoto]:
     """The first photo of each business, in one query."""
-    if not business_ids:
-        return {}
-    photos: dict[int, MarketPhoto] = {}
-    rows = db.session.scalars(
-        select(MarketPhoto)
-        .where(MarketPhoto.business_id.in_(business_ids), MarketPhoto.kind == PHOTO_BUSINESS)
-        .order_by(MarketPhoto.business_id, MarketPhoto.position, MarketPhoto.id)
-    )
-    for photo in rows:
-        photos.setdefault(photo.business_id, photo)
-    return photos
+    return _first_photo_each(MarketPhoto.business_id, business_ids, PHOTO_BUSINESS)
 
 
 def product_photos(product: Product) -> list[MarketPhoto]:
@@ -113,18 +131,7 @@ def search_products(filters: Filters, page: int, per_page: int | None = None) ->
     words = search.terms(filters.query)
     if words:
         statement = statement.where(or_(search.matches(Product, words), search.matches(Business, words)))
-    if filters.category:
-        statement = statement.where(Business.category == filters.category)
-    if filters.regency:
-        statement = statement.where(Business.regency == filters.regency)
-    if filters.delivers:
-        statement = statement.where(Business.delivers.is_(True))
-    if filters.cash_on_delivery:
-        statement = statement.where(Business.cash_on_delivery.is_(True))
-    if filters.min_price is not None:
-        statement = statement.where(Product.price >= filters.min_price)
-    if filters.max_price is not None:
-        statement = statement.where(Product.price <= filters.max_price)
+    statement = statement.where(*filters.business_clauses(), *filters.product_clauses())
     per_page = per_page or PER_PAGE
     statement = statement.order_by(Product.sold_out, Product.created_at.desc(), Product.id.desc())
     rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).unique())
@@ -136,15 +143,9 @@ def search_businesses(filters: Filters, limit: int = 5) -> list[Business]:
     words = search.terms(filters.query)
     if not words:
         return []
-    statement = select(Business).where(Business.public_clause(), search.matches(Business, words))
-    if filters.category:
-        statement = statement.where(Business.category == filters.category)
-    if filters.regency:
-        statement = statement.where(Business.regency == filters.regency)
-    if filters.delivers:
-        statement = statement.where(Business.delivers.is_(True))
-    if filters.cash_on_delivery:
-        statement = statement.where(Business.cash_on_delivery.is_(True))
+    statement = select(Business).where(
+        Business.public_clause(), search.matches(Business, words), *filters.business_clauses()
+    )
     return list(db.session.scalars(statement.order_by(Business.name).limit(limit)))
 
 

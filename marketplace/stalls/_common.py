@@ -3,6 +3,7 @@ status change of an application, links for notifications and the vendor notice."
 from __future__ import annotations
 
 from core.db import utcnow
+from core.errors import Refused
 from core.extensions import db
 from core.i18n import format_wita
 from core.links import site_path
@@ -13,8 +14,9 @@ from marketplace.stalls.models import STALL_HOLDING, StallApplication
 from notifications.services import N_, notify
 
 
-class StallError(Exception):
-    """An operation was refused; ``str(error)`` is a msgid safe to show the user."""
+class StallError(Refused):
+    """A stalls rule said no; the message is a msgid (``N_``) safe to show the user,
+    translated by ``str(error)`` (views use ``core.views_kit.refusal_to_flash``)."""
 
 
 class ChangedMeanwhile(StallError):

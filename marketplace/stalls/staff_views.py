@@ -15,6 +15,7 @@ from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
+from core.views_kit import refusal_to_flash
 from marketplace.stalls import (
     curation,
     days,
@@ -41,11 +42,6 @@ from marketplace.stalls.permissions import STAFF_ROLES
 from notifications.services import N_
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def refused(error: StallError) -> None:
-    db.session.rollback()
-    flash(_(str(error)), "attention")
 
 
 def _market_or_404(market_id: int):
@@ -86,12 +82,10 @@ def staff_layout(market_id: int):
     market = _market_or_404(market_id)
     form = StallForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(category="attention") as outcome:
             markets.save_stall(current_user, market, form.data)
-        except StallError as error:
-            refused(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Lapak ditambahkan."), "success")
             return redirect(url_for("marketplace.stalls.staff_layout", market_id=market.id))
     return render_template(
@@ -108,12 +102,10 @@ def staff_stall(stall_id: int):
         abort(404)
     form = StallForm(obj=stall) if request.method == "GET" else StallForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(category="attention") as outcome:
             markets.save_stall(current_user, stall.market, form.data, stall=stall)
-        except StallError as error:
-            refused(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Lapak disimpan."), "success")
             return redirect(url_for("marketplace.stalls.staff_layout", market_id=stall.market_id))
     return render_template("marketplace/stalls/staff/stall.html", stall=stall, form=form), 200, NO_STORE
@@ -152,12 +144,10 @@ def staff_allocate(day_id: int):
     if len(set(assignments.values())) != len(assignments):
         flash(_("Satu lapak hanya untuk satu usaha. Periksa pembagiannya."), "attention")
         return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         count = decisions.confirm_allocation(current_user, day, assignments)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("%(count)s lapak dibagikan; yang lain masuk daftar tunggu.", count=count), "success")
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
@@ -193,7 +183,7 @@ def staff_decide(application_id: int):
     if not form.validate_on_submit():
         flash(_("Pilih keputusan."), "attention")
         return redirect(back)
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         if form.decision.data == "approve":
             stall = _stall_by_code(application.market_id, form.stall_code.data)
             if stall is None:
@@ -201,10 +191,8 @@ def staff_decide(application_id: int):
             decisions.approve(current_user, application, stall)
         else:
             decisions.decide_many(current_user, [application], form.decision.data, form.reason.data)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("Keputusan disimpan dan pedagang diberi tahu."), "success")
     return redirect(back)
 
@@ -218,12 +206,10 @@ def staff_bulk(day_id: int):
         flash(_("Pilih pengajuan dan keputusannya."), "attention")
         return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
     chosen = [a for a in curation.day_applications(day) if a.id in set(form.application_ids.data)]
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         count = decisions.decide_many(current_user, chosen, form.decision.data, form.reason.data)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("%(count)s pengajuan diputuskan.", count=count), "success")
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
@@ -236,12 +222,10 @@ def staff_cancel_day(day_id: int):
     if not form.validate_on_submit():
         flash(_("Tulis alasan pembatalan untuk para pedagang."), "attention")
         return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         told = days.cancel_market_day(current_user, day, form.reason.data)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("Hari pasar dibatalkan; %(count)s pedagang diberi tahu.", count=told), "success")
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
@@ -278,12 +262,10 @@ def _operate(application_id: int, action, message: str):
     application = _application_or_404(application_id)
     if not EmptyForm().validate_on_submit() or application.market_day_id is None:
         abort(400)
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         action(current_user, application)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(message, "success")
     return redirect(url_for("marketplace.stalls.staff_operations", day_id=application.market_day_id))
 
@@ -298,12 +280,10 @@ def staff_move(day_id: int):
     if not form.validate_on_submit() or application is None or stall is None or application.market_day_id != day.id:
         flash(_("Pilih pedagang dan lapak kosong."), "attention")
         return redirect(url_for("marketplace.stalls.staff_operations", day_id=day.id))
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         operations.move_into(current_user, application, stall)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("Lapak diberikan dan pedagang diberi tahu."), "success")
     return redirect(url_for("marketplace.stalls.staff_operations", day_id=day.id))
 

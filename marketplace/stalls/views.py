@@ -12,9 +12,9 @@ from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
 from core.i18n import format_wita
+from core.views_kit import refusal_to_flash
 from marketplace.stalls import applications, curation, days, maps, markets, schedule
 from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
-from marketplace.stalls._common import StallError
 from marketplace.stalls.blueprint import bp, nest
 from marketplace.stalls.forms import STATUS_LABELS, ZONE_LABELS, ApplyForm, LeaseForm, NoteForm
 from marketplace.stalls.models import BOOTHS, StallApplication
@@ -35,11 +35,6 @@ def _template_globals(state):
         format_day=lambda day: format_wita(day, "date"),
         zone_colours=schedule.ZONE_COLOURS,
     )
-
-
-def refused(error: StallError) -> None:
-    db.session.rollback()
-    flash(_(str(error)), "attention")
 
 
 def _own_application_or_404(application_id: int) -> StallApplication:
@@ -80,12 +75,10 @@ def apply(market_id: int):
     if form.validate_on_submit():
         business = next(b for b in businesses if b.id == form.business_id.data)
         chosen = [d for d in open_days if d.id in set(form.day_ids.data)]
-        try:
+        with refusal_to_flash(category="attention") as outcome:
             applications.apply_for_days(current_user, business, chosen, form.zone.data, form.note.data)
-        except StallError as error:
-            refused(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Pengajuan lapak terkirim. Petugas akan memberi kabar."), "success")
             return redirect(url_for("marketplace.stalls.index"))
     return render_template("marketplace/stalls/apply.html", form=form, market=market), 200, NO_STORE
@@ -117,13 +110,11 @@ def apply_lease(market_id: int):
     form.start_month.choices = _month_choices(schedule.wita_date(utcnow()))
     if form.validate_on_submit():
         business = next(b for b in businesses if b.id == form.business_id.data)
-        try:
+        with refusal_to_flash(category="attention") as outcome:
             applications.apply_for_lease(current_user, business, market, date.fromisoformat(form.start_month.data),
                                          form.months.data, form.note.data)
-        except StallError as error:
-            refused(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Pengajuan sewa kios terkirim. Petugas akan memberi kabar."), "success")
             return redirect(url_for("marketplace.stalls.index"))
     return render_template("marketplace/stalls/apply_lease.html", form=form, market=market), 200, NO_STORE
@@ -151,12 +142,10 @@ def withdraw(application_id: int):
     application = _own_application_or_404(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         applications.withdraw(current_user, application)
-    except StallError as error:
-        refused(error)
-    else:
         db.session.commit()
+    if outcome.ok:
         flash(_("Pengajuan ditarik."), "success")
     return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
 
@@ -169,12 +158,10 @@ def resubmit(application_id: int):
     if not form.validate_on_submit():
         flash(_("Tulis apa yang Anda ubah."), "attention")
     else:
-        try:
+        with refusal_to_flash(category="attention") as outcome:
             applications.resubmit(current_user, application, form.note.data)
-        except StallError as error:
-            refused(error)
-        else:
             db.session.commit()
+        if outcome.ok:
             flash(_("Pengajuan dikirim ulang."), "success")
     return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
 

@@ -96,6 +96,28 @@ def test_filters(client, market, args, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize("filters,expected", [
+    ({}, {"Tenun Ina Lado", "Tenun Mama Dorkas", "Tenun Om Yakob"}),
+    ({"category": "kerajinan"}, {"Tenun Ina Lado", "Tenun Mama Dorkas"}),
+    ({"regency": "sikka"}, {"Tenun Mama Dorkas", "Tenun Om Yakob"}),
+    ({"delivers": True}, {"Tenun Ina Lado", "Tenun Om Yakob"}),
+    ({"cash_on_delivery": True}, {"Tenun Om Yakob"}),
+    ({"category": "kerajinan", "regency": "sikka", "delivers": True}, set()),
+    ({"min_price": 10**9}, {"Tenun Ina Lado", "Tenun Mama Dorkas", "Tenun Om Yakob"}),  # a product filter
+])
+def test_businesses_above_the_products_follow_the_same_business_filters(make_business, filters, expected):
+    from marketplace.browsing import Filters, search_businesses
+
+    make_business(name="Tenun Ina Lado", category="kerajinan", regency="kota-kupang", delivers=True,
+                  cash_on_delivery=False)
+    make_business(name="Tenun Mama Dorkas", category="kerajinan", regency="sikka", delivers=False,
+                  cash_on_delivery=False)
+    make_business(name="Tenun Om Yakob", category="jasa", regency="sikka", delivers=True, cash_on_delivery=True)
+    make_business(name="Tenun Tersembunyi", category="kerajinan", regency="sikka", status="pending")
+    found = {b.name for b in search_businesses(Filters(query="tenun", **filters))}
+    assert found == expected
+
+
 def test_search_is_paginated(client, make_business, make_product, monkeypatch):
     from marketplace import browsing
 
