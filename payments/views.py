@@ -15,6 +15,7 @@ from core.db import utcnow
 from core.extensions import csrf, db
 from core.forms import EmptyForm
 from core.links import absolute_url
+from core.views_kit import page_arg
 from payments import services, webhooks
 from payments.errors import PaymentRefused
 from payments.forms import ManualPaymentForm
@@ -25,6 +26,7 @@ from payments.providers import stripe_provider
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("rumahpurna.payments")
 NO_STORE = {"Cache-Control": "no-store"}
+INVOICES_PER_PAGE = 100  # the staff list, newest first
 
 
 def _own_invoice_or_404(invoice_id: int) -> Invoice:
@@ -114,9 +116,13 @@ def stripe_webhook():
 def staff_invoices():
     status = request.args.get("status")
     status = status if status in STATUSES else None
+    page = page_arg()
+    rows = services.staff_invoices(status, limit=INVOICES_PER_PAGE + 1, offset=(page - 1) * INVOICES_PER_PAGE)
     return render_template(
         "payments/staff_invoices.html",
-        invoices=services.staff_invoices(status),
+        invoices=rows[:INVOICES_PER_PAGE],
+        page=page,
+        has_next=len(rows) > INVOICES_PER_PAGE,
         issues=services.open_issues(),
         status=status,
         statuses=STATUSES,

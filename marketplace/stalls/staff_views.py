@@ -15,7 +15,7 @@ from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
-from core.views_kit import refusal_to_flash
+from core.views_kit import page_arg, refusal_to_flash
 from marketplace.stalls import (
     curation,
     days,
@@ -42,6 +42,7 @@ from marketplace.stalls.permissions import STAFF_ROLES
 from notifications.services import N_
 
 NO_STORE = {"Cache-Control": "no-store"}
+QUEUE_PER_PAGE = 100  # rows of a market day's curation queue on one page
 
 
 def _market_or_404(market_id: int):
@@ -115,10 +116,19 @@ def staff_stall(stall_id: int):
 @roles_required(*STAFF_ROLES)
 def staff_day(day_id: int):
     day = _day_or_404(day_id)
-    queue = curation.day_queue(day)
+    page = page_arg()
+    queue = curation.day_queue(day)  # all of them: the proposal covers the whole day
     stall_by_id = {s.id: s for s in queue.stalls}
+    start = (page - 1) * QUEUE_PER_PAGE
+    shown = queue.applications[start:start + QUEUE_PER_PAGE]
+    shown_ids = {a.id for a in shown}
+    # The proposal for the rows on other pages rides along, so confirming from any
+    # page confirms the whole proposal (as with one long page), adjusted on this one.
+    elsewhere = {a.id: stall_by_id[queue.proposal.assignments[a.id]].code for a in queue.applications
+                 if a.id not in shown_ids and a.status in (APPLIED, WAITLISTED) and a.id in queue.proposal.assignments}
     return render_template(
         "marketplace/stalls/staff/day.html", day=day, queue=queue, stall_by_id=stall_by_id,
+        shown=shown, elsewhere=elsewhere, page=page, has_next=start + QUEUE_PER_PAGE < len(queue.applications),
         form=EmptyForm(), bulk_form=BulkForm(), cancel_form=ReasonForm(), decision_form=DecisionForm(),
         undecided=(APPLIED, WAITLISTED, RESUBMIT),
     ), 200, NO_STORE

@@ -34,6 +34,50 @@ def test_staff_record_cash_with_receipt(client, login_as, make_invoice):
     )
 
 
+def _invoice_page_queries(client, count_queries, query=""):
+    with count_queries() as log:
+        page = client.get(f"/payments/staff/invoices{query}")
+    assert page.status_code == 200 and "Tagihan" in page.get_data(as_text=True)
+    return log.count, page
+
+
+def test_invoice_list_query_budget_is_the_same_for_one_and_many(client, login_as, make_invoice, count_queries):
+    login_as("umkm_staff")
+    make_invoice(description="Lapak A-01, Minggu")
+    one, page = _invoice_page_queries(client, count_queries)
+    assert page.get_data(as_text=True).count("/payments/staff/invoices/") == 1
+    for n in range(40):
+        make_invoice(description=f"Lapak B-{n:02d}, Minggu")
+    many, page = _invoice_page_queries(client, count_queries)
+    assert page.get_data(as_text=True).count("/payments/staff/invoices/") == 41
+    assert one == many <= 8
+
+
+def test_invoice_list_pages_and_page_two_shows_the_rest(client, login_as, make_invoice, count_queries, monkeypatch):
+    from payments import views
+
+    monkeypatch.setattr(views, "INVOICES_PER_PAGE", 3)
+    login_as("umkm_staff")
+    invoices = [make_invoice(description=f"Lapak C-{n:02d}, Minggu") for n in range(5)]
+    first_count, first = _invoice_page_queries(client, count_queries)
+    second_count, second = _invoice_page_queries(client, count_queries, "?page=2")
+    shown_first = {i.id for i in invoices if f"/payments/staff/invoices/{i.id}\"".encode() in first.data}
+    shown_second = {i.id for i in invoices if f"/payments/staff/invoices/{i.id}\"".encode() in second.data}
+    assert len(shown_first) == 3 and len(shown_second) == 2
+    assert shown_first | shown_second == {i.id for i in invoices}
+    assert max(shown_second) < min(shown_first)  # newest first
+    assert b'rel="next"' in first.data and b'rel="next"' not in second.data and b'rel="prev"' in second.data
+    assert first_count == second_count
+    # The status filter is kept on the pager's links.
+    for invoice in invoices[:4]:
+        services.record_manual_payment(invoice.payer, invoice, method="cash", receipt_number=f"K{invoice.id}")
+    db.session.commit()
+    _count, paid = _invoice_page_queries(client, count_queries, "?status=paid")
+    assert b"status=paid" in paid.data and b"page=2" in paid.data
+    _count, rest = _invoice_page_queries(client, count_queries, "?status=paid&page=2")
+    assert rest.data.count(b"/payments/staff/invoices/") == 1
+
+
 def test_cash_needs_a_receipt_number_and_nothing_is_saved(client, login_as, make_invoice):
     login_as("umkm_staff")
     invoice = make_invoice()

@@ -122,6 +122,38 @@ def test_staff_allocation_and_bulk(client, login_as, make_business, saboak_day):
     assert sorted(db.session.scalars(select(StallApplication.status))) == ["approved", "approved", "declined", "declined"]
 
 
+def _fields(page) -> dict[str, str]:
+    """Every ``stall-<id>`` field the allocation form sends (shown or carried along)."""
+    return dict(re.findall(r'name="(stall-\d+)"[^>]*? value="([^"]*)"', page.data.decode()))
+
+
+def test_curation_queue_pages_and_page_two_shows_the_rest(client, login_as, make_business, make_market,
+                                                           next_day, monkeypatch):
+    from marketplace.stalls import staff_views
+
+    monkeypatch.setattr(staff_views, "QUEUE_PER_PAGE", 3)
+    day = next_day(make_market(stalls=[(f"A-{i:02d}", "food") for i in range(1, 6)]))
+    names = [f"Warung Nomor {i}" for i in range(5)]
+    for name in names:
+        business = make_business(name=name)
+        apps.apply_for_days(business.members[0].user, business, [day], "food")
+    db.session.commit()
+    login_as("umkm_staff")
+    first, second = (client.get(f"/pasar/lapak/staf/hari/{day.id}?page={n}") for n in (1, 2))
+    assert first.status_code == second.status_code == 200
+    on_first = [n for n in names if n.encode() in first.data]
+    on_second = [n for n in names if n.encode() in second.data]
+    assert len(on_first) == 3 and len(on_second) == 2 and set(on_first) | set(on_second) == set(names)
+    assert b'rel="next"' in first.data and b"page=2" in first.data
+    assert b'rel="prev"' in second.data and b'rel="next"' not in second.data
+    # Confirming from page 2 confirms the whole proposal, as from one long page.
+    fields = _fields(second)
+    assert len(fields) == 5 and all(fields.values())
+    response = client.post(f"/pasar/lapak/staf/hari/{day.id}/alokasi", data=fields)
+    assert response.status_code == 302
+    assert sorted(db.session.scalars(select(StallApplication.status))) == ["approved"] * 5
+
+
 def test_same_stall_twice_in_one_allocation_is_refused(client, login_as, make_business, saboak_day):
     first, second = make_business(), make_business()
     a = apps.apply_for_days(first.members[0].user, first, [saboak_day], "food")[0]
@@ -176,6 +208,10 @@ def test_curation_queue_query_budget_constant_with_500_applications(
     large = _queue_queries(client, count_queries, day)
     assert small == large
     assert large <= 10
+    with count_queries() as log:  # a later page costs no more
+        page = client.get(f"/pasar/lapak/staf/hari/{day.id}?page=5")
+    assert page.status_code == 200 and b"Usaha 494<" in page.data and b"Usaha 0<" not in page.data  # the last rows
+    assert log.count <= large  # never more than the first page
 
 
 def test_stall_map_query_budget_constant(client, make_market, next_day, count_queries):
