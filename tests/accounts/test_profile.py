@@ -108,7 +108,9 @@ def test_staff_see_links_to_their_workspaces_only(client, login_as):
 
 def test_members_see_no_staff_section(client, login_as):
     login_as("member")
-    assert "Pekerjaan staf" not in client.get("/account").get_data(as_text=True)
+    page = client.get("/account")
+    assert page.status_code == 200 and "Akun saya" in page.get_data(as_text=True)  # the right page
+    assert "Pekerjaan staf" not in page.get_data(as_text=True)
 
 
 def test_admin_sees_admin_workspaces(client, login_as):

@@ -117,6 +117,7 @@ def test_ordinary_words_do_not_alert(client, forum, member, switch_to):
     html = client.post(f"/forum/c/{forum.general.slug}/new",
                        data={"title": "Jualan kopi Bajawa", "body": "Kopi Bajawa dibuat sendiri."},
                        follow_redirects=True).get_data(as_text=True)
+    assert "Kopi Bajawa dibuat sendiri." in html  # her new thread's page
     assert "Anda tidak sendirian" not in html
     assert not db.session.scalar(select(Notification.id).where(Notification.user_id == counselor.id))
 

@@ -32,12 +32,10 @@ def test_seed_demo_is_idempotent_and_creates_the_demo_logins(runner):
         assert verify_password(user.password_hash, "purna-demo")
 
 
-def test_seed_demo_refused_outside_demo_mode(app, runner):
-    app.config["DEMO_MODE"] = False
-    try:
-        result = runner.invoke(args=["seed-demo"])
-    finally:
-        app.config["DEMO_MODE"] = True
+def test_seed_demo_refused_outside_demo_mode(app, runner, monkeypatch):
+    assert app.config["DEMO_MODE"] is True  # the suite's setting, so the refusal below is this test's doing
+    monkeypatch.setitem(app.config, "DEMO_MODE", False)
+    result = runner.invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "Refusing" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
 

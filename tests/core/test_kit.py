@@ -190,7 +190,7 @@ def test_package_refusals_are_refused():
 def test_page_arg(app, query, page):
     with app.test_request_context(f"/?{query}"):
         if page is None:
-            with pytest.raises(BadRequest):
+            with pytest.raises(BadRequest, match="400 Bad Request"):
                 page_arg()
         else:
             assert page_arg() == page
@@ -201,7 +201,7 @@ def test_query_text(app):
         assert query_text("q") == "se'i sapi"
         assert len(query_text("long", 100)) == 100
         assert query_text("missing") == ""
-    with app.test_request_context("/?q=a%E2%80%AEb"), pytest.raises(BadRequest):
+    with app.test_request_context("/?q=a%E2%80%AEb"), pytest.raises(BadRequest, match="400 Bad Request"):
         query_text("q")
 
 

@@ -47,7 +47,7 @@ def test_refused_when_the_status_moved(app):
     with pytest.raises(StatusChanged, match="Sudah dibatalkan"):
         change_status(TrainingSession, training.id, "scheduled", "cancelled",
                       message="Sudah dibatalkan")
-    with pytest.raises(StatusChanged):
+    with pytest.raises(StatusChanged, match="baru saja diubah"):  # a row that does not exist
         change_status(TrainingSession, 987654, "scheduled", "cancelled")
     db.session.rollback()
     assert db.session.get(TrainingSession, training.id).status == "cancelled"

@@ -81,7 +81,9 @@ def test_deleting_an_account_keeps_referred_reports_unlinked_and_says_so(client,
 
 def test_no_deletion_note_without_referred_reports(client, login_as):
     login_as("member")
-    assert "Satgas" not in client.get("/account/delete").get_data(as_text=True)
+    page = client.get("/account/delete")
+    assert page.status_code == 200 and "Hapus akun" in page.get_data(as_text=True)
+    assert "Satgas" not in page.get_data(as_text=True)
 
 
 def test_demo_data_has_every_status_and_the_officer_login(app, runner):

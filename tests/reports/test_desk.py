@@ -64,19 +64,25 @@ def test_other_roles_get_403_on_every_desk_page(app, client, login_as, report, r
 
 
 def test_visitors_are_sent_to_login_from_the_desk(app, client, report):
+    walked = 0
     for rule in desk_rules(app):
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(build(rule, report), method=method)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+        walked += 1
+    assert walked == 11
 
 
 def test_satgas_and_admin_open_every_desk_page(app, client, login_as, report):
+    opened = 0
     for role in ("satgas", "admin"):
         login_as(role)
         for rule in desk_rules(app):
             if "GET" in rule.methods and "attachment_id" not in rule.arguments:
                 assert client.get(build(rule, report)).status_code == 200, (role, rule.rule)
+                opened += 1
         client.post("/logout")
+    assert opened >= 2 * 5  # queue, report, identifier search, dashboard and its CSV, for each role
 
 
 def test_the_queue_is_urgent_first_then_newest_with_filters(client, login_as, make_report):

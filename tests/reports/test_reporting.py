@@ -69,8 +69,10 @@ def test_an_anonymous_report_links_to_no_account_session_address_or_device(app, 
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "report")) == 0
     assert db.session.scalar(select(func.count(Notification.id))) == 0
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
-    # And it is not among the member's reports.
-    assert report.code not in client.get("/forum/lapor/saya").get_data(as_text=True)
+    # And it is not among the member's reports (on the right page, not an error page).
+    mine = client.get("/forum/lapor/saya")
+    assert mine.status_code == 200 and "Laporan saya" in mine.get_data(as_text=True)
+    assert report.code not in mine.get_data(as_text=True)
 
 
 def test_a_member_reporting_under_their_account_sees_it_in_their_reports(client, login_as, report_form):
@@ -88,7 +90,9 @@ def test_another_members_report_is_404(client, login_as, make_user, make_report)
     report, _secret = make_report(reporter=owner)
     login_as("member")
     assert client.get(f"/forum/lapor/saya/{report.id}").status_code == 404
-    assert report.code not in client.get("/forum/lapor/saya").get_data(as_text=True)
+    mine = client.get("/forum/lapor/saya")
+    assert mine.status_code == 200 and "Laporan saya" in mine.get_data(as_text=True)
+    assert report.code not in mine.get_data(as_text=True)
 
 
 def test_danger_now_shows_the_emergency_lines_first_and_marks_urgent(client, report_form):

@@ -110,7 +110,7 @@ def test_two_businesses_never_share_a_stall(make_business, make_user, saboak_day
     stall = _stall(saboak_day.market, "A-01")
     decisions.approve(staff, first, stall)
     db.session.commit()
-    with pytest.raises(StallTaken):
+    with pytest.raises(StallTaken, match="baru saja diberikan ke usaha lain"):
         decisions.approve(staff, second, stall)
     db.session.rollback()
     assert db.session.get(StallApplication, second.id).status == "applied"
@@ -121,8 +121,10 @@ def test_decision_from_a_stale_state_is_refused(make_business, make_user, saboak
     application = _apply(make_business(), saboak_day)
     decisions.decline(staff, application, "Zona kuliner penuh")
     db.session.commit()
-    with pytest.raises(ChangedMeanwhile):
+    with pytest.raises(ChangedMeanwhile, match="baru saja diubah orang lain"):
         decisions.waitlist(staff, application)
+    db.session.rollback()
+    assert db.session.get(StallApplication, application.id).status == "declined"
 
 
 def test_decline_and_resubmit_need_a_reason(make_business, make_user, saboak_day):
