@@ -1,6 +1,7 @@
 """KUR applications: eligibility, checklist, stages, reminders; home, export, deletion, demo."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -32,8 +33,9 @@ from tests.inbox_helpers import inbox_keys, outbox
 def test_each_eligibility_rule_explains_itself_and_saves_nothing(make_user, kur_start, change):
     member = make_user()
     data = kur_start(**change)
-    assert len(applications.eligibility_problems(data)) == 1
-    with pytest.raises(KurError):
+    problems = applications.eligibility_problems(data)
+    assert len(problems) == 1
+    with pytest.raises(KurError, match=re.escape(str(problems[0]))):
         applications.start_kur_application(member, data)
     assert db.session.scalar(select(func.count(KurApplication.id))) == 0
 
@@ -44,7 +46,7 @@ def test_start_tells_the_member_and_only_one_runs_at_a_time(make_user, kur_start
     db.session.commit()
     assert application.stage == "preparing"
     assert len(inbox_keys(member)) == 1
-    with pytest.raises(KurError):
+    with pytest.raises(KurError, match="sudah punya pengajuan KUR"):
         applications.start_kur_application(member, kur_start(business_name="Laundry"))
 
 
@@ -58,7 +60,7 @@ def test_npwp_only_required_above_fifty_million(make_user, kur_start):
 def test_member_marks_submitted_only_with_documents_ready(make_user, kur_start):
     member = make_user()
     application = applications.start_kur_application(member, kur_start())
-    with pytest.raises(KurError):
+    with pytest.raises(KurError, match="Centang dulu semua berkas"):
         applications.mark_submitted(member, application)
     applications.update_checklist(member, application, ["doc_ktp", "doc_kk", "doc_business_letter"])
     applications.mark_submitted(member, application)
@@ -76,16 +78,16 @@ def test_every_stage_change_tells_the_member(make_user, kur_start):
     db.session.commit()
     assert len(inbox_keys(member)) == 5  # started + four moves
     assert applications.next_stages(application) == []
-    with pytest.raises(KurError):
+    with pytest.raises(KurError, match="tidak bisa dipindah ke tahap itu"):
         applications.move_kur_application(staff, application, "rejected", "Terlambat")
 
 
 def test_rejection_needs_a_reason_and_skipping_stages_is_refused(make_user, kur_start):
     staff = make_user(roles=["member", "umkm_staff"])
     application = applications.start_kur_application(make_user(), kur_start())
-    with pytest.raises(KurError):
+    with pytest.raises(KurError, match="Tulis alasan penolakan"):
         applications.move_kur_application(staff, application, "rejected", "")
-    with pytest.raises(KurError):
+    with pytest.raises(KurError, match="tidak bisa dipindah ke tahap itu"):
         applications.move_kur_application(staff, application, "disbursed", None)
     applications.move_kur_application(staff, application, "rejected", "Usaha belum tercatat")
     assert application.stage == "rejected"

@@ -129,7 +129,9 @@ def test_list_filters_by_tag_and_regency(client, login_as, make_training):
 def test_online_link_only_for_confirmed_participants(client, login_as, make_training):
     training = make_training(place=None, online_url="https://meet.example/rahasia")
     login_as("member")
-    assert "meet.example/rahasia" not in client.get(f"/trainings/{training.id}").get_data(as_text=True)
+    page = client.get(f"/trainings/{training.id}")
+    assert page.status_code == 200 and training.title in page.get_data(as_text=True)  # the right page
+    assert "meet.example/rahasia" not in page.get_data(as_text=True)
     client.post(f"/trainings/{training.id}/register")
     assert "meet.example/rahasia" in client.get(f"/trainings/{training.id}").get_data(as_text=True)
 
