@@ -35,6 +35,8 @@ def _nest_sub_packages(parent: Blueprint) -> None:
     its first registration on an app."""
     from community.adminduk import blueprint as adminduk_blueprint
     from community.reports.views import bp as reports_bp
+    from community.reports.views import code_bp as reports_code_bp
 
     parent.register_blueprint(reports_bp)
+    parent.register_blueprint(reports_code_bp)
     parent.register_blueprint(adminduk_blueprint())

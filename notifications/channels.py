@@ -72,7 +72,7 @@ class Outgoing:
     key: str  # the outbox key: never logged or sent, see ``reference``
     base_key: str
     channel: str
-    user_id: int
+    user_id: int | None  # None: a contact without an account (``notifications.contacts``)
     to: str  # E.164 phone or email address; "" for in-app
     subject: str
     text: str
@@ -122,9 +122,9 @@ class LogChannel:
         self.name = name
 
     def send(self, message: Outgoing) -> None:
-        log.info(
-            "%s to=%s ref=%s text=%s", self.name, mask(message.to), message.reference, message.text
-        )
+        # A contact without an account is named by the reference alone, not even masked.
+        to = mask(message.to) if message.user_id is not None else "contact"
+        log.info("%s to=%s ref=%s text=%s", self.name, to, message.reference, message.text)
 
 
 class EmailChannel:

@@ -9,6 +9,7 @@ from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
+from core.crypto import EncryptedText
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
@@ -62,7 +63,13 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(160), unique=True)
     base_key: Mapped[str] = mapped_column(String(160))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The account the message is for; None for a message addressed to a contact.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # A message to someone without an account (a visitor who reported with a phone
+    # number, ``notifications.contacts``): the phone (E.164) or email address,
+    # encrypted at rest and erased (NULL) once the row is delivered, finally fails
+    # or is cancelled. Such a row never reaches an inbox or a call-task list.
+    contact: Mapped[str | None] = mapped_column(EncryptedText)
     channel: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)

@@ -116,7 +116,7 @@ def notify(
 
 
 def _enqueue(
-    user_id: int,
+    user_id: int | None,
     base_key: str,
     channel: str,
     title: str,
@@ -131,8 +131,11 @@ def _enqueue(
     expires_at: datetime | None = None,
     outside_text: str | None = None,
     requested: bool = False,
+    contact: str | None = None,
 ) -> bool:
-    """Add one outbox row unless its key exists. Returns whether it was added."""
+    """Add one outbox row unless its key exists. Returns whether it was added.
+    ``contact`` (with ``user_id`` None): a message to a phone or email address
+    without an account (``notifications.contacts``)."""
     channel_key = f"{base_key}:{channel}"
     exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == channel_key))
     if exists:
@@ -154,6 +157,7 @@ def _enqueue(
             expires_at=expires_at,
             outside_text=outside_text,
             requested=requested,
+            contact=contact,
         )
     )
     return True
@@ -168,7 +172,7 @@ def cancel_messages(key_prefix: str) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.key.startswith(key_prefix, autoescape=True))
         .where(OutboxMessage.status == "pending")
-        .values(status="cancelled", claim_token=None)
+        .values(status="cancelled", claim_token=None, contact=None)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

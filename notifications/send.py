@@ -46,7 +46,8 @@ def _send_all(sends: list[Outgoing], token: str, now: datetime, result: Dispatch
             table.c.claim_token == token,
             table.c.status == "sending",
         )
-        .values(status="sent", sent_at=now, last_error=None, claim_token=None)
+        # A contact's address (messages without an account) goes once delivered.
+        .values(status="sent", sent_at=now, last_error=None, claim_token=None, contact=None)
     )
     started = time.monotonic()
     unmarked: list[int] = []
@@ -113,7 +114,7 @@ def _record_failure(
         if _mark(message.id, token, status="pending", due_at=now + retry_delay(attempts), last_error=error):
             result.counts["retry"] += 1
         return
-    if not _mark(message.id, token, status="failed", last_error=error):
+    if not _mark(message.id, token, status="failed", last_error=error, contact=None):
         return
     result.counts["failed"] += 1
     if _expired(message, now):

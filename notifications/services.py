@@ -1,7 +1,8 @@
 """Telling people things: the in-app inbox, the outbox, preferences, call tasks.
 
-Feature packages call ``notify`` and ``cancel_messages`` only; they never send
-anything themselves. Texts are Bahasa Indonesia msgids marked with ``N_`` so they
+Feature packages call ``notify`` and ``cancel_messages`` only (and, for someone
+without an account, ``notify_contact``/``erase_contacts``/``delivery_state``);
+they never send anything themselves. Texts are Bahasa Indonesia msgids marked with ``N_`` so they
 are extracted for translation and rendered in the recipient's language when shown
 or sent. Never put NIK, note text or other sensitive content in a message.
 
@@ -28,6 +29,16 @@ from notifications.call_tasks import (  # noqa: F401 (the package's public face)
     complete_call_task,
     open_call_task,
     open_call_tasks,
+)
+from notifications.contacts import (  # noqa: F401
+    DELIVERED,
+    FAILED,
+    WAITING,
+    contact_preview,
+    delivery_state,
+    delivery_states,
+    erase_contacts,
+    notify_contact,
 )
 from notifications.inbox import (  # noqa: F401
     add_inbox_notice,

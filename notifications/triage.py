@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -18,11 +19,18 @@ from notifications import services
 from notifications.channels import CHAT_MAX_CHARS, SMS_MAX_CHARS, Outgoing
 from notifications.claim import CAP_WINDOW, EXPIRED, DispatchResult, max_attempts
 from notifications.models import (
+    DEFAULT_QUIET_FROM,
+    DEFAULT_QUIET_UNTIL,
     EXTERNAL_CHANNELS,
     Notification,
     NotificationPreference,
     OutboxMessage,
 )
+
+# A contact (no account, ``notifications.contacts``) has no preferences: the
+# default quiet hours (21:00–07:00 WITA) hold for them.
+CONTACT_QUIET_HOURS = SimpleNamespace(quiet_from=DEFAULT_QUIET_FROM, quiet_until=DEFAULT_QUIET_UNTIL)
+FINAL_STATUSES = ("sent", "failed", "cancelled", "capped")
 
 
 def quiet_until(prefs: NotificationPreference, now: datetime) -> datetime | None:
@@ -49,7 +57,7 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
     ).all()
-    user_ids = {row.user_id for row in rows}
+    user_ids = {row.user_id for row in rows if row.user_id is not None}
     users = {
         u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
     }
@@ -67,7 +75,8 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         )
     )
     sent_this_week = _sent_this_week(
-        {row.user_id for row in rows if row.channel != "in_app" and not row.urgent}, now
+        {row.user_id for row in rows if row.user_id is not None and row.channel != "in_app" and not row.urgent},
+        now,
     )
 
     def ensure_inbox(row: OutboxMessage) -> None:
@@ -83,6 +92,11 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
 
     sends: list[Outgoing] = []
     for row in rows:
+        if row.user_id is None:
+            outgoing = _triage_contact(row, now, result)
+            if outgoing is not None:
+                sends.append(outgoing)
+            continue
         user = users.get(row.user_id)
         if user is None or user.deleted_at is not None:
             _finish(row, "cancelled", "account closed", result)
@@ -129,6 +143,44 @@ def _triage(ids: list[int], token: str, now: datetime, result: DispatchResult) -
         row.attempts += 1
         sends.append(_outgoing(row, user, chain, person))
     return sends
+
+
+def _triage_contact(row: OutboxMessage, now: datetime, result: DispatchResult) -> Outgoing | None:
+    """A message to a contact without an account: no inbox, no preferences but the
+    default quiet hours, no weekly cap, no call task; the address goes with the
+    row's last state."""
+    if not row.contact:
+        _finish(row, "cancelled", "contact erased", result)
+        return None
+    if _expired(row, now):
+        _expire(row, result)
+        return None
+    if row.channel not in EXTERNAL_CHANNELS:
+        _finish(row, "failed", f"no {row.channel} for a contact", result)
+        return None
+    wait_until = None if row.urgent else quiet_until(CONTACT_QUIET_HOURS, now)
+    if wait_until is not None and _expired(row, wait_until):
+        _expire(row, result)
+        return None
+    if wait_until is not None:
+        row.status, row.due_at, row.claim_token = "pending", wait_until, None
+        result.counts["quiet_hours"] += 1
+        return None
+    if row.attempts >= max_attempts():
+        contact = row.contact
+        _finish(row, "failed", "no attempts left", result)
+        if row.channel == "whatsapp":
+            _queue_fallback(row, "sms", now, result, contact=contact)
+        return None
+    row.attempts += 1
+    locale = (row.params or {}).get("locale") or "id"
+    text = _fit(services.render(row.outside_text or row.title, row.params, locale), row.url, row.channel)
+    return Outgoing(
+        id=row.id, key=row.key, base_key=row.base_key, channel=row.channel, user_id=None,
+        to=row.contact, subject=_subject(text), text=text, urgent=row.urgent, title=row.title,
+        params=row.params or {}, url=row.url, fallback="sms" if row.channel == "whatsapp" else None,
+        attempts=row.attempts, expires_at=row.expires_at, outside_text=row.outside_text,
+    )
 
 
 def _expired(row, moment: datetime) -> bool:
@@ -188,13 +240,8 @@ def outside_words(row, locale: str, full_text: bool) -> tuple[str, str | None]:
 def _outgoing(row: OutboxMessage, user: User, chain: list[str], prefs: NotificationPreference) -> Outgoing:
     locale = user.locale or "id"
     text, path = outside_words(row, locale, prefs.full_text)
-    subject = text if len(text) <= 120 else text[:119].rstrip() + "…"
-    target = message_link(path)
-    link = f" {target}" if target else ""
-    room = (SMS_MAX_CHARS if row.channel == "sms" else CHAT_MAX_CHARS) - len(link)
-    if len(text) > room:  # shorten the words, never the link
-        text = text[: room - 1].rstrip() + "…"
-    text += link
+    subject = _subject(text)
+    text = _fit(text, path, row.channel)
     if row.channel == "whatsapp":
         fallback = "sms" if "sms" in chain else "call"
     elif row.channel == "sms":
@@ -225,10 +272,27 @@ def _outgoing(row: OutboxMessage, user: User, chain: list[str], prefs: Notificat
     )
 
 
+def _subject(text: str) -> str:
+    return text if len(text) <= 120 else text[:119].rstrip() + "…"
+
+
+def _fit(text: str, path: str | None, channel: str) -> str:
+    """``text`` and the link to ``path``, within the channel's length (the words
+    are shortened, never the link)."""
+    target = message_link(path)
+    link = f" {target}" if target else ""
+    room = (SMS_MAX_CHARS if channel == "sms" else CHAT_MAX_CHARS) - len(link)
+    if len(text) > room:
+        text = text[: room - 1].rstrip() + "…"
+    return text + link
+
+
 def _finish(row, status: str, error: str | None, result: DispatchResult, now=None) -> None:
     row.status = status
     row.last_error = scrub_text(error) if error else error  # never a row's values
     row.claim_token = None
+    if status in FINAL_STATUSES and getattr(row, "contact", None) is not None:
+        row.contact = None  # a contact's address is kept only while it may still be used
     if status == "sent":
         row.sent_at = now
     result.counts[status] += 1
@@ -240,11 +304,18 @@ def _give_up(row, error: str, now: datetime, result: DispatchResult, chain: list
         return  # no fallback and no call about something already past
     if row.channel == "whatsapp" and "sms" in chain:
         _queue_fallback(row, "sms", now, result)
-    elif row.channel in ("whatsapp", "sms"):
+    elif row.channel in ("whatsapp", "sms") and row.user_id is not None:
         _open_call_task(row, result)
 
 
-def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult) -> None:
+def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult,
+                    contact: str | None = None) -> None:
+    """The same message on ``channel``. A contact's row (no account) carries its
+    address along: ``contact``, or the ``to`` of the message just tried."""
+    if row.user_id is None:
+        contact = contact or getattr(row, "to", None)
+        if not contact:
+            return
     with db.session.begin_nested():
         added = services._enqueue(
             row.user_id, row.base_key, channel, row.title, row.body, row.params or {},
@@ -252,6 +323,7 @@ def _queue_fallback(row, channel: str, now: datetime, result: DispatchResult) ->
             handler_id=row.handler_id, recipient_label=row.recipient_label,
             expires_at=getattr(row, "expires_at", None),
             outside_text=row.outside_text, requested=row.requested,
+            contact=contact if row.user_id is None else None,
         )
     if added:
         result.counts[f"fallback_{channel}"] += 1

@@ -25,7 +25,14 @@ from core.db import utcnow
 from core.extensions import db
 from core.links import site_path
 from core.status import change_status
-from notifications.services import N_, notify
+from notifications.services import (
+    FAILED,
+    N_,
+    contact_preview,
+    delivery_state,
+    notify,
+    notify_contact,
+)
 
 QUEUE_PAGE_SIZE = 25
 # Only the status, never a detail of the case.
@@ -34,6 +41,21 @@ STATUS_NOTICES = {
     REFERRED: N_("Laporan %(code)s sudah diteruskan ke lembaga yang berwenang."),
     CLOSED: N_("Laporan %(code)s sudah selesai ditangani Satgas."),
 }
+# What a visitor who asked for it gets on the phone at each new status. Whoever
+# holds the phone may be the calo or family: no status, no case detail, no word
+# of a report; the link opens a page that does not say either (``code_bp``).
+CONTACT_TEXT = N_("Rumah Purna: ada kabar baru untuk kode Anda. Buka tautan ini, lalu masukkan kode dan "
+                  "kode rahasia Anda:")
+CONTACT_ENDPOINT = "community.code.enter"
+
+
+def contact_message_key(report: Report, status: str | None = None) -> str:
+    return f"report:{report.id}:contact:{status or report.status}"
+
+
+def contact_text_preview() -> str:
+    """The exact message as it leaves (text and link), shown on the report form."""
+    return contact_preview(CONTACT_TEXT, site_path(CONTACT_ENDPOINT))
 
 
 def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None):
@@ -123,8 +145,13 @@ def close(actor: User, report: Report, seen_status: str, reason: str, now: datet
 
 def _tell_reporter(report: Report) -> None:
     """A member who reported under their account hears of the new status in the
-    inbox only: a WhatsApp or SMS must never show that they reported someone."""
+    inbox only: a WhatsApp or SMS must never show that they reported someone.
+    A visitor who asked for it gets the neutral ``CONTACT_TEXT`` on their phone
+    (``notifications.contacts``: encrypted, quiet hours, retries, erased after)."""
     if report.reporter_id is None:
+        if report.contact_notify and report.contact_phone:
+            notify_contact(report.contact_phone, key=contact_message_key(report), text=CONTACT_TEXT,
+                           path=site_path(CONTACT_ENDPOINT), locale=report.contact_locale or "id")
         return
     reporter = db.session.get(User, report.reporter_id)
     if reporter is None or not reporter.is_active:
@@ -174,6 +201,20 @@ def record_picture_view(actor: User, report: Report, attachment) -> None:
     """Audit every opening of a report's picture."""
     audit.record(actor, "report.picture_view", object_type="report", object_id=report.id,
                  detail=f"attachment {attachment.id}")
+
+
+def contact_delivery(report: Report) -> str | None:
+    """How the automatic message about the current status is doing (``WAITING``,
+    ``DELIVERED``, ``FAILED``), or ``None`` when there is none."""
+    if not report.contact_notify or report.reporter_id is not None:
+        return None
+    return delivery_state(contact_message_key(report))
+
+
+def officer_must_tell(report: Report, delivery: str | None) -> bool:
+    """The officer tells the visitor by phone (and records it) when no automatic
+    message carries the current status: none was asked for, or it finally failed."""
+    return report.reporter_to_be_told and (not report.contact_notify or delivery in (None, FAILED))
 
 
 def mark_reporter_told(actor: User, report: Report, status: str) -> None:

@@ -48,11 +48,14 @@ def report_detail(report_id: int):
     desk.record_view(current_user, report, contact_shown=contact_shown)
     db.session.commit()
     per_identifier, linked = linking.links_for(report)
+    delivery = desk.contact_delivery(report) if contact_shown else None
     seen = {"seen_status": report.status}
     return render_template(
         "community/reports/report.html",
         report=report,
         contact_shown=contact_shown,
+        delivery=delivery,
+        officer_must_tell=contact_shown and desk.officer_must_tell(report, delivery),
         per_identifier=per_identifier,
         linked=linked,
         notes=desk.notes_for(report),

@@ -113,6 +113,7 @@ class ReportForm(BaseForm):
         validators=[Optional(), Length(max=120, message=_l("Nama paling panjang 120 karakter."))],
     )
     contact_phone = PhoneField(_l("Nomor HP Anda"), filters=[strip], validators=[Optional()])
+    contact_notify = BooleanField(_l("Kirimi saya pesan WhatsApp atau SMS bila ada kabar baru"))
 
 
 class LookupForm(BaseForm):
@@ -123,6 +124,15 @@ class LookupForm(BaseForm):
     secret = StringField(
         _l("Kode rahasia"), filters=[strip],
         validators=[DataRequired(message=_l("Tulis kode rahasia.")), Length(max=40)],
+    )
+
+
+class CodeForm(LookupForm):
+    """The look-up where a neutral message links: no word of what the code is for."""
+
+    code = StringField(
+        _l("Kode"), filters=[strip],
+        validators=[DataRequired(message=_l("Tulis kode Anda.")), Length(max=40)],
     )
 
 

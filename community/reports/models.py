@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.crypto import EncryptedText
@@ -69,6 +70,11 @@ class Report(db.Model):
     # A visitor with a contact has no inbox: an officer tells them of a new status
     # (the status only) and records here which status they were told.
     contact_told_status: Mapped[str | None] = mapped_column(String(20))
+    # The visitor chose, when reporting, to get a neutral message on that phone at
+    # each new status (``desk.CONTACT_TEXT``, through ``notifications.contacts``).
+    contact_notify: Mapped[bool] = mapped_column(default=False, server_default=sql_false())
+    # The language of the form they filled in, for that message ("id" or "en").
+    contact_locale: Mapped[str | None] = mapped_column(String(5))
     # Referral and closing.
     referred_to: Mapped[str | None] = mapped_column(String(20))
     referral_note: Mapped[str | None] = mapped_column(EncryptedText)

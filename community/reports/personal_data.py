@@ -8,7 +8,7 @@ from accounts.models import User
 from community.reports.models import Report
 from core.extensions import db
 from core.uploads import delete_stored_ids
-from notifications.services import cancel_messages
+from notifications.services import cancel_messages, erase_contacts
 
 
 def export_for(user: User) -> dict | None:
@@ -60,10 +60,12 @@ def erase_for(user: User) -> None:
     loses the link to the account and the contact details; the others are erased."""
     for report in db.session.scalars(select(Report).where(Report.reporter_id == user.id)):
         cancel_messages(f"report:{report.id}:")
+        erase_contacts(f"report:{report.id}:")
         if report.referred_at is not None:
             report.reporter_id = None
             report.contact_name = None
             report.contact_phone = None
+            report.contact_notify = False
         else:
             delete_stored_ids([attachment.file_id for attachment in report.attachments])
             db.session.delete(report)

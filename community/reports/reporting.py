@@ -33,6 +33,8 @@ class ReportInput:
     urgent: bool = False
     contact_name: str = ""
     contact_phone: str = ""
+    contact_notify: bool = False
+    contact_locale: str = "id"
 
 
 def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str]:
@@ -43,6 +45,8 @@ def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str
     Only flushes.
     """
     secret = codes.new_secret()
+    # Only a visitor with a phone number (a member is told in the inbox).
+    contact_notify = bool(data.contact_notify and data.contact_phone and reporter is None)
     report = Report(
         code=_free_code(),
         secret_hash=codes.hash_secret(secret),
@@ -56,6 +60,8 @@ def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str
         reporter_id=reporter.id if reporter is not None else None,
         contact_name=data.contact_name or None,
         contact_phone=data.contact_phone or None,
+        contact_notify=contact_notify,
+        contact_locale=(data.contact_locale or "id")[:5] if contact_notify else None,
         created_at=utcnow(),
     )
     for kind, values in (("phone", data.phones), ("company", data.companies), ("handle", data.handles)):

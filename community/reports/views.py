@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,13 +23,17 @@ from community.reports._common import (
     REFERRAL_LABELS,
     STATUS_LABELS,
 )
-from community.reports.forms import LookupForm, ReportForm, chosen_files
+from community.reports.desk import contact_text_preview
+from community.reports.forms import CodeForm, LookupForm, ReportForm, chosen_files
 from community.reports.permissions import can_view_own_report
 from core.extensions import db, limiter
 from core.i18n import format_wita
 from core.uploads import UploadRefused
 
 bp = Blueprint("reports", __name__, url_prefix="/lapor")
+# The page a neutral message to a visitor's phone links to: its address and its
+# words say nothing of reports (the phone's holder may be the one reported).
+code_bp = Blueprint("code", __name__, url_prefix="/kode")
 
 # Shown first when someone is in danger; used when the admin list lacks them.
 EMERGENCY_TELS = ("110", "08001000", "129")
@@ -74,12 +79,14 @@ def _commands(state) -> None:
 
 
 @bp.after_request
+@code_bp.after_request
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.context_processor
+@code_bp.context_processor
 def _report_helpers():
     return {
         "report_kind_label": lambda kind: _(KIND_LABELS.get(kind, kind)),
@@ -131,6 +138,9 @@ def _report_input(form: ReportForm) -> reporting.ReportInput:
         urgent=bool(form.urgent.data),
         contact_name="" if anonymous else (form.contact_name.data or ""),
         contact_phone="" if anonymous else (form.contact_phone.data or ""),
+        # Only a visitor (no account: no inbox) is messaged on the phone.
+        contact_notify=bool(form.contact_notify.data) and not anonymous and not current_user.is_authenticated,
+        contact_locale=str(get_locale() or "id"),
     )
 
 
@@ -140,7 +150,25 @@ def _contact_conflict(form: ReportForm) -> bool:
             _("Anda memilih anonim. Kosongkan nama dan nomor HP, atau hapus centang anonim.")
         ]
         return True
+    if form.contact_notify.data and not current_user.is_authenticated:
+        if form.anonymous.data:
+            form.contact_notify.errors = [
+                _("Laporan anonim tidak bisa dikabari lewat HP. Hapus salah satu centang.")
+            ]
+            return True
+        if not form.contact_phone.data:
+            form.contact_notify.errors = [
+                _("Untuk menerima pesan, tulis nomor HP Anda, atau hapus centang ini.")
+            ]
+            return True
     return False
+
+
+def _form_page(form: ReportForm):
+    return render_template(
+        "community/reports/new.html", form=form, contact_preview=contact_text_preview(),
+        lines=emergency_lines() if form.urgent.data else [],
+    )
 
 
 @bp.route("/baru", methods=["GET", "POST"])
@@ -161,19 +189,16 @@ def new():
         except UploadRefused as error:
             db.session.rollback()
             form.pictures.errors = [_(str(error)) + " " + _("Pilih gambarnya lagi.")]
-            return render_template("community/reports/new.html", form=form,
-                                   lines=emergency_lines() if form.urgent.data else [])
+            return _form_page(form)
         reporting.alert_officers(report)
         db.session.commit()
         # Rendered, not redirected: the secret is shown this once and kept nowhere.
         return render_template(
             "community/reports/done.html", report=report, secret=secret,
+            contact_preview=contact_text_preview() if report.contact_notify else None,
             lines=emergency_lines() if report.urgent else [],
         )
-    return render_template(
-        "community/reports/new.html", form=form,
-        lines=emergency_lines() if form.urgent.data else [],
-    )
+    return _form_page(form)
 
 
 def _failed_lookup() -> bool:
@@ -184,20 +209,41 @@ def _lookup_code_key() -> str:
     return "report-code:" + (codes.canonical_code(request.form.get("code")) or "unreadable")
 
 
-@bp.route("/status", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REPORT_LOOKUP_LIMIT"], methods=["POST"],
-               deduct_when=lambda _response: _failed_lookup())
-@limiter.limit(lambda: current_app.config["REPORT_LOOKUP_CODE_LIMIT"], methods=["POST"],
-               key_func=_lookup_code_key, deduct_when=lambda _response: _failed_lookup())
-def lookup():
-    form = LookupForm()
+# Shared by both look-up pages: a guesser gains nothing by using the other one.
+_per_address = limiter.shared_limit(
+    lambda: current_app.config["REPORT_LOOKUP_LIMIT"], scope="report-lookup", methods=["POST"],
+    deduct_when=lambda _response: _failed_lookup())
+_per_code = limiter.shared_limit(
+    lambda: current_app.config["REPORT_LOOKUP_CODE_LIMIT"], scope="report-lookup-code", methods=["POST"],
+    key_func=_lookup_code_key, deduct_when=lambda _response: _failed_lookup())
+
+
+def _lookup(form, template: str, wrong: str):
     if form.validate_on_submit():
         report = reporting.find_by_code_and_secret(form.code.data, form.secret.data)
         if report is not None:
             return render_template("community/reports/status.html", report=report)
         g.report_lookup_failed = True
-        form.secret.errors = [_("Kode laporan atau kode rahasia tidak cocok. Periksa lagi huruf dan angkanya.")]
-    return render_template("community/reports/lookup.html", form=form)
+        form.secret.errors = [wrong]
+    return render_template(template, form=form)
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@_per_address
+@_per_code
+def lookup():
+    return _lookup(LookupForm(), "community/reports/lookup.html",
+                   _("Kode laporan atau kode rahasia tidak cocok. Periksa lagi huruf dan angkanya."))
+
+
+@code_bp.route("", methods=["GET", "POST"])
+@_per_address
+@_per_code
+def enter():
+    """Where the neutral message links: the same look-up, in words that do not
+    say what the code is for."""
+    return _lookup(CodeForm(), "community/reports/code.html",
+                   _("Kode atau kode rahasia tidak cocok. Periksa lagi huruf dan angkanya."))
 
 
 @bp.route("/saya")

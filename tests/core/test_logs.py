@@ -62,6 +62,48 @@ def test_no_report_text_or_contact_reaches_logs_outbox_or_notifications(client, 
     assert "SENTINEL" not in caplog.text and "6789" not in caplog.text and "0999" not in caplog.text
 
 
+def test_a_visitors_contact_message_carries_no_report_text_or_contact(client, app, caplog, login_as, make_user):
+    """A visitor who asked to be messaged at each new status: the phone number and
+    the report's text are in no log line, no outbox text, nobody's inbox and no
+    call task; the address is encrypted in the outbox and gone once delivered."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, text
+
+    from community.reports.models import Report
+    from core.extensions import db
+    from notifications.jobs import dispatch_due
+    from notifications.models import CallTask, Notification, OutboxMessage
+    from tests.notifications.conftest import NOON
+
+    caplog.set_level(logging.DEBUG)
+    colleague = make_user(roles=("member", "moderator"))
+    client.post("/forum/lapor/baru", data={
+        "kind": "held", "what": f"Adik saya ditahan agen {SENTINEL}", "regency": "malaka",
+        "place": f"Johor {SENTINEL}", "people": f"Ibu Lina {SENTINEL}", "phones": "+60 12-345 6789",
+        "contact_name": f"Kakak {SENTINEL}", "contact_phone": "081338800999", "contact_notify": "y"})
+    report = db.session.scalar(select(Report))
+    assert report is not None and report.contact_notify
+    login_as("satgas")
+    base = f"/forum/lapor/desk/{report.id}"
+    client.post(f"{base}/verify", data={"seen_status": "received"})
+    client.post(f"{base}/refer", data={"seen_status": "verifying", "body": "other", "note": f"Ke {SENTINEL}"})
+    rows = db.session.scalars(select(OutboxMessage)).all()
+    assert len(rows) == 2 and all(row.user_id is None for row in rows)
+    assert all(row.contact == "+6281338800999" for row in rows)  # the positive: it is there, encrypted
+    raw = repr(db.session.execute(text("SELECT contact, title, body, params, url, outside_text FROM outbox_messages")).all())
+    assert "0999" not in raw and "SENTINEL" not in raw and report.code not in raw and "6789" not in raw
+    dispatch_due(now=NOON)
+    dispatch_due(now=NOON + timedelta(minutes=5))
+    db.session.expire_all()
+    assert [row.status for row in db.session.scalars(select(OutboxMessage))] == ["sent", "sent"]
+    assert [row[0] for row in db.session.execute(text("SELECT contact FROM outbox_messages"))] == [None, None]
+    assert db.session.scalar(select(Notification.id)) is None and db.session.scalar(select(CallTask.id)) is None
+    assert colleague.id
+    assert "SENTINEL" not in caplog.text and "0999" not in caplog.text and "6789" not in caplog.text
+    assert report.code not in caplog.text and "ref=" in caplog.text
+
+
 def test_no_nik_reaches_logs_urls_outbox_or_notifications(client, app, caplog, auth, make_user):
     """Civil-registration help (issue 10): a NIK and KK number given by a member stay
     out of the logs, every URL, the outbox and the inbox; the registrar sees them."""
