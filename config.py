@@ -28,6 +28,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def under_reloader() -> bool:
+    """Whether this process is the Werkzeug reloader's child (``flask run --reload``
+    sets ``WERKZEUG_RUN_MAIN``). Not a setting but the process's situation, so it
+    is read when asked (the scheduler refuses to start there)."""
+    return bool(os.environ.get("WERKZEUG_RUN_MAIN"))
+
+
 def _instance_secret(filename: str) -> str:
     """Read or create a random secret kept in ``instance/`` (development only)."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)

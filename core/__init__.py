@@ -109,14 +109,14 @@ def register_handlers() -> None:
     ``connect()`` function connects nothing until it is called here)."""
     from community import handlers as community_handlers
     from community.adminduk import handlers as adminduk_handlers
-    from community.reports import handlers as reports_handlers  # noqa: F401
+    from community.reports import handlers as reports_handlers
     from marketplace import handlers as marketplace_handlers
     from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
     from mentoring import home as mentoring_home
     from mentoring.counseling import handlers as counseling_handlers
     from mentoring.kur import handlers as kur_handlers
     from mentoring.training import handlers as training_handlers
-    from notifications import handlers as notifications_handlers  # noqa: F401
+    from notifications import handlers as notifications_handlers
     from payments import handlers as payments_handlers  # noqa: F401
 
     community_handlers.connect()
@@ -126,6 +126,8 @@ def register_handlers() -> None:
     training_handlers.connect()
     kur_handlers.connect()
     mentoring_home.connect()
+    reports_handlers.connect()
+    notifications_handlers.connect()
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -16,7 +16,6 @@ so a reminder that fell due while the scheduler was down goes out once.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -191,7 +190,9 @@ def build_scheduler(app: Flask):
     """The scheduler for ``flask scheduler run``; refuses to start under the reloader."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    if os.environ.get("WERKZEUG_RUN_MAIN"):
+    from config import under_reloader
+
+    if under_reloader():
         raise RuntimeError("The scheduler runs in its own process, never under the reloader.")
     with app.app_context():
         leadership = Leadership(db.engine)

@@ -1,4 +1,5 @@
-"""Signal receivers of the notifications package."""
+"""Signal receivers of the notifications package, connected by ``connect()``
+(called by ``core.register_handlers``; importing connects nothing)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,21 +8,18 @@ from types import SimpleNamespace
 from core.signals import account_deleting, collect_personal_data, seed_demo
 
 
-@collect_personal_data.connect
 def _export(user, **_):
     from notifications.services import export_for
 
     return "notifications", export_for(user)
 
 
-@account_deleting.connect
 def _erase(user, **_):
     from notifications.services import erase_for
 
     erase_for(user)
 
 
-@seed_demo.connect
 def _seed(users, **_):
     """A few believable notices for the demo member and one call task for staff."""
     from core.db import utcnow
@@ -61,3 +59,10 @@ def _seed(users, **_):
         )
     )
     db.session.flush()
+
+
+def connect() -> None:
+    """Connect the receivers (connecting twice is harmless)."""
+    collect_personal_data.connect(_export)
+    account_deleting.connect(_erase)
+    seed_demo.connect(_seed)

@@ -80,6 +80,3 @@ def connect() -> None:
     seed_demo.connect(demo)
     service_links.connect(service_link)
     staff_workspace.connect(workspace)
-
-
-connect()
