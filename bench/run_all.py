@@ -135,17 +135,22 @@ def main() -> int:
                                       log=lambda msg: print(msg, flush=True))
     text = summary(results, started) + "\n\n" + table(results)
     report = dict(results)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    stamp = started.replace(" ", "-").replace(":", "")
+
+    def save() -> None:
+        (out / f"{stamp}.md").write_text(text + "\n")
+        (out / f"{stamp}.json").write_text(json.dumps(report, indent=1) + "\n")
+
+    save()  # the page figures are kept even if Lighthouse fails or is stopped
     if args.lighthouse:
         import lighthouse
 
         report["lighthouse"] = lighthouse.measure("small", log=lambda msg: print(msg, flush=True))
         text += ("\n\nLighthouse 12 mobile, headless Chromium, small set, load average "
                  f"{report['lighthouse']['load_before'][0]:.1f}:\n\n" + lighthouse.table(report["lighthouse"]))
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
-    stamp = started.replace(" ", "-").replace(":", "")
-    (out / f"{stamp}.md").write_text(text + "\n")
-    (out / f"{stamp}.json").write_text(json.dumps(report, indent=1) + "\n")
+        save()
     print("\n" + text + "\n", flush=True)
     print(f"written: bench/results/{stamp}.md and .json", flush=True)
     if args.readme:
