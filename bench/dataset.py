@@ -7,10 +7,11 @@ the demo seed (``flask seed-demo``: the logins the benchmark uses), then bulk ro
 inserted with set-based SQL (``INSERT … SELECT … generate_series``), foreign-key
 triggers off while inserting and the big full-text indexes built afterwards.
 
-The key is DATASET_VERSION + the set's size + the migrations' heads; it is kept in
-the ``bench_meta`` table with the keys the rows were encrypted (and report
-identifiers digested) with. A rerun whose
-key matches reuses the database; a new migration or a new DATASET_VERSION rebuilds.
+The key is DATASET_VERSION + the set's size; it is kept in the ``bench_meta`` table
+with the migrations' heads and the keys the rows were encrypted (and report
+identifiers digested) with. A rerun whose key matches reuses the database; when
+migrations landed since, it runs ``flask db upgrade`` on it first (rebuilding only if
+that fails); a new DATASET_VERSION or size rebuilds.
 
 What grows with the platform (members, posts, appointments, registrations, KUR,
 notifications, papers requests, businesses and products, reports) is ten times
@@ -90,8 +91,17 @@ def migration_heads() -> list[str]:
 
 
 def dataset_key(size: str) -> str:
-    return json.dumps({"version": DATASET_VERSION, "size": SIZES[size], "heads": migration_heads()},
-                      sort_keys=True)
+    return json.dumps({"version": DATASET_VERSION, "size": SIZES[size]}, sort_keys=True)
+
+
+def same_rows(meta: dict, size: str) -> bool:
+    """The stored set has this version's rows at this size (whatever its migrations)."""
+    stored = json.loads(meta.get("key") or "{}")
+    return stored.get("version") == DATASET_VERSION and stored.get("size") == SIZES[size]
+
+
+def stored_heads(meta: dict) -> list[str] | None:
+    return meta.get("heads") or json.loads(meta.get("key") or "{}").get("heads")
 
 
 def read_meta(name: str) -> dict | None:
@@ -127,10 +137,24 @@ def ensure(size: str, force: bool = False, log=print) -> dict:
     name = database_names()[size]
     key = dataset_key(size)
     meta = None if force else read_meta(name)
-    if meta and meta.get("key") == key:
+    if meta and same_rows(meta, size):
         log(f"{size}: reusing {name} (built {meta['built_at']} in {meta['build_seconds']:.0f} s)")
+        changed = False
         if "identifier_key" not in meta:  # a set built before that setting existed
             meta["identifier_key"] = secrets.token_urlsafe(32)
+            changed = True
+        heads = migration_heads()
+        if stored_heads(meta) != heads:
+            t0 = time.monotonic()
+            upgrade = subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=app_env(name, meta),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            if upgrade.returncode != 0:
+                log(f"{size}: flask db upgrade failed on {name}: rebuilding")
+                return build(size, name, key, log)
+            log(f"{size}: new migrations applied to {name} in {time.monotonic() - t0:.0f} s")
+            meta["heads"] = heads
+            changed = True
+        if changed:
             with psycopg.connect(libpq_url(name)) as conn:
                 conn.execute("UPDATE bench_meta SET value = %s WHERE name = 'meta'", (json.dumps(meta),))
         return meta
@@ -143,7 +167,7 @@ def build(size: str, name: str, key: str, log=print) -> dict:
     with psycopg.connect(libpq_url(name), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
-    meta = {"key": key, "secret_key": secrets.token_urlsafe(32),
+    meta = {"key": key, "heads": migration_heads(), "secret_key": secrets.token_urlsafe(32),
             "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "identifier_key": secrets.token_urlsafe(32)}
     env = app_env(name, meta)

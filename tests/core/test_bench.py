@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -124,17 +125,21 @@ def test_readme_table_replaced_between_the_markers_only(tmp_path, monkeypatch):
     assert readme.read_text() == "no markers\n"
 
 
-def test_data_set_key_follows_the_migrations_the_size_and_the_version(monkeypatch):
+def test_data_set_is_reused_across_migrations_and_rebuilt_for_new_rows(monkeypatch):
     dataset = _load("dataset")
     assert len(dataset.migration_heads()) == 1
     large = dataset.dataset_key("large")
     assert large != dataset.dataset_key("small")
     assert dataset.dataset_key("large") == large  # a rerun reuses the set
-    monkeypatch.setattr(dataset, "migration_heads", lambda: ["a_new_migration"])
-    migrated = dataset.dataset_key("large")
-    assert migrated != large
+    meta = {"key": large, "heads": ["an_older_head"]}
+    assert dataset.same_rows(meta, "large") and not dataset.same_rows(meta, "small")
+    assert dataset.stored_heads(meta) != dataset.migration_heads()  # ensure() upgrades it in place
+    # Sets built when the key still held the heads keep their rows too.
+    old_style = {"key": json.dumps({"heads": ["x"], "size": dataset.SIZES["small"],
+                                    "version": dataset.DATASET_VERSION}, sort_keys=True)}
+    assert dataset.same_rows(old_style, "small") and dataset.stored_heads(old_style) == ["x"]
     monkeypatch.setattr(dataset, "DATASET_VERSION", "next")
-    assert dataset.dataset_key("large") not in (large, migrated)
+    assert not dataset.same_rows(meta, "large")  # new rows: rebuilt
     assert dataset.SIZES["large"]["members"] >= 100_000
     assert dataset.SIZES["large"]["threads"] * dataset.POSTS_PER_THREAD >= 1_000_000
     assert dataset.SIZES["large"]["appointments"] >= 200_000
