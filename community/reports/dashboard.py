@@ -1,5 +1,6 @@
-"""The province dashboard: reports per month, kind and regency, and the median
-days to an officer's first action. Counts only: no personal data."""
+"""The province dashboard: reports per month, kind and regency, the median days
+to an officer's first action, and the median days from what happened to the
+report (reports with a day, sure or approximate). Counts only: no personal data."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from community.reports.models import KINDS, Report
+from community.reports.models import HAPPENED_MONTH, KINDS, Report
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
@@ -28,6 +29,8 @@ class Stats:
     total: int
     median_days_to_first_action: float | None
     acted_on: int
+    median_days_to_report: float | None = None
+    dated: int = 0  # reports with a day (not a month only) of what happened
 
 
 def _month_keys(now: datetime, count: int) -> list[str]:
@@ -42,18 +45,22 @@ def _month_keys(now: datetime, count: int) -> list[str]:
 
 
 def province_stats(now: datetime | None = None) -> Stats:
-    """Everything the dashboard shows, from one query over four small columns."""
+    """Everything the dashboard shows, from one query over a few small columns."""
     now = (now or utcnow()).astimezone(WITA)
     rows = db.session.execute(
-        select(Report.created_at, Report.kind, Report.regency, Report.status, Report.first_action_at)
+        select(Report.created_at, Report.kind, Report.regency, Report.status, Report.first_action_at,
+               Report.happened_on, Report.happened_precision)
     ).all()
     months = Counter()
     kinds = Counter()
     regencies = Counter()
     statuses = Counter()
     waits = []
-    for created_at, kind, regency, status, first_action_at in rows:
+    delays = []
+    for created_at, kind, regency, status, first_action_at, happened_on, precision in rows:
         local = created_at.astimezone(WITA)
+        if happened_on is not None and precision != HAPPENED_MONTH:
+            delays.append(max((local.date() - happened_on).days, 0))
         months[f"{local.year:04d}-{local.month:02d}"] += 1
         kinds[kind] += 1
         regencies[regency] += 1
@@ -68,6 +75,8 @@ def province_stats(now: datetime | None = None) -> Stats:
         total=len(rows),
         median_days_to_first_action=round(statistics.median(waits), 1) if waits else None,
         acted_on=len(waits),
+        median_days_to_report=round(statistics.median(delays), 1) if delays else None,
+        dated=len(delays),
     )
 
 
@@ -89,4 +98,6 @@ def counts_csv(stats: Stats) -> str:
     writer.writerow(["total", "reports", stats.total])
     median = stats.median_days_to_first_action
     writer.writerow(["median_days_to_first_action", "all", "" if median is None else median])
+    delay = stats.median_days_to_report
+    writer.writerow(["median_days_from_event_to_report", "dated", "" if delay is None else delay])
     return out.getvalue()

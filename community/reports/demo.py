@@ -11,6 +11,7 @@ from community.reports.models import Report
 from community.reports.reporting import ReportInput, submit_report
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import WITA
 
 # (days ago, kind, regency, what, place, when, people, phones, companies, handles,
 #  urgent, by member, contact, final status, referral or close reason)
@@ -40,17 +41,26 @@ DEMO_REPORTS = [
 ]
 
 
+# By the index in DEMO_REPORTS: (days before it was reported, how sure). The
+# departure planned "next week" has no date (a report's date is never ahead).
+DEMO_HAPPENED = {0: (30, "month"), 1: (21, "about"), 2: (21, "day"), 3: (1, "day"), 5: (150, "about"),
+                 6: (2, "day")}
+
+
 def seed(users: dict) -> None:
     if db.session.scalar(select(func.count(Report.id))):
         return
     officer = users.get("satgas")
     member = users.get("member")
     now = utcnow()
-    for (days, kind, regency, what, place, when, people, phones, companies, handles, urgent,
-         by_member, contact, final, outcome) in DEMO_REPORTS:
+    for index, (days, kind, regency, what, place, when, people, phones, companies, handles, urgent,
+                by_member, contact, final, outcome) in enumerate(DEMO_REPORTS):
         created = now - timedelta(days=days)
+        before, precision = DEMO_HAPPENED.get(index, (None, ""))
         data = ReportInput(
             kind=kind, regency=regency, what=what, place=place, happened=when, people=people,
+            happened_on=(created - timedelta(days=before)).astimezone(WITA).date() if before is not None else None,
+            happened_precision=precision,
             phones=identifiers.parse("phone", phones)[0],
             companies=identifiers.parse("company", companies)[0],
             handles=identifiers.parse("handle", handles)[0],

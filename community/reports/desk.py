@@ -2,7 +2,7 @@
 reporter), internal notes and the audited views of a report and its contact."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -23,6 +23,7 @@ from community.reports.models import (
 )
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import WITA
 from core.links import site_path
 from core.status import change_status
 from notifications.services import (
@@ -35,6 +36,7 @@ from notifications.services import (
 )
 
 QUEUE_PAGE_SIZE = 25
+WHEN_DAYS = ("30", "90", "365")
 # Only the status, never a detail of the case.
 STATUS_NOTICES = {
     VERIFYING: N_("Laporan %(code)s sedang diperiksa Satgas."),
@@ -58,12 +60,15 @@ def contact_text_preview() -> str:
     return contact_preview(CONTACT_TEXT, site_path(CONTACT_ENDPOINT))
 
 
-def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None):
-    """Urgent first, then newest; optional filters. Loads no encrypted column, so a
-    page of the queue decrypts nothing."""
+def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None,
+                    when: str | None = None, sort: str | None = None, today: date | None = None):
+    """Urgent first, then newest sent (``sort="happened"``: most recently happened,
+    reports without a date last); optional filters, ``when`` = happened within so
+    many days (``"30"``, ``"90"``, ``"365"``) or ``"none"`` (no date given). Loads
+    no encrypted column, so a page of the queue decrypts nothing."""
     statement = select(
         Report.id, Report.code, Report.kind, Report.regency, Report.status, Report.urgent,
-        Report.created_at,
+        Report.created_at, Report.happened_on, Report.happened_precision,
     )
     if kind:
         statement = statement.where(Report.kind == kind)
@@ -71,15 +76,24 @@ def queue_statement(kind: str | None = None, regency: str | None = None, status:
         statement = statement.where(Report.regency == regency)
     if status:
         statement = statement.where(Report.status == status)
+    if when == "none":
+        statement = statement.where(Report.happened_on.is_(None))
+    elif when in WHEN_DAYS:
+        since = (today or datetime.now(WITA).date()) - timedelta(days=int(when))
+        statement = statement.where(Report.happened_on >= since)
     # Urgent only counts while a report is still open.
     open_urgent = case((Report.urgent & (Report.status != CLOSED), 0), else_=1)
+    if sort == "happened":
+        return statement.order_by(open_urgent, Report.happened_on.desc().nulls_last(),
+                                  Report.created_at.desc(), Report.id.desc())
     return statement.order_by(open_urgent, Report.created_at.desc(), Report.id.desc())
 
 
-def queue_page(page: int, *, kind=None, regency=None, status=None, per_page: int = QUEUE_PAGE_SIZE):
+def queue_page(page: int, *, kind=None, regency=None, status=None, when=None, sort=None,
+               per_page: int = QUEUE_PAGE_SIZE):
     """One page of the queue: ``(rows, has_next)`` in one query (one row more than
     shown tells whether there is a next page)."""
-    statement = queue_statement(kind, regency, status).limit(per_page + 1).offset((page - 1) * per_page)
+    statement = queue_statement(kind, regency, status, when, sort).limit(per_page + 1).offset((page - 1) * per_page)
     rows = db.session.execute(statement).all()
     return rows[:per_page], len(rows) > per_page
 

@@ -31,7 +31,7 @@ def queue():
     form = QueueFilterForm(request.args)
     form.validate()
     filters = {name: (getattr(form, name).data or None) if not getattr(form, name).errors else None
-               for name in ("kind", "regency", "status")}
+               for name in ("kind", "regency", "status", "when", "sort")}
     page = page_arg()
     rows, has_next = desk.queue_page(page, **filters)
     return render_template(

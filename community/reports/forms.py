@@ -1,9 +1,12 @@
 """Report forms. Every message is translatable and says what to do."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -11,7 +14,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from accounts.data import REGENCIES
 from community.reports import identifiers
@@ -21,14 +31,68 @@ from community.reports._common import (
     REFERRAL_LABELS,
     STATUS_LABELS,
 )
-from community.reports.models import CLOSE_REASONS, KINDS, REFERRAL_BODIES, STATUSES
+from community.reports.models import (
+    CLOSE_REASONS,
+    HAPPENED_ABOUT,
+    HAPPENED_DAY,
+    HAPPENED_MONTH,
+    KINDS,
+    REFERRAL_BODIES,
+    STATUSES,
+)
 from core.forms import BaseForm, PhoneField, strip
+from core.i18n import WITA
 
 WHAT_MAX = 5000
 SHORT_MAX = 300
 PEOPLE_MAX = 1000
 NOTE_MAX = 3000
 MAX_PICTURES = 3
+
+
+EARLIEST_HAPPENED = date(1980, 1, 1)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# The queue's "when it happened" filter: within so many days, or without a date.
+WHEN_FILTERS = (("30", _l("30 hari terakhir")), ("90", _l("3 bulan terakhir")),
+                ("365", _l("12 bulan terakhir")), ("none", _l("Tanpa tanggal")))
+
+
+def _today_wita() -> date:
+    return datetime.now(WITA).date()
+
+
+class PastDateField(DateField):
+    """An optional day, not in the future (in WITA), typed as the phone's date
+    picker sends it (2026-03-15) or by hand (15/03/2026)."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = (valuelist[0] if valuelist else "") or ""
+        raw = raw.strip()[:20]
+        if not raw:
+            return
+        for fmt in DATE_FORMATS:
+            try:
+                self.data = datetime.strptime(raw, fmt).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Tanggal tidak terbaca. Pilih dari kalender atau tulis seperti 15/03/2026."))
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            return
+        if self.data > _today_wita():
+            raise StopValidation(_l("Tanggal ini belum lewat. Pilih hari ini atau tanggal yang sudah lewat."))
+        if self.data < EARLIEST_HAPPENED:
+            raise StopValidation(_l("Tanggal terlalu lama. Periksa tahunnya."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0][:20]
+        return self.data.isoformat() if self.data else ""
 
 
 def _choices(keys, labels):
@@ -83,6 +147,13 @@ class ReportForm(BaseForm):
     happened = StringField(
         _l("Kapan?"), filters=[strip],
         validators=[Optional(), Length(max=SHORT_MAX, message=_l("Paling panjang 300 karakter."))],
+    )
+    happened_on = PastDateField(_l("Tanggal kejadian (jika tahu)"), validators=[Optional()])
+    happened_precision = RadioField(
+        _l("Seberapa pasti tanggalnya?"),
+        choices=[(HAPPENED_DAY, _l("Tepat tanggal itu")), (HAPPENED_ABOUT, _l("Kira-kira, sekitar tanggal itu")),
+                 (HAPPENED_MONTH, _l("Hanya bulan dan tahunnya yang saya ingat"))],
+        default=HAPPENED_DAY, validators=[Optional()],
     )
     people = TextAreaField(
         _l("Nama orang yang terlibat (sejauh Anda tahu)"), filters=[strip],
@@ -174,3 +245,7 @@ class QueueFilterForm(BaseForm):
                           validators=[Optional()])
     status = SelectField(_l("Status"), choices=[("", _l("Semua status"))] + _choices(STATUSES, STATUS_LABELS),
                          validators=[Optional()])
+    when = SelectField(_l("Tanggal kejadian"), choices=[("", _l("Kapan saja"))] + list(WHEN_FILTERS),
+                       validators=[Optional()])
+    sort = SelectField(_l("Urutkan"), choices=[("", _l("Baru dikirim dulu")), ("happened", _l("Baru terjadi dulu"))],
+                       validators=[Optional()])

@@ -7,9 +7,9 @@ normalised form (``digest``), so linking works without keeping them in clear.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +38,13 @@ CLOSE_REASONS = ("acted_on", "insufficient", "duplicate", "not_placement")
 
 IDENTIFIER_KINDS = ("phone", "company", "handle")
 
+# How sure the reporter is of ``happened_on``: that very day, about then, or only
+# the month (then the date is the 1st of that month).
+HAPPENED_DAY = "day"
+HAPPENED_ABOUT = "about"
+HAPPENED_MONTH = "month"
+HAPPENED_PRECISIONS = (HAPPENED_DAY, HAPPENED_ABOUT, HAPPENED_MONTH)
+
 
 class Report(db.Model):
     """One report. ``reporter_id`` is set only when a logged-in member chose to
@@ -47,6 +54,7 @@ class Report(db.Model):
     __table_args__ = (
         Index("ix_reports_queue", "urgent", "created_at"),
         Index("ix_reports_status_created", "status", "created_at"),
+        Index("ix_reports_happened_on", "happened_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +69,11 @@ class Report(db.Model):
     place: Mapped[str | None] = mapped_column(EncryptedText)
     happened: Mapped[str | None] = mapped_column(EncryptedText)
     people: Mapped[str | None] = mapped_column(EncryptedText)
+    # When it happened as a date (optional, never in the future), beside the free
+    # text: the queue filters and sorts by it, the dashboard measures how long
+    # people wait before reporting. Not encrypted (queried); a day, not a story.
+    happened_on: Mapped[date | None] = mapped_column(Date)
+    happened_precision: Mapped[str | None] = mapped_column(String(10))
     # How to reach the reporter (none for an anonymous report).
     reporter_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -36,6 +36,8 @@ def export_for(user: User) -> dict | None:
                 "what": r.what,
                 "place": r.place,
                 "when": r.happened,
+                "happened_on": r.happened_on.isoformat() if r.happened_on else None,
+                "happened_precision": r.happened_precision,
                 "people": r.people,
                 "named": [{"kind": i.kind, "value": i.display} for i in r.identifiers],
                 "pictures": len(r.attachments),

@@ -3,12 +3,20 @@ own reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from accounts.models import User
 from community.reports import codes, identifiers
-from community.reports.models import Report, ReportAttachment, ReportIdentifier
+from community.reports.models import (
+    HAPPENED_DAY,
+    HAPPENED_MONTH,
+    HAPPENED_PRECISIONS,
+    Report,
+    ReportAttachment,
+    ReportIdentifier,
+)
 from core.db import utcnow
 from core.extensions import db
 from core.links import site_path
@@ -27,6 +35,8 @@ class ReportInput:
     place: str = ""
     happened: str = ""
     people: str = ""
+    happened_on: date | None = None
+    happened_precision: str = ""
     phones: list[tuple[str, str]] | None = None
     companies: list[tuple[str, str]] | None = None
     handles: list[tuple[str, str]] | None = None
@@ -57,6 +67,7 @@ def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str
         place=data.place or None,
         happened=data.happened or None,
         people=data.people or None,
+        **_happened(data.happened_on, data.happened_precision),
         reporter_id=reporter.id if reporter is not None else None,
         contact_name=data.contact_name or None,
         contact_phone=data.contact_phone or None,
@@ -72,6 +83,16 @@ def submit_report(reporter: User | None, data: ReportInput) -> tuple[Report, str
     db.session.add(report)
     db.session.flush()
     return report, secret
+
+
+def _happened(day: date | None, precision: str) -> dict:
+    """The structured date: none without a day; a month-only date is the 1st."""
+    if day is None:
+        return {"happened_on": None, "happened_precision": None}
+    precision = precision if precision in HAPPENED_PRECISIONS else HAPPENED_DAY
+    if precision == HAPPENED_MONTH:
+        day = day.replace(day=1)
+    return {"happened_on": day, "happened_precision": precision}
 
 
 def attach_pictures(reporter: User | None, report: Report, files: list) -> None:

@@ -25,6 +25,7 @@ from community.reports._common import (
 )
 from community.reports.desk import contact_text_preview
 from community.reports.forms import CodeForm, LookupForm, ReportForm, chosen_files
+from community.reports.models import HAPPENED_ABOUT, HAPPENED_MONTH
 from community.reports.permissions import can_view_own_report
 from core.extensions import db, limiter
 from core.i18n import format_wita
@@ -99,7 +100,18 @@ def _report_helpers():
         "display_report_phone": display_phone,
         "report_bars": dashboard.bars,
         "report_month_label": _month_label,
+        "report_happened_label": _happened_label,
     }
+
+
+def _happened_label(day: date | None, precision: str | None) -> str:
+    """``15 Mar 2026``, ``sekitar 15 Mar 2026`` or ``Maret 2026``."""
+    if day is None:
+        return ""
+    if precision == HAPPENED_MONTH:
+        return format_wita(day, "month")
+    text = format_wita(day, "short")
+    return _("sekitar %(date)s", date=text) if precision == HAPPENED_ABOUT else text
 
 
 def _month_label(key: str) -> str:
@@ -131,6 +143,8 @@ def _report_input(form: ReportForm) -> reporting.ReportInput:
         what=form.what.data,
         place=form.place.data or "",
         happened=form.happened.data or "",
+        happened_on=form.happened_on.data,
+        happened_precision=form.happened_precision.data or "",
         people=form.people.data or "",
         phones=identifiers.parse("phone", form.phones.data)[0],
         companies=identifiers.parse("company", form.companies.data)[0],

@@ -1,6 +1,7 @@
 """On a 360 px phone (JavaScript on, and off): a visitor reports a calo anonymously
-with a screenshot, a Satgas officer verifies and refers it, and the visitor sees
-the new status with the code and secret."""
+with a screenshot and an approximate date, a Satgas officer verifies and refers
+it, and the visitor sees the new status with the code and secret; a visitor who
+asks for a message gets it and opens its neutral link."""
 from __future__ import annotations
 
 import pytest
@@ -24,6 +25,8 @@ def _report_and_follow(live_server, browser, page, officer, screenshot, name: st
     page.get_by_label("Ceritakan singkat").fill(
         "Seorang calo datang ke desa menawarkan kerja di kebun sawit Malaysia tanpa paspor.")
     page.get_by_label("Di kabupaten/kota mana?").select_option("tts")
+    page.get_by_label("Tanggal kejadian (jika tahu)").fill("2026-11-20")
+    page.get_by_label("Kira-kira, sekitar tanggal itu").check()
     page.get_by_label("Nomor HP yang dipakai (satu per baris)").fill("0812-3801-7744")
     page.get_by_label("Foto atau tangkapan layar (chat, iklan; paling banyak 3)").set_input_files(
         files=[{"name": "chat.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(size=(120, 200))}])
@@ -45,6 +48,7 @@ def _report_and_follow(live_server, browser, page, officer, screenshot, name: st
         _fits_the_phone(desk)
         desk.get_by_role("link", name=code).click()
         assert "Gambar 1" in desk.content() and "Anonim" in desk.content()
+        assert desk.locator("#happened-on").inner_text() == "sekitar 20 Nov 2026"
         desk.get_by_role("button", name="Mulai periksa").click()
         desk.get_by_label("Diteruskan ke").select_option("polri")
         desk.get_by_label("Catatan rujukan (kepada siapa, nomor surat)").fill("Polres TTS, unit PPA")
