@@ -100,7 +100,7 @@ def _visible_posts_clause(user: User):
 
 
 @cache
-def _posts_page_statement(sees_unpublished: bool):
+def posts_page_statement(sees_unpublished: bool):
     """The page of posts, for staff (every status) or for a member (their own
     pending/hidden posts besides the visible and deleted ones). The posts' thread is
     not joined in (the caller holds it) and the columns pages never show (markdown
@@ -130,7 +130,7 @@ def posts_page(thread: Thread, user: User, page: int, per_page: int = POSTS_PER_
     params = {"thread_id": thread.id, "limit": per_page + 1, "offset": (page - 1) * per_page}
     if not staff:
         params["user_id"] = user.id
-    posts = list(db.session.scalars(_posts_page_statement(staff), params).unique())
+    posts = list(db.session.scalars(posts_page_statement(staff), params).unique())
     for post in posts:
         set_committed_value(post, "thread", thread)  # no query: it is this thread
     return posts[:per_page], len(posts) > per_page

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from accounts.data import REGENCY_NAMES
 from accounts.forms import EmptyForm
-from community import demo, fragments, profiles, reading, safety
+from community import demo, fragments, profiles, reading, safety, thread_page
 from community import search as search_service
 from community.forms import (
     FLAG_REASON_LABELS,
@@ -85,7 +85,7 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
-def _reply_form(thread: Thread, *, bound: bool) -> ReplyForm:
+def _reply_form(thread: Thread, *, bound: bool, anonymous: bool | None = None) -> ReplyForm:
     """The reply form of ``thread``; its anonymous box (safe rooms only) starts ticked
     when the member's last post there was anonymous. ``bound=False``: the form drawn
     under the thread, already without the box where anonymity is not honoured."""
@@ -94,7 +94,8 @@ def _reply_form(thread: Thread, *, bound: bool) -> ReplyForm:
         if not bound:
             del form.anonymous
     elif request.method == "GET":
-        form.anonymous.data = reading.wrote_anonymously(current_user, thread)
+        form.anonymous.data = (reading.wrote_anonymously(current_user, thread)
+                               if anonymous is None else anonymous)
     return form
 
 
@@ -130,15 +131,16 @@ def following():
 @bp.route("/t/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    thread = _thread_or_404(thread_id)
+    thread, state = thread_page.thread_for(thread_id, current_user)
+    if thread is None or not can_view_thread(current_user, thread):
+        abort(404)
     page = page_arg()
-    posts, has_next = reading.posts_page(thread, current_user, page)
+    posts, has_next, reacted, reported = thread_page.posts_with_marks(thread, current_user, page)
     if not posts and page > 1:
         abort(404)
-    member = reading.thread_member(current_user, thread)
-    suspension = safety.active_suspension(current_user) if can_reply(current_user, thread) else None
+    replying = can_reply(current_user, thread)
+    suspension = safety.active_suspension(current_user) if replying and state.suspended else None
     crisis_post_id = session.pop(CRISIS_SESSION_KEY, None)
-    reacted, reported = reading.marked_post_ids(current_user, [p.id for p in posts])
     html = render_template(
         "community/thread.html",
         thread=thread,
@@ -147,10 +149,11 @@ def thread(thread_id: int):
         has_next=has_next,
         reacted=reacted,
         reported=reported,
-        following=bool(member and member.following),
-        last_read=member.last_read_post_id if member else 0,
+        following=state.following,
+        last_read=state.last_read or 0,
         suspension_message=safety.suspension_message(suspension) if suspension else None,
-        reply_form=_reply_form(thread, bound=False) if can_reply(current_user, thread) else None,
+        reply_form=_reply_form(thread, bound=False, anonymous=state.wrote_anonymously)
+        if replying else None,
         action_form=EmptyForm(),
         hotlines=reading.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,
@@ -158,7 +161,7 @@ def thread(thread_id: int):
     )
     # Reading is remembered after the page is drawn, so drawing needs no reload.
     # Nothing to commit when the page was already read (the usual revisit).
-    if posts and reading.mark_read(current_user, thread, member, max(p.id for p in posts)):
+    if posts and thread_page.mark_read(current_user, thread, state, max(p.id for p in posts)):
         db.session.commit()
     return html
 

@@ -1,0 +1,122 @@
+"""What one reader's thread page needs, in two statements: the thread with the
+reader's state (read marker, following, whether they are suspended, whether their
+last post there was anonymous), then the page of posts with the reader's marks
+("terima kasih" given, reported). Each was a statement of its own before; on a
+busy server every round trip costs more than the rows it brings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from accounts.models import User
+from community import reading
+from community.models import Flag, Post, Reaction, Suspension, Thread, ThreadMember
+from core.db import utcnow
+from core.extensions import db
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    last_read: int | None  # None: the reader never opened the thread
+    following: bool
+    suspended: bool
+    wrote_anonymously: bool
+
+
+def _member_column(column):
+    return (
+        select(column)
+        .where(ThreadMember.thread_id == Thread.id, ThreadMember.user_id == bindparam("user_id"))
+        .scalar_subquery()
+    )
+
+
+@cache
+def _thread_statement():
+    suspended = exists().where(
+        Suspension.user_id == bindparam("user_id"),
+        Suspension.until_at > bindparam("now"),
+        Suspension.lifted_at.is_(None),
+    )
+    last_own_anonymous = (
+        select(Post.is_anonymous)
+        .where(Post.thread_id == Thread.id, Post.author_id == bindparam("user_id"))
+        .order_by(Post.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Thread,
+            _member_column(ThreadMember.last_read_post_id).label("last_read"),
+            _member_column(ThreadMember.following).label("following"),
+            suspended.label("suspended"),
+            last_own_anonymous.label("wrote_anonymously"),
+        )
+        .options(*reading.author_options(Thread))
+        .where(Thread.id == bindparam("thread_id"))
+    )
+
+
+def thread_for(thread_id: int, user: User) -> tuple[Thread | None, ReaderState | None]:
+    """The thread (author and category loaded) and this reader's state in it."""
+    row = db.session.execute(
+        _thread_statement(), {"thread_id": thread_id, "user_id": user.id, "now": utcnow()}
+    ).unique().one_or_none()
+    if row is None:
+        return None, None
+    thread, last_read, following, suspended, wrote_anonymously = row
+    return thread, ReaderState(
+        last_read=last_read, following=bool(following), suspended=bool(suspended),
+        wrote_anonymously=bool(wrote_anonymously),
+    )
+
+
+@cache
+def _posts_statement(staff: bool):
+    mine = bindparam("viewer_id")
+    return reading.posts_page_statement(staff).add_columns(
+        exists().where(Reaction.post_id == Post.id, Reaction.user_id == mine).label("reacted"),
+        exists().where(Flag.post_id == Post.id, Flag.user_id == mine).label("reported"),
+    )
+
+
+def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
+    """``(posts, has_next, reacted ids, reported ids)``: ``reading.posts_page`` and
+    ``reading.marked_post_ids`` in one statement."""
+    staff = user.has_role("moderator", "counselor")
+    params = {"thread_id": thread.id, "viewer_id": user.id,
+              "limit": per_page + 1, "offset": (page - 1) * per_page}
+    if not staff:
+        params["user_id"] = user.id
+    rows = db.session.execute(_posts_statement(staff), params).unique().all()
+    posts, reacted, reported = [], set(), set()
+    for post, has_reacted, has_reported in rows[:per_page]:
+        set_committed_value(post, "thread", thread)  # no query: it is this thread
+        posts.append(post)
+        if has_reacted:
+            reacted.add(post.id)
+        if has_reported:
+            reported.add(post.id)
+    return posts, len(rows) > per_page, reacted, reported
+
+
+def mark_read(user: User, thread: Thread, state: ReaderState, post_id: int) -> bool:
+    """Remember that ``user`` read ``thread`` up to ``post_id``; whether anything was
+    written. The update only moves the marker forward (two tabs cannot move it back)."""
+    if state.last_read is None:
+        return reading.mark_read(user, thread, None, post_id)
+    if post_id <= state.last_read:
+        return False
+    db.session.execute(
+        update(ThreadMember)
+        .where(and_(ThreadMember.thread_id == thread.id, ThreadMember.user_id == user.id,
+                    ThreadMember.last_read_post_id < post_id))
+        .values(last_read_post_id=post_id, last_read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return True
