@@ -281,9 +281,22 @@ def list_counselors(language: str | None = None, mode: str | None = None) -> lis
     return profiles
 
 
-def get_counselor(profile_id: int) -> CounselorProfile | None:
-    """One active counselor (as ``list_counselors`` would show), or None."""
-    return db.session.scalar(_counselor_query().where(CounselorProfile.id == profile_id))
+_ONE_COUNSELOR: dict[bool, object] = {}
+
+
+def get_counselor(profile_id: int, *, with_availability: bool = True) -> CounselorProfile | None:
+    """One active counselor (as ``list_counselors`` would show), or None; without
+    ``with_availability`` the ranges and exceptions load only when asked for
+    (the slot picker needs them only when its kept slots are stale)."""
+    statement = _ONE_COUNSELOR.get(with_availability)
+    if statement is None:  # built once: its cache key cost more than the query
+        options = AVAILABILITY_LOAD if with_availability else (
+            lazyload(CounselorProfile.ranges), lazyload(CounselorProfile.exceptions),
+            defaultload(CounselorProfile.user).lazyload(User.role_rows),
+        )
+        statement = _ONE_COUNSELOR[with_availability] = _counselor_query(*options).where(
+            CounselorProfile.id == bindparam("profile_id"))
+    return db.session.scalar(statement, {"profile_id": profile_id})
 
 
 _RANGES = (
@@ -305,11 +318,12 @@ _EXCEPTIONS = (
 
 
 def first_free_slots(
-    profiles: list[CounselorProfile], now: datetime | None = None
-) -> dict[int, datetime | None]:
+    profiles: list[CounselorProfile], now: datetime | None = None, *, with_inputs: bool = False
+):
     """The first free slot of each counselor: their weekly ranges, their days off and
     extra hours from today on, and their appointments each in one query for all of
-    them (as plain rows), then a search that stops at the first free slot."""
+    them (as plain rows), then a search that stops at the first free slot.
+    ``with_inputs``: also each counselor's (rules, weekly ranges, exceptions)."""
     now = now or utcnow()
     if not profiles:
         return {}
@@ -323,14 +337,15 @@ def first_free_slots(
         exceptions[counselor_id].append(slotlib.DayException(*fields))
     longest = max(p.horizon_days for p in profiles)
     busy = busy_by_counselor(ids, now, now + timedelta(days=longest))
-    result = {}
+    result, inputs = {}, {}
     for profile in profiles:
+        rules = rules_for(profile)
         found = slotlib.free_slots(
-            rules_for(profile), weekly[profile.id], exceptions[profile.id],
-            busy[profile.id], now, limit=1,
+            rules, weekly[profile.id], exceptions[profile.id], busy[profile.id], now, limit=1,
         )
         result[profile.id] = found[0] if found else None
-    return result
+        inputs[profile.id] = (rules, weekly[profile.id], exceptions[profile.id])
+    return (result, inputs) if with_inputs else result
 
 
 def appointments_overlapping(counselor_id: int, start: datetime, end: datetime) -> list[Appointment]:

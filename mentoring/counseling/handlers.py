@@ -16,7 +16,7 @@ from core.signals import (
     seed_demo,
     staff_workspace,
 )
-from mentoring.counseling import agenda, availability, wellbeing
+from mentoring.counseling import agenda, availability, slot_cache, wellbeing
 from mentoring.counseling.personal_data import erase_for, export_for
 
 
@@ -96,3 +96,4 @@ def connect() -> None:
     collect_personal_data.connect(personal_data)
     account_deleting.connect(erase)
     seed_demo.connect(demo)
+    slot_cache.install()

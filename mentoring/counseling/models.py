@@ -6,16 +6,20 @@ midnight); every moment in time is stored in UTC (``*_at`` columns).
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    event,
+    insert,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -248,3 +252,19 @@ class WellbeingCheck(db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     member: Mapped[User] = relationship(foreign_keys=[member_id], lazy="joined")
+
+
+class CounselingCacheState(db.Model):
+    """One row (id 1): a random token that changes, in the same transaction, with
+    every change to what the free slots depend on (``slot_cache.py``). A fresh
+    database starts with its own random token."""
+
+    __tablename__ = "counseling_cache_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+@event.listens_for(CounselingCacheState.__table__, "after_create")
+def _first_cache_row(target, connection, **_kwargs):
+    connection.execute(insert(target).values(id=1, version=secrets.randbits(62)))

@@ -176,3 +176,27 @@ def group_by_day(slots: Iterable[datetime]) -> list[tuple[date, list[datetime]]]
     for slot in slots:
         days.setdefault(local_day(slot), []).append(slot)
     return list(days.items())
+
+
+def next_start_after(
+    rules: Rules,
+    weekly: Mapping[int, Sequence[Range]],
+    exceptions: Sequence[DayException],
+    moment: datetime,
+) -> datetime | None:
+    """The first slot start after ``moment`` that the ranges offer, busy or not
+    (None when no range is left). When ``now + horizon`` reaches it, a slot may
+    enter the booking horizon: what was computed before is stale from then on."""
+    step = rules.session_minutes + rules.buffer_minutes
+    day = local_day(moment)
+    last_day = max([day + timedelta(days=7), *(e.day for e in exceptions)])
+    while day <= last_day:
+        for range_start, range_end in day_ranges(day, weekly, exceptions):
+            minute = range_start
+            while minute + rules.session_minutes <= range_end:
+                start = local_moment(day, minute)
+                minute += step
+                if start > moment:
+                    return start
+        day += timedelta(days=1)
+    return None

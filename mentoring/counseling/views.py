@@ -8,12 +8,22 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import current_language
 from core.views_kit import query_text, refusal_to_flash
-from mentoring.counseling import agenda, availability, booking, notes, notices, rescheduling
+from mentoring.counseling import (
+    agenda,
+    availability,
+    booking,
+    notes,
+    notices,
+    rescheduling,
+    slot_cache,
+)
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling._common import SlotTaken
 from mentoring.counseling.blueprint import bp
@@ -26,6 +36,7 @@ from mentoring.counseling.forms import (
     ReasonForm,
     SlotForm,
     parse_slot,
+    slot_value,
     wellbeing_form_class,
 )
 from mentoring.counseling.models import Appointment
@@ -54,8 +65,8 @@ def _member_appointment_or_404(appointment_id: int) -> Appointment:
     return appointment
 
 
-def _counselor_or_404(profile_id: int):
-    profile = availability.get_counselor(profile_id)
+def _counselor_or_404(profile_id: int, **options):
+    profile = availability.get_counselor(profile_id, **options)
     if profile is None:
         abort(404)
     return profile
@@ -83,26 +94,39 @@ def counselors():
     form = CounselorFilterForm(request.args)
     language = form.language.data if form.validate() else None
     mode = form.mode.data if form.mode.data in MODE_NAMES else None
-    profiles = availability.list_counselors(language or None, mode)
-    first = availability.first_free_slots(profiles)
     upcoming = agenda.next_appointment(current_user)
     return render_template(
         "mentoring/counseling/counselors.html",
         form=form,
-        profiles=profiles,
-        first=first,
+        counselor_list=_counselor_list(language or None, mode),
         upcoming=upcoming,
     )
+
+
+def _counselor_list(language: str | None, mode: str | None) -> Markup:
+    """The list's HTML, the same for every member: kept per page language and
+    filter for as long as the first free slots in it are exact (slot_cache)."""
+    now = utcnow()
+
+    def compute():
+        profiles = availability.list_counselors(language, mode)
+        first, until = slot_cache.first_free_until(profiles, now) if profiles else ({}, slot_cache.FOREVER)
+        html = render_template("mentoring/counseling/_counselor_list.html", profiles=profiles, first=first)
+        return Markup(html), until  # noqa: S704 (rendered by an autoescaping template)
+
+    return slot_cache.kept(("list", current_language(), language, mode), now, compute)
 
 
 @bp.route("/counseling/counselors/<int:profile_id>")
 @login_required
 def counselor_detail(profile_id: int):
-    profile = _counselor_or_404(profile_id)
-    free = availability.free_slots_for(profile) if profile.user_id != current_user.id else []
+    profile = _counselor_or_404(profile_id, with_availability=False)
+    free = slot_cache.free_slots(profile) if profile.user_id != current_user.id else []
     days, more = _first_days(free)
+    book_url = url_for("mentoring.counseling.book", profile_id=profile.id) + "?start="
     return render_template(
-        "mentoring/counseling/counselor_detail.html", profile=profile, days=days, more=more
+        "mentoring/counseling/counselor_detail.html", profile=profile, days=days, more=more,
+        slot_url=lambda slot: book_url + slot_value(slot),  # the same link url_for gives, per slot
     )
 
 
