@@ -14,15 +14,14 @@ from core.i18n import COMBINED_STYLES, WITA_STYLES, format_wita
 
 ROOT = Path(__file__).resolve().parents[2]
 STYLES = set(WITA_STYLES) | set(COMBINED_STYLES) | {"time", "clock"}
-# Skipped: the training and KUR parts (moved out of mentoring/programs this session,
-# their dates move to the kit with them: drop these entries then), data migrations,
-# the benchmark scripts and the tests themselves.
-SKIP = ("migrations/", "bench/", "tests/", ".venv/", "mentoring/programs/", "templates/mentoring/programs/",
-        "mentoring/training/", "templates/mentoring/training/", "mentoring/kur/", "templates/mentoring/kur/")
+# Skipped: data migrations, the benchmark scripts and the tests themselves.
+SKIP = ("migrations/", "bench/", "tests/", ".venv/")
 # Machine tokens, not text anyone reads: the slot in a URL (UTC) and an upload's
-# storage key. Matched on the whole line, so any other use still fails.
+# storage key, a spreadsheet's sortable column. Matched on the whole line, so any other use still fails.
 MACHINE = {
     ("mentoring/counseling/forms.py", "return moment.astimezone(UTC).strftime(SLOT_FORMAT)"),
+    # The registrant CSV's time column, sortable in a spreadsheet (WITA, no seconds).
+    ("mentoring/training/exports.py", 'registration.created_at.astimezone(WITA).strftime("%Y-%m-%d %H:%M"),'),
 }
 MACHINE_PREFIX = {("core/uploads/store.py", 'return f"{owner}/{now:%Y/%m}/')}
 
