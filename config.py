@@ -67,8 +67,10 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "")
 
     # hide_parameters: the engine never writes SQL parameters (password hashes,
-    # phones, session tokens) into error messages or logs.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # phones, session tokens) into error messages or logs. No pool_pre_ping: on
+    # PostgreSQL a checkout looks at the socket instead of sending a ping first
+    # (core/db.py configure_postgres_liveness); SQLite has no server to lose.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
     # Sessions and cookies (SECURITY.md "Accounts and sessions").

@@ -5,21 +5,74 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, bindparam, event, select
+from sqlalchemy.orm import Session, joinedload
 
 from accounts.models import User
 from core.extensions import db
 
-# One query for the user and their roles: this runs on every request, so the
-# statement is built once (building it and its cache key each time was a large part
-# of the cost).
-_USER_WITH_ROLES = (
-    select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("user_id"))
-)
+# Values other packages read about the viewer on every page (the bell's unread
+# count), loaded in the same statement as the user: name -> a scalar subquery
+# correlated with ``users.id``. Registered at start-up with ``load_with_user``.
+_EXTRAS: dict[str, ColumnElement] = {}
+_FACTS = "rumahpurna_user_facts"
+
+
+def _user_statement():
+    """One query for the user, their roles and the registered extras: this runs on
+    every request, so the statement is built once per set of extras (building it
+    and its cache key each time was a large part of the cost)."""
+    return (
+        select(User, *(column.label(name) for name, column in _EXTRAS.items()))
+        .options(joinedload(User.role_rows))
+        .where(User.id == bindparam("user_id"))
+    )
+
+
+_USER_WITH_ROLES = _user_statement()
+
+
+def load_with_user(name: str, column: ColumnElement) -> None:
+    """Have ``column`` (a scalar subquery correlated with ``User.id``) read in the
+    statement that loads the logged-in user, so a value every page shows costs no
+    round trip of its own. ``user_fact(user, name)`` gives it back until the
+    request commits or ``forget_user_fact`` is called (both make the reader ask
+    the database again, so a page never shows a value older than its own changes)."""
+    global _USER_WITH_ROLES
+    _EXTRAS[name] = column
+    _USER_WITH_ROLES = _user_statement()
+
+
+MISSING = object()
+
+
+def user_fact(user, name: str):
+    """The value ``name`` loaded with ``user`` in this request, or ``MISSING``."""
+    if not has_app_context():
+        return MISSING
+    facts = g.get(_FACTS)
+    if not facts or facts[0] != getattr(user, "id", None):
+        return MISSING
+    return facts[1].get(name, MISSING)
+
+
+def forget_user_fact(name: str | None = None) -> None:
+    """Drop one loaded value (or all): the next reader asks the database."""
+    if not has_app_context():
+        return
+    facts = g.get(_FACTS)
+    if facts:
+        if name is None:
+            g.pop(_FACTS, None)
+        else:
+            facts[1].pop(name, None)
+
+
+def _forget_facts_after_commit(_session) -> None:
+    forget_user_fact()
 
 
 def _clock() -> float:
@@ -40,18 +93,19 @@ def load_user(stored_id: str) -> User | None:
     user_id, token, issued = ((stored_id or "").split(":") + ["", ""])[:3]
     if not user_id.isdigit() or not token or login_too_old(issued):
         return None
-    user = (
-        db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)})
-        .unique()
-        .scalar_one_or_none()
-    )
+    row = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().one_or_none()
+    user = row[0] if row is not None else None
     if user is None or user.session_token != token or not user.is_active:
         return None
+    if _EXTRAS:
+        setattr(g, _FACTS, (user.id, dict(zip(_EXTRAS, row[1:], strict=True))))
     return user
 
 
 def configure_login(manager: LoginManager) -> None:
     manager.user_loader(load_user)
+    if not event.contains(Session, "after_commit", _forget_facts_after_commit):
+        event.listen(Session, "after_commit", _forget_facts_after_commit)
     manager.login_view = "accounts.login"
     manager.login_message = _l("Silakan masuk untuk membuka halaman itu.")
     manager.login_message_category = "info"

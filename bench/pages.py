@@ -48,6 +48,9 @@ ACCOUNTS = {  # demo logins (accounts/demo.py)
 # and whether the page is also measured anonymously.
 PAGES = [
     ("home", "/", "member", True),
+    # Not a key page: the floor of every logged-in page (the user's one statement,
+    # the layout, the session), to read the others against.
+    ("account (floor)", "/account", "member", False),
     ("forum index", "/forum/", "member", False),
     ("category thread list", "/forum/c/{category}", "member", False),
     ("20-post thread", "/forum/t/{thread}", "member", False),

@@ -53,13 +53,14 @@ def configure_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from core.db import configure_sqlite
+    from core.db import configure_postgres_liveness, configure_sqlite
     from core.extensions import babel, csrf, db, limiter, login_manager, migrate
     from core.i18n import select_locale
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgres_liveness(db.engine)
     from core.uploads import init_uploads
 
     init_uploads(app)

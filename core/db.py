@@ -1,10 +1,12 @@
 """Database helpers shared by every package."""
 from __future__ import annotations
 
+import select
 from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import DateTime, TypeDecorator
 
 
@@ -45,3 +47,36 @@ def configure_sqlite(engine: Engine) -> None:
         if engine.url.database and engine.url.database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def server_hung_up(dbapi_connection) -> bool:
+    """Whether PostgreSQL has ended this idle pooled connection (a restart, a
+    terminated backend, a closed socket), without a round trip: an idle connection
+    has nothing to read unless the server sent its goodbye ("terminating
+    connection") and closed the socket. Anything readable, a closed or broken
+    connection, or a socket that cannot be polled counts as ended."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return True
+    return bool(readable)
+
+
+def configure_postgres_liveness(engine: Engine) -> None:
+    """Hand out only live PostgreSQL connections, as ``pool_pre_ping`` would, but
+    without its ``SELECT 1`` round trip on every checkout (one of the few round
+    trips a page makes): a connection the server has ended is dropped and the pool
+    opens a new one (SQLAlchemy's pessimistic disconnect handling, custom form).
+    After a database restart the next requests succeed without restarting the app
+    (tests/core/test_resilience.py). A connection silently cut off by the network,
+    with nothing sent back, is found by its first query instead, which fails that
+    request and makes the pool drop every connection opened before it."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _only_live(dbapi_connection, _record, _proxy):
+        if server_hung_up(dbapi_connection):
+            raise DisconnectionError("the database server ended this connection")

@@ -62,7 +62,12 @@ def _seed(users, **_):
 
 
 def connect() -> None:
-    """Connect the receivers (connecting twice is harmless)."""
+    """Connect the receivers (connecting twice is harmless), and have the bell's
+    unread count loaded with the logged-in user (one statement fewer per page)."""
+    from accounts.auth import load_with_user
+    from notifications.inbox import UNREAD_FACT, unread_count_column
+
+    load_with_user(UNREAD_FACT, unread_count_column())
     collect_personal_data.connect(_export)
     account_deleting.connect(_erase)
     seed_demo.connect(_seed)

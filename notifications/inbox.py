@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select, update
 
+from accounts.auth import MISSING, forget_user_fact, user_fact
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
@@ -21,6 +22,7 @@ def add_inbox_notice(
     db.session.add(
         Notification(user_id=user_id, key=inbox_key, title=title, body=body, params=params, url=url)
     )
+    forget_user_fact(UNREAD_FACT)
     return True
 
 
@@ -37,7 +39,25 @@ _UNREAD_COUNT = select(func.count(Notification.id)).where(
 )
 
 
+UNREAD_FACT = "unread_notifications"
+
+
+def unread_count_column():
+    """The unread count as a scalar subquery correlated with ``users.id``: loaded
+    with the logged-in user (``accounts.auth.load_with_user``), so the bell on
+    every page costs no statement of its own."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
 def unread_count(user: User) -> int:
+    loaded = user_fact(user, UNREAD_FACT)
+    if loaded is not MISSING:
+        return loaded or 0
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
@@ -78,3 +98,4 @@ def mark_read(user: User, notification_id: int | None = None) -> None:
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
     db.session.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    forget_user_fact(UNREAD_FACT)

@@ -340,3 +340,39 @@ def test_inbox_pages_and_timestamps_use_the_kit(client, login_as):
     html = client.get("/inbox?page=-3").get_data(as_text=True)
     assert "Kabar" in html and " WITA" in html  # "2 Des 2026, 13.00 WITA"
     assert client.get("/staff/call-tasks?page=1x").status_code in (400, 403)
+
+
+# --- the bell's count, loaded with the user ---------------------------------------
+
+def test_the_bell_costs_no_statement_of_its_own(client, login_as, make_user, count_queries):
+    user = login_as("member")
+    stranger = make_user()
+    _notices(user, 3)
+    _notices(stranger, 5)
+    client.get("/account")
+    with count_queries() as page:
+        html = client.get("/account").get_data(as_text=True)
+    assert '<span class="bell__count">3</span>' in html
+    # One statement: the user, their roles and the unread count together.
+    assert page.count == 1
+    assert "notifications" in page.statements[0]
+
+
+def test_the_loaded_count_follows_changes_made_in_the_same_request(app, make_user):
+    from accounts.auth import load_user
+    from notifications.services import mark_read, unread_count
+
+    user, stranger = make_user(), make_user()
+    _notices(user, 3)
+    _notices(stranger, 5)
+    with app.test_request_context("/"):
+        viewer = load_user(user.get_id())
+        assert unread_count(viewer) == 3
+        assert unread_count(stranger) == 5  # another user's count is never the viewer's
+        mark_read(viewer, None)
+        assert unread_count(viewer) == 0
+        add_inbox_notice(viewer.id, "test:late", N_("Kabar"), None, {}, None)
+        db.session.flush()
+        assert unread_count(viewer) == 1
+        db.session.commit()
+        assert unread_count(viewer) == 1
