@@ -17,6 +17,7 @@ from community import reading
 from community.models import Flag, Post, Reaction, Suspension, Thread, ThreadMember
 from core.db import utcnow
 from core.extensions import db
+from core.read_only import writes_ahead
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,11 @@ def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = read
 def mark_read(user: User, thread: Thread, state: ReaderState, post_id: int) -> bool:
     """Remember that ``user`` read ``thread`` up to ``post_id``; whether anything was
     written. The update only moves the marker forward (two tabs cannot move it back)."""
+    if state.last_read is not None and post_id <= state.last_read:
+        return False
+    writes_ahead()  # the page is served read-only (core/read_only.py) until here
     if state.last_read is None:
         return reading.mark_read(user, thread, None, post_id)
-    if post_id <= state.last_read:
-        return False
     db.session.execute(
         update(ThreadMember)
         .where(and_(ThreadMember.thread_id == thread.id, ThreadMember.user_id == user.id,

@@ -36,6 +36,7 @@ from community.permissions import (
     can_view_thread,
 )
 from core.extensions import db
+from core.read_only import read_only
 from core.views_kit import page_arg, query_text
 
 bp = Blueprint("community", __name__, url_prefix="/forum")
@@ -100,6 +101,7 @@ def _reply_form(thread: Thread, *, bound: bool, anonymous: bool | None = None) -
 
 
 @bp.route("/")
+@read_only
 @login_required
 def index():
     return render_template(
@@ -110,6 +112,7 @@ def index():
 
 
 @bp.route("/c/<slug>")
+@read_only
 @login_required
 def category(slug: str):
     category = _category_or_404(slug)
@@ -129,6 +132,7 @@ def following():
 
 
 @bp.route("/t/<int:thread_id>")
+@read_only
 @login_required
 def thread(thread_id: int):
     thread, state = thread_page.thread_for(thread_id, current_user)

@@ -61,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
         configure_postgres_liveness(db.engine)
+    from core.read_only import init_read_only
+
+    init_read_only(app)
     from core.uploads import init_uploads
 
     init_uploads(app)

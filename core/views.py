@@ -9,12 +9,14 @@ from sqlalchemy import text
 from core.extensions import csrf, db
 from core.home import cards_for, service_links_for, staff_panels_for
 from core.i18n import LANG_COOKIE
+from core.read_only import read_only
 from core.security import safe_next
 
 bp = Blueprint("site", __name__)
 
 
 @bp.route("/")
+@read_only
 def home():
     if current_user.is_authenticated:
         return render_template("core/member_home.html", cards=cards_for(current_user),

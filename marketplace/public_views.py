@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from core.links import message_link
+from core.read_only import read_only
 from core.views_kit import page_arg
 from marketplace import browsing, cache
 from marketplace.blueprint import bp
@@ -87,6 +88,7 @@ def _page(parts: dict | None):
 
 
 @bp.route("/")
+@read_only
 def index():
     def render():
         products = browsing.newest_products()
@@ -105,6 +107,7 @@ def index():
 
 
 @bp.route("/cari")
+@read_only
 def search():
     form = SearchForm(request.args)
     filters = form.filters()
@@ -125,6 +128,7 @@ def search():
 
 
 @bp.route("/usaha/<int:business_id>")
+@read_only
 def business_detail(business_id: int):
     def render():
         business = browsing.public_business(business_id)
@@ -140,6 +144,7 @@ def business_detail(business_id: int):
 
 
 @bp.route("/produk/<int:product_id>")
+@read_only
 def product_detail(product_id: int):
     def render():
         product = browsing.public_product(product_id)

@@ -9,6 +9,7 @@ from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
+from core.read_only import read_only
 from core.security import safe_next
 from core.views_kit import page_arg
 from notifications import services
@@ -23,6 +24,7 @@ bp = Blueprint("notifications", __name__)
 
 
 @bp.route("/inbox")
+@read_only
 @login_required
 def inbox():
     page = page_arg()

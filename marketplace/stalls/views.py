@@ -12,6 +12,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
 from core.i18n import format_wita
+from core.read_only import read_only
 from core.views_kit import refusal_to_flash
 from marketplace.stalls import applications, curation, days, maps, markets, schedule
 from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
@@ -174,6 +175,7 @@ def _day_or_404(day_id: int):
 
 
 @bp.route("/peta/<int:day_id>")
+@read_only
 def day_map(day_id: int):
     """The stall map of a market day (public: the businesses are public anyway)."""
     day = _day_or_404(day_id)
@@ -182,6 +184,7 @@ def day_map(day_id: int):
 
 
 @bp.route("/peta/<int:day_id>/peta.svg")
+@read_only
 def day_map_svg(day_id: int):
     """The same map alone, to open full screen and zoom on a phone."""
     day = _day_or_404(day_id)

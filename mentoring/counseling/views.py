@@ -14,6 +14,7 @@ from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import current_language
+from core.read_only import read_only
 from core.views_kit import query_text, refusal_to_flash
 from mentoring.counseling import (
     agenda,
@@ -89,6 +90,7 @@ def _just_taken(profile, target, template_args: dict | None = None, exclude=None
 
 
 @bp.route("/counseling")
+@read_only
 @login_required
 def counselors():
     form = CounselorFilterForm(request.args)
@@ -118,6 +120,7 @@ def _counselor_list(language: str | None, mode: str | None) -> Markup:
 
 
 @bp.route("/counseling/counselors/<int:profile_id>")
+@read_only
 @login_required
 def counselor_detail(profile_id: int):
     profile = _counselor_or_404(profile_id, with_availability=False)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
+from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
 from mentoring.training import _common as common
 from mentoring.training import exports, listing, operations, permissions
@@ -37,6 +38,7 @@ def _staff_training_or_404(training_id: int) -> TrainingSession:
 
 
 @bp.route("/trainings")
+@read_only
 @login_required
 def trainings():
     form = TrainingFilterForm(request.args)

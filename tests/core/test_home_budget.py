@@ -9,16 +9,17 @@ from accounts.demo import DEMO_ACCOUNTS
 from core.cli import DEMO_PASSWORD
 
 # Queries for GET / (second visit), whatever the data: the login's user row with
-# its roles, the inbox badge, one query each for forum, adminduk, training/KUR,
-# counseling and market cards; then the staff panels of the viewer's roles.
+# its roles and the inbox badge (one statement, accounts.auth.load_with_user), one
+# query each for forum, adminduk, training/KUR, counseling and market cards; then
+# the staff panels of the viewer's roles.
 BUDGET = {
-    "member": 7,
-    "registrar": 7,    # the adminduk panel rides on adminduk's card query
-    "moderator": 7,    # the moderation counts ride on the forum's card query
-    "satgas": 8,       # + the Satgas desk counts
-    "counselor": 9,    # + today's sessions and the urgent flags
-    "admin": 9,        # adminduk queue (shared) + the stall day and its waiting count
-    "umkm_staff": 10,  # + the stall day and its waiting count, the market review counts
+    "member": 6,
+    "registrar": 6,    # the adminduk panel rides on adminduk's card query
+    "moderator": 6,    # the moderation counts ride on the forum's card query
+    "satgas": 7,       # + the Satgas desk counts
+    "counselor": 8,    # + today's sessions and the urgent flags
+    "admin": 8,        # adminduk queue (shared) + the stall day and its waiting count
+    "umkm_staff": 9,   # + the stall day and its waiting count, the market review counts
 }
 # What each role's home must show (the budget of a page that shows nothing is no budget).
 SHOWN = {

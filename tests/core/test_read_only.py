@@ -1,0 +1,47 @@
+"""Pages marked ``@read_only`` (core/read_only.py): which they are, and on
+PostgreSQL that they send every statement outside a transaction, as a member, a
+staff member and a visitor, without tripping the write guard."""
+from __future__ import annotations
+
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
+
+from core.extensions import db
+from tests.conftest import POSTGRES
+
+READ_ONLY = {
+    "site.home", "community.index", "community.category", "community.thread",
+    "notifications.inbox", "mentoring.counseling.counselors",
+    "mentoring.counseling.counselor_detail", "mentoring.training.trainings",
+    "marketplace.index", "marketplace.search", "marketplace.business_detail",
+    "marketplace.product_detail", "marketplace.stalls.day_map", "marketplace.stalls.day_map_svg",
+}
+
+
+def test_the_read_only_pages_are_these(app):
+    marked = {name for name, view in app.view_functions.items() if getattr(view, "read_only", False)}
+    assert marked == READ_ONLY
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.parametrize("roles", [None, ("member",), ("member", "counselor", "umkm_staff")])
+def test_read_only_pages_send_nothing_inside_a_transaction(client, login_as, roles):
+    if roles:
+        login_as(*roles)
+    db.session.commit()
+    inside: list[str] = []
+
+    def after(conn, _cursor, statement, *_args):
+        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+            inside.append(statement[:80])
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        for path in ("/", "/inbox", "/counseling", "/trainings", "/forum/", "/pasar/", "/pasar/cari?q=kopi"):
+            status = client.get(path).status_code
+            assert status == (200 if roles or path == "/" or path.startswith("/pasar") else 302), path
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert not inside
