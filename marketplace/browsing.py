@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from core.extensions import db
@@ -23,6 +23,9 @@ from marketplace.models import (
 NEWEST_PRODUCTS = 12
 RETURNEE_BUSINESSES = 6
 PER_PAGE = 20
+# Up to this many products found by the words are looked up by id; more are
+# filtered while walking the products in listing order (browsing.search_products).
+FEW_MATCHES = 500
 
 
 @dataclass
@@ -123,6 +126,21 @@ def returnee_businesses(limit: int = RETURNEE_BUSINESSES) -> list[Business]:
     ))
 
 
+def _few_matching_products(words: list[str]) -> set[int] | None:
+    """The ids of every product the words find (in its own text or its business's),
+    when there are at most ``FEW_MATCHES``; ``None`` when there are more.
+
+    One bounded statement on the full-text indexes: a rare word then costs a
+    lookup of those few products instead of a walk through every product in
+    listing order, and a common one stops after ``FEW_MATCHES`` ids."""
+    own = search.matching_ids(Product, words)
+    of_business = select(Product.id).where(
+        Product.business_id.in_(search.matching_ids(Business, words))
+    )
+    ids = db.session.scalars(union_all(own, of_business).limit(FEW_MATCHES + 1)).all()
+    return set(ids) if len(ids) <= FEW_MATCHES else None
+
+
 def search_products(filters: Filters, page: int, per_page: int | None = None) -> tuple[list[Product], bool]:
     """Products of public businesses matching the words (in the product's or its
     business's name and description) and the filters, newest first.
@@ -130,7 +148,14 @@ def search_products(filters: Filters, page: int, per_page: int | None = None) ->
     statement = _public_products()
     words = search.terms(filters.query)
     if words:
-        statement = statement.where(or_(search.matches(Product, words), search.matches(Business, words)))
+        few = _few_matching_products(words)
+        if few is not None:
+            statement = statement.where(Product.id.in_(few)) if few else statement.where(false())
+        else:  # many: walked in listing order (ix_market_products_listing), stopping after a page
+            statement = statement.where(or_(
+                Product.id.in_(search.matching_ids(Product, words)),
+                Product.business_id.in_(search.matching_ids(Business, words)),
+            ))
     statement = statement.where(*filters.business_clauses(), *filters.product_clauses())
     per_page = per_page or PER_PAGE
     statement = statement.order_by(Product.sold_out, Product.created_at.desc(), Product.id.desc())

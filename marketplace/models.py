@@ -203,6 +203,11 @@ class Product(db.Model):
         return [t for t in (self.tags or "").split(",") if t]
 
 
+# The listing order of search results (sold out last, newest first): a search for a
+# common word walks it and stops after a page (browsing.search_products).
+Index("ix_market_products_listing", Product.sold_out, Product.created_at.desc(), Product.id.desc())
+
+
 class MarketPhoto(db.Model):
     """A photo of a business, of a product, or a business's QRIS code, stored through
     the shared upload pipeline (``core.uploads``) with two WebP variants; their

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, literal_column, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from core.extensions import db
@@ -74,20 +74,37 @@ def terms(query: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
-def matches(model, words: list[str]):
-    """A WHERE condition: ``model`` (Business or Product) matches every word (prefix)."""
+def _vector(model):
+    return func.to_tsvector(literal_column("'simple'::regconfig"), model.search_text)
+
+
+def _tsquery(words: list[str]):
+    return func.to_tsquery(literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words))
+
+
+def matching_ids(model, words: list[str]):
+    """A SELECT of the ids of ``model`` (Business or Product) rows matching every
+    word (prefix), answered by the full-text index alone."""
     if db.engine.dialect.name == "postgresql":
-        vector = func.to_tsvector(literal_column("'simple'::regconfig"), model.search_text)
-        tsquery = func.to_tsquery(
-            literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words)
-        )
-        return vector.op("@@")(tsquery)
+        return select(model.id).where(_vector(model).op("@@")(_tsquery(words)))
     ensure_index()
     fts = f"{model.__tablename__}_fts"
     expression = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-    return model.id.in_(
+    return select(model.id).where(model.id.in_(
         text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :expr").bindparams(expr=expression)  # noqa: S608 (fixed table names)
-    )
+    ))
+
+
+def matches(model, words: list[str]):
+    """A WHERE condition: ``model`` (Business or Product) matches every word (prefix).
+
+    For one table only: in an ``OR`` with another table's match (a product or its
+    business) use ``id IN matching_ids(...)`` on each side instead, or PostgreSQL
+    computes ``to_tsvector`` for every joined row rather than asking the GIN index
+    (2.2 s instead of milliseconds on 50,000 products, issue 14)."""
+    if db.engine.dialect.name == "postgresql":
+        return _vector(model).op("@@")(_tsquery(words))
+    return model.id.in_(matching_ids(model, words))
 
 
 def search_text(*parts: str | None) -> str:
