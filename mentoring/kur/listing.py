@@ -1,16 +1,15 @@
 """KUR listing queries: the member's applications and the staff list."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import literal_column, select
 
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from mentoring.kur.data import ACTIVE_STAGES
-from mentoring.kur.models import KurApplication
+from mentoring.kur.models import ACTIVE_KUR, KurApplication
 
 
 def my_kur_applications(user: User) -> list[KurApplication]:
@@ -24,23 +23,45 @@ def my_kur_applications(user: User) -> list[KurApplication]:
     )
 
 
-def kur_applications_for_staff(stage: str | None, regency: str | None, sort: str, page: int,
-                               per_page: int = 20):
-    """Every application, filtered; ``sort="stuck"`` puts the longest waiting first."""
-    statement = select(KurApplication).options(joinedload(KurApplication.user))
+@dataclass
+class StaffPage:
+    """One page of the staff list: plain rows (nothing on them is changed here)."""
+
+    items: list
+    page: int
+    has_next: bool
+
+
+# The staff list's "longest waiting first" order, written as ix_kur_applications_queue
+# spells it (literal stages, not bound parameters) so that PostgreSQL reads a page
+# off that index instead of sorting every application.
+STILL_ACTIVE = literal_column(f"({ACTIVE_KUR})")
+
+
+def kur_staff_statement(stage: str | None, regency: str | None, sort: str):
+    """The staff list's rows: the columns it shows and the member's name."""
+    statement = select(
+        KurApplication.id, KurApplication.business_name, KurApplication.regency, KurApplication.bank,
+        KurApplication.amount, KurApplication.stage, KurApplication.stage_changed_at,
+        STILL_ACTIVE.label("is_active"), User.name.label("member_name"),
+    ).join(User, User.id == KurApplication.user_id)
     if stage:
         statement = statement.where(KurApplication.stage == stage)
     if regency:
         statement = statement.where(KurApplication.regency == regency)
     if sort == "stuck":
-        statement = statement.order_by(
-            KurApplication.stage.in_(ACTIVE_STAGES).desc(),
-            KurApplication.stage_changed_at,
-            KurApplication.id,
-        )
-    else:
-        statement = statement.order_by(KurApplication.created_at.desc(), KurApplication.id.desc())
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+        return statement.order_by(STILL_ACTIVE.desc(), KurApplication.stage_changed_at, KurApplication.id)
+    return statement.order_by(KurApplication.created_at.desc(), KurApplication.id.desc())
+
+
+def kur_applications_for_staff(stage: str | None, regency: str | None, sort: str, page: int,
+                               per_page: int = 20) -> StaffPage:
+    """Every application, filtered; ``sort="stuck"`` puts the longest waiting first.
+    One statement: the page's rows with the member's name, and one row more than
+    shown to tell whether there is a next page (no count of every application)."""
+    statement = kur_staff_statement(stage, regency, sort)
+    rows = db.session.execute(statement.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return StaffPage(rows[:per_page], page, len(rows) > per_page)
 
 
 def days_in_stage(application: KurApplication, now: datetime | None = None) -> int:
