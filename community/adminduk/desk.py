@@ -8,7 +8,6 @@ from statistics import median
 
 from flask import current_app
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import raiseload
 
 from accounts.models import User, UserRole
 from community.adminduk._common import (
@@ -27,6 +26,7 @@ from community.adminduk.models import (
     NEEDS_INFO,
     OPEN_STATUSES,
     READY,
+    STATUS_LABELS,
     TRANSITIONS,
     WAITING_ON_US,
     Appointment,
@@ -157,11 +157,42 @@ class QueueFilters:
     assigned: str = ""  # "", "me", "nobody"
 
 
+@dataclass
+class QueueRow:
+    """One request as the queue shows it: plain values, nothing decrypted (no NIK,
+    no KK number, no description), nothing to change."""
+
+    id: int
+    status: str
+    status_changed_at: datetime
+    regency: str
+    assigned_to_id: int | None
+    member_name: str
+    services: list[str]
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueRow]
+    page: int
+    has_next: bool
+
+
 def queue_statement(filters: QueueFilters, viewer: User, now: datetime | None = None):
-    """Requests for the queue: overdue first, then the oldest waiting."""
+    """Requests for the queue: overdue first, then the oldest waiting. The columns
+    the queue shows; the member's name is looked up only for the rows of the page
+    (a subquery PostgreSQL evaluates after the sort and the limit)."""
     cutoff = overdue_cutoff(now)
     overdue = and_(HelpRequest.status.in_(WAITING_ON_US), HelpRequest.status_changed_at < cutoff)
-    statement = select(HelpRequest).options(raiseload(HelpRequest.assigned_to))
+    member_name = select(User.name).where(User.id == HelpRequest.member_id).scalar_subquery()
+    statement = select(
+        HelpRequest.id, HelpRequest.status, HelpRequest.status_changed_at, HelpRequest.regency,
+        HelpRequest.assigned_to_id, member_name.label("member_name"),
+    )
     if filters.status == "open":
         statement = statement.where(HelpRequest.status.in_(OPEN_STATUSES))
     elif filters.status == "overdue":
@@ -183,11 +214,25 @@ def queue_statement(filters: QueueFilters, viewer: User, now: datetime | None = 
     )
 
 
-def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 25):
-    """One page of the queue (a count query and one query for the rows; the
-    services and members come with them)."""
-    return db.paginate(queue_statement(filters, viewer), page=page, per_page=per_page,
-                       error_out=False, max_per_page=100)
+def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 25) -> QueuePage:
+    """One page of the queue in two statements: its rows (one more than shown tells
+    whether there is a next page; no count of every request) and their services."""
+    per_page = max(1, min(per_page, 100))
+    rows = db.session.execute(
+        queue_statement(filters, viewer).limit(per_page + 1).offset((page - 1) * per_page)
+    ).all()
+    rows, has_next = rows[:per_page], len(rows) > per_page
+    services: dict[int, list[str]] = {row.id: [] for row in rows}
+    if services:
+        for request_id, service in db.session.execute(
+            select(RequestService.request_id, RequestService.service)
+            .where(RequestService.request_id.in_(services))
+            .order_by(RequestService.request_id, RequestService.service)
+        ):
+            services[request_id].append(service)
+    items = [QueueRow(row.id, row.status, row.status_changed_at, row.regency, row.assigned_to_id,
+                      row.member_name, services[row.id]) for row in rows]
+    return QueuePage(items, page, has_next)
 
 
 def assignee_names(requests) -> dict[int, str]:
