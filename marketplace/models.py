@@ -69,6 +69,8 @@ class Business(db.Model):
     __tablename__ = "market_businesses"
     __table_args__ = (
         Index("ix_market_businesses_public", "status", "paused", "suspended", "created_at"),
+        # The staff review queue's order within a status (review.review_queue).
+        Index("ix_market_businesses_review", "status", "created_at", "id"),
         Index("ix_market_businesses_category", "category", "regency"),
         _search_index("ix_market_businesses_search"),
     )

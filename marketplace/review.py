@@ -29,11 +29,20 @@ def _seen(business: Business, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return (business.status,) if business.status in allowed else ()
 
 
-def review_queue(status: str = PENDING) -> list[Business]:
-    """Businesses in ``status`` (oldest first: first come, first reviewed)."""
-    return list(db.session.scalars(
+QUEUE_PER_PAGE = 25
+
+
+def review_queue(status: str = PENDING, page: int = 1,
+                 per_page: int | None = None) -> tuple[list[Business], bool]:
+    """One page of the businesses in ``status`` (oldest first: first come, first
+    reviewed), read off ix_market_businesses_review; ``(businesses, has_next)``
+    from one row more than shown (a page, not every business of that status)."""
+    per_page = per_page or QUEUE_PER_PAGE
+    rows = list(db.session.scalars(
         select(Business).where(Business.status == status).order_by(Business.created_at, Business.id)
+        .limit(per_page + 1).offset((page - 1) * per_page)
     ))
+    return rows[:per_page], len(rows) > per_page
 
 
 def queue_counts() -> dict[str, int]:

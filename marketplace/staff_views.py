@@ -10,6 +10,7 @@ from accounts.permissions import roles_required
 from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
+from core.views_kit import page_arg
 from marketplace import review
 from marketplace._views import no_store, refused, staff_business_or_404
 from marketplace.blueprint import bp
@@ -24,9 +25,11 @@ def staff_queue():
     status = request.args.get("status", "pending")
     if status not in STATUSES:
         status = "pending"
+    page = page_arg()
+    businesses, has_next = review.review_queue(status, page)
     return no_store(make_response(render_template(
         "marketplace/staff_queue.html",
-        businesses=review.review_queue(status),
+        businesses=businesses, page=page, has_next=has_next,
         counts=review.queue_counts(),
         status=status,
     )))
