@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, literal_column, select
 
 from accounts import audit
 from accounts.models import User
@@ -12,6 +12,7 @@ from community.reports._common import CHANGED_MEANWHILE, ChangedMeanwhile, Repor
 from community.reports.models import (
     CLOSE_REASONS,
     CLOSED,
+    OPEN_URGENT,
     RECEIVED,
     REFERRAL_BODIES,
     REFERRED,
@@ -81,8 +82,9 @@ def queue_statement(kind: str | None = None, regency: str | None = None, status:
     elif when in WHEN_DAYS:
         since = (today or datetime.now(WITA).date()) - timedelta(days=int(when))
         statement = statement.where(Report.happened_on >= since)
-    # Urgent only counts while a report is still open.
-    open_urgent = case((Report.urgent & (Report.status != CLOSED), 0), else_=1)
+    # Urgent only counts while a report is still open; written as the queue indexes
+    # are (models.OPEN_URGENT), so a page is read off one instead of sorting them all.
+    open_urgent = literal_column(OPEN_URGENT).desc()
     if sort == "happened":
         return statement.order_by(open_urgent, Report.happened_on.desc().nulls_last(),
                                   Report.created_at.desc(), Report.id.desc())
