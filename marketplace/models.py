@@ -71,6 +71,8 @@ class Business(db.Model):
         Index("ix_market_businesses_public", "status", "paused", "suspended", "created_at"),
         # The staff review queue's order within a status (review.review_queue).
         Index("ix_market_businesses_review", "status", "created_at", "id"),
+        # The market home's newest returnee businesses, read backwards (browsing.returnee_businesses).
+        Index("ix_market_businesses_returnee", "returnee", "status", "approved_at", "id"),
         Index("ix_market_businesses_category", "category", "regency"),
         _search_index("ix_market_businesses_search"),
     )
