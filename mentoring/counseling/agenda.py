@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import defaultload, lazyload
+from sqlalchemy.orm import defaultload, defer, joinedload, lazyload
 
 from accounts.models import User
 from core.db import utcnow
@@ -36,6 +36,15 @@ from notifications.services import N_, notify
 APPOINTMENT_LOAD = (
     defaultload(Appointment.member).lazyload(User.role_rows),
     defaultload(Appointment.counselor).defaultload(CounselorProfile.user).lazyload(User.role_rows),
+)
+# The dashboard's many rows of one counselor: the counselor is the profile already
+# loaded (a many-to-one lazy load is answered from the session without a query),
+# of the member only the name the rows may show (not every column of every member
+# joined to every row of the week), and not the encrypted topic.
+DASHBOARD_LOAD = (
+    defer(Appointment.topic),  # never shown there: not read, not decrypted
+    lazyload(Appointment.counselor),
+    joinedload(Appointment.member).load_only(User.id, User.name).lazyload(User.role_rows),
 )
 
 
@@ -113,7 +122,7 @@ def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboa
     waiting = and_(Appointment.status == REQUESTED, Appointment.starts_at > now)
     rows = db.session.scalars(
         select(Appointment)
-        .options(*APPOINTMENT_LOAD)
+        .options(*DASHBOARD_LOAD)
         .where(
             Appointment.counselor_id == profile.id,
             Appointment.status.in_((REQUESTED, CONFIRMED, ATTENDED, NO_SHOW)),
@@ -133,7 +142,7 @@ def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboa
     board.no_shows = list(
         db.session.scalars(
             select(Appointment)
-            .options(*APPOINTMENT_LOAD)
+            .options(*DASHBOARD_LOAD)
             .where(Appointment.counselor_id == profile.id, Appointment.status == NO_SHOW)
             .order_by(Appointment.starts_at.desc())
             .limit(10)
