@@ -6,7 +6,8 @@ with EXPLAIN (ANALYZE, BUFFERS), and optionally a cProfile of the Python side.
 Uses the app's test client with the configuration bench/pages.py serves (production,
 the data set's database and secrets), logs in through the login form like
 bench/page_facts.py, warms the page up, then prints the median wall milliseconds of
-``--rounds`` requests (20 by default). ``--explain`` captures the statements of one
+``--rounds`` requests (20 by default) and the median CPU time of this process
+(steadier on a shared machine; the database's own time is not in it). ``--explain`` captures the statements of one
 request (a SQLAlchemy ``before_cursor_execute`` event) and runs each SELECT again
 under EXPLAIN (ANALYZE, BUFFERS) on its own connection, inside a transaction that is
 rolled back. Reads only; the login's session is the only thing written.
@@ -66,13 +67,15 @@ def main() -> None:
         for _ in range(3):
             status = client.get(path, base_url=base).status_code
             assert status == 200, (path, status)
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.rounds):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path, base_url=base)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         print(f"{args.size} {args.account or 'anonymous'} {path}: median {statistics.median(timings):.1f} ms "
-              f"(min {min(timings):.1f}, {args.rounds} requests)", flush=True)
+              f"(min {min(timings):.1f}, {args.rounds} requests; this process's CPU: median "
+              f"{statistics.median(cpu):.1f} ms)", flush=True)
         if args.explain:
             captured: list[tuple[str, object, float]] = []
             starts: list[float] = []
