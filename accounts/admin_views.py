@@ -102,11 +102,9 @@ def admin_revoke_role(user_id: int, role: str):
     if role not in ROLES:
         abort(404)
     if EmptyForm().validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Peran dicabut.")):
             services.revoke_role(current_user, user, role)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Peran dicabut."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
 
@@ -116,16 +114,11 @@ def admin_disable(user_id: int):
     user = _get_user_or_404(user_id)
     disable = request.form.get("disable") == "1"
     if EmptyForm().validate_on_submit():
-        with refusal_to_flash() as outcome:
+        done = (_("Akun dinonaktifkan. Semua sesinya sudah diakhiri.") if disable
+                else _("Akun diaktifkan kembali."))
+        with refusal_to_flash(success=done):
             services.set_disabled(current_user, user, disable)
             db.session.commit()
-        if outcome.ok:
-            flash(
-                _("Akun dinonaktifkan. Semua sesinya sudah diakhiri.")
-                if disable
-                else _("Akun diaktifkan kembali."),
-                "success",
-            )
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
 

@@ -67,11 +67,9 @@ def moderate_post(post_id: int, action: str):
     post = _post_or_404(post_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Tindakan moderasi sudah disimpan.")):
             POST_ACTIONS[action](current_user, post, form.reason.data or "")
             db.session.commit()
-        if outcome.ok:
-            flash(_("Tindakan moderasi sudah disimpan."), "success")
     else:
         flash(_("Alasan paling panjang 500 karakter."), "info")
     return redirect(_back(url_for("community.moderation_queue")))
@@ -85,11 +83,9 @@ def moderate_thread(thread_id: int, action: str):
     thread = _thread_or_404(thread_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Tindakan moderasi sudah disimpan.")):
             moderation.set_thread_flag(current_user, thread, action, form.reason.data or "")
             db.session.commit()
-        if outcome.ok:
-            flash(_("Tindakan moderasi sudah disimpan."), "success")
     return _back_to_tools(thread)
 
 
@@ -107,12 +103,10 @@ def move_thread(thread_id: int):
         if target is None:
             form.category.errors.append(_("Pilih kategori."))
         else:
-            with refusal_to_flash() as outcome:
+            with refusal_to_flash(success=_("Topik sudah dipindahkan.")):
                 moderation.move_thread(current_user, thread, target, form.reason.data or "",
                                        seen_category_id=form.seen_category.data)
                 db.session.commit()
-            if outcome.ok:
-                flash(_("Topik sudah dipindahkan."), "success")
             return _back_to_tools(thread)
     return render_template("community/move_thread.html", thread=thread, form=form)
 

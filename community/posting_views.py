@@ -117,7 +117,7 @@ def edit_post(post_id: int):
     if not post.is_first:
         del form.title
     if form.validate_on_submit():
-        with refusal_to_flash(form, field="body") as outcome:
+        with refusal_to_flash(form, field="body", success=_("Perubahan sudah disimpan.")) as outcome:
             result = posting.edit_post(
                 current_user, post, form.body.data,
                 title=form.title.data if post.is_first else None,
@@ -126,7 +126,6 @@ def edit_post(post_id: int):
         if outcome.ok:
             if result.crisis_words:
                 session[CRISIS_SESSION_KEY] = post.id
-            flash(_("Perubahan sudah disimpan."), "success")
             return redirect(url_for("community.post", post_id=post.id))
     return render_template("community/edit_post.html", post=post, form=form)
 

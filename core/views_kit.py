@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import abort, flash, request
+from sqlalchemy import event
 
 from core.errors import Refused
 from core.extensions import db
@@ -23,9 +24,15 @@ MAX_PAGE = 10_000
 
 @dataclass
 class Outcome:
-    """What ``refusal_to_flash`` saw: ``refusal`` is the ``Refused`` caught, or None."""
+    """What ``refusal_to_flash`` saw: ``refusal`` is the ``Refused`` caught, or None;
+    ``success`` the message to flash (with ``success_category``) once the block has
+    committed (set them inside the block when they depend on what the service
+    returned); ``committed`` whether the block's ``db.session.commit()`` went through."""
 
     refusal: Refused | None = None
+    success: str | None = None
+    success_category: str = "success"
+    committed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -37,21 +44,37 @@ class Outcome:
 
 
 @contextmanager
-def refusal_to_flash(form=None, field: str | None = None,
-                     category: str = "info") -> Iterator[Outcome]:
+def refusal_to_flash(form=None, field: str | None = None, category: str = "info", *,
+                     success: str | None = None,
+                     success_category: str = "success") -> Iterator[Outcome]:
     """Run a service call (and the commit) and turn a refusal into what the user sees::
 
-        with refusal_to_flash(form) as outcome:
-            registration = services.register(current_user, training)
+        with refusal_to_flash(success=_("Daftar berkas disimpan.")):
+            applications.update_checklist(current_user, application, ticked)
             db.session.commit()
+
+        with refusal_to_flash(form) as outcome:
+            count = decisions.decide_many(current_user, chosen)
+            db.session.commit()
+            outcome.success = _("%(count)s pengajuan diputuskan.", count=count)
         if outcome.refused:
             return render_template(..., form=form)   # or redirect
 
     On ``Refused`` the session is rolled back, then the message goes onto the form
     field ``field`` (or the refusal's own ``field_name``) when ``form`` has it, and
     is flashed with ``category`` otherwise. Any other error propagates unchanged.
+    ``success`` (or ``outcome.success``) is flashed with ``success_category`` only
+    when the block ended without a refusal *and* its commit went through: a block
+    that returns early or never commits flashes nothing. The commit stays in the
+    view (services flush, views commit).
     """
-    outcome = Outcome()
+    outcome = Outcome(success=success, success_category=success_category)
+    session = db.session()
+
+    def _committed(_session) -> None:
+        outcome.committed = True
+
+    event.listen(session, "after_commit", _committed)
     try:
         yield outcome
     except Refused as refusal:
@@ -63,6 +86,11 @@ def refusal_to_flash(form=None, field: str | None = None,
             target.errors = [*target.errors, refusal.text()]
         else:
             flash(refusal.text(), category)
+        return
+    finally:
+        event.remove(session, "after_commit", _committed)
+    if outcome.committed and outcome.success:
+        flash(outcome.success, outcome.success_category)
 
 
 def page_arg(name: str = "page", max_page: int = MAX_PAGE) -> int:

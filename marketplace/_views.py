@@ -1,21 +1,14 @@
 """Helpers every marketplace view module shares (loading objects with their access
-check, turning a refusal into a message, the private-page headers)."""
+check, the private-page headers); refusals become messages through
+``core.views_kit.refusal_to_flash``."""
 from __future__ import annotations
 
-from flask import abort, flash
-from flask_babel import gettext as _
+from flask import abort
 from flask_login import current_user
 
-from core.extensions import db
 from marketplace.businesses import get_business
 from marketplace.models import Business
 from marketplace.permissions import can_edit_business, is_market_staff
-
-
-def refused(error: Exception) -> None:
-    """Roll back and show the refusal in the user's language."""
-    db.session.rollback()
-    flash(error.text() if hasattr(error, "text") else _(str(error)), "info")
 
 
 def member_business_or_404(business_id: int) -> Business:

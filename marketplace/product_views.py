@@ -7,12 +7,12 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from core.uploads import UploadRefused, send_stored
+from core.views_kit import refusal_to_flash
 from marketplace import browsing, photos, products
-from marketplace._views import member_business_or_404, no_store, refused
+from marketplace._views import member_business_or_404, no_store
 from marketplace.blueprint import bp
 from marketplace.businesses import get_business
 from marketplace.forms import PhotoForm, ProductForm
@@ -38,23 +38,20 @@ def _back(business):
 def _save(form: ProductForm, business, product) -> bool:
     """Add or update the product and store its new photo, in one commit. A refused
     photo keeps everything typed and says why under the photo field."""
-    try:
-        if product is None:
-            product = products.add_product(current_user, business, _product_data(form))
-        else:
-            products.update_product(current_user, product, _product_data(form))
-        if form.photo.data:
-            photos.add_photo(current_user, business, form.photo.data, product=product)
-    except UploadRefused as error:
-        db.session.rollback()
-        form.photo.errors = [_(str(error))]
-        return False
-    except Refused as error:
-        refused(error)
-        return False
-    db.session.commit()
-    flash(_("Produk tersimpan."), "success")
-    return True
+    with refusal_to_flash(success=_("Produk tersimpan.")) as outcome:
+        try:
+            if product is None:
+                product = products.add_product(current_user, business, _product_data(form))
+            else:
+                products.update_product(current_user, product, _product_data(form))
+            if form.photo.data:
+                photos.add_photo(current_user, business, form.photo.data, product=product)
+        except UploadRefused as error:
+            db.session.rollback()
+            form.photo.errors = [_(str(error))]
+            return False
+        db.session.commit()
+    return outcome.ok
 
 
 @bp.route("/usaha-saya/<int:business_id>/produk/baru", methods=["GET", "POST"])
@@ -125,13 +122,9 @@ def add_business_photo(business_id: int):
     business = member_business_or_404(business_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(success=_("Foto tersimpan.")):
             photos.add_photo(current_user, business, form.photo.data, kind=form.kind.data)
-        except (Refused, UploadRefused) as error:
-            refused(error)
-        else:
             db.session.commit()
-            flash(_("Foto tersimpan."), "success")
     else:
         for message in form.photo.errors:
             flash(message, "info")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, make_response, redirect, render_template, url_for
+from flask import Response, abort, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.permissions import roles_required
-from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
 from core.i18n import format_wita
+from core.views_kit import refusal_to_flash
 from marketplace import sales
-from marketplace._views import no_store, refused
+from marketplace._views import no_store
 from marketplace.blueprint import bp
 from marketplace.businesses import get_business
 from marketplace.charts import column_chart, hbar_chart
@@ -58,14 +58,11 @@ def sales_log(business_id: int):
         if week is None:
             form.week.errors = [_("Tulis tanggal seperti 2026-12-07.")]
         else:
-            try:
+            with refusal_to_flash(success=_("Penjualan minggu ini tersimpan.")) as outcome:
                 sales.record_week(current_user, business, week, form.turnover.data, form.items_sold.data,
                                   form.note.data)
-            except Refused as error:
-                refused(error)
-            else:
                 db.session.commit()
-                flash(_("Penjualan minggu ini tersimpan."), "success")
+            if outcome.ok:
                 return redirect(url_for("marketplace.sales_log", business_id=business.id))
     weeks = sales.weeks_of(business)
     return no_store(make_response(render_template(

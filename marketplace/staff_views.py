@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.permissions import roles_required
-from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
-from core.views_kit import page_arg
+from core.views_kit import page_arg, refusal_to_flash
 from marketplace import review
-from marketplace._views import no_store, refused, staff_business_or_404
+from marketplace._views import no_store, staff_business_or_404
 from marketplace.blueprint import bp
 from marketplace.forms import BadgesForm, ReasonForm, StaffNoteForm
 from marketplace.models import STATUSES
@@ -55,13 +54,9 @@ def _back(business):
 
 
 def _run(business, action, done: str, *args):
-    try:
+    with refusal_to_flash(success=done):
         action(current_user, business, *args)
-    except Refused as error:
-        refused(error)
-    else:
         db.session.commit()
-        flash(done, "success")
     return _back(business)
 
 

@@ -6,11 +6,11 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.errors import Refused
 from core.extensions import db
 from core.forms import EmptyForm
+from core.views_kit import refusal_to_flash
 from marketplace import browsing, businesses
-from marketplace._views import member_business_or_404, no_store, refused
+from marketplace._views import member_business_or_404, no_store
 from marketplace.blueprint import bp
 from marketplace.forms import BusinessForm, InviteMemberForm, PhotoForm
 from marketplace.models import BusinessMember
@@ -80,13 +80,9 @@ def _member_action(business_id: int, action, done: str):
     business = member_business_or_404(business_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(success=done):
             action(current_user, business)
-        except Refused as error:
-            refused(error)
-        else:
             db.session.commit()
-            flash(done, "success")
     return redirect(url_for("marketplace.my_business", business_id=business.id))
 
 
@@ -117,14 +113,9 @@ def invite_member(business_id: int):
     business = member_business_or_404(business_id)
     form = InviteMemberForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(success=_("Undangan terkirim. Dia perlu menerimanya dulu.")):
             businesses.invite_member(current_user, business, form.phone.data)
-        except Refused as error:
-            refused(error)
-        else:
             db.session.commit()
-            flash(_("Undangan terkirim. Dia perlu menerimanya dulu."), "success")
-            return redirect(url_for("marketplace.my_business", business_id=business.id))
     else:
         for message in form.phone.errors:
             flash(message, "info")
@@ -138,13 +129,9 @@ def remove_member(business_id: int, member_id: int):
     membership = next((m for m in business.members if m.id == member_id), None)
     form = EmptyForm()
     if membership is not None and form.validate_on_submit():
-        try:
+        with refusal_to_flash(success=_("Anggota sudah dihapus dari usaha ini.")):
             businesses.remove_member(current_user, business, membership)
-        except Refused as error:
-            refused(error)
-        else:
             db.session.commit()
-            flash(_("Anggota sudah dihapus dari usaha ini."), "success")
     if membership is not None and membership.user_id == current_user.id:
         return redirect(url_for("marketplace.my_businesses"))
     return redirect(url_for("marketplace.my_business", business_id=business.id))
@@ -159,12 +146,8 @@ def answer_invitation(member_id: int):
         abort(404)
     if form.validate_on_submit():
         accept = request.form.get("answer") == "accept"
-        try:
+        with refusal_to_flash(success=_("Anda sekarang ikut mengelola usaha ini.") if accept
+                              else _("Undangan ditolak.")):
             businesses.answer_invitation(current_user, membership, accept)
-        except Refused as error:
-            refused(error)
-        else:
             db.session.commit()
-            flash(_("Anda sekarang ikut mengelola usaha ini.") if accept else _("Undangan ditolak."),
-                  "success")
     return redirect(url_for("marketplace.my_businesses"))

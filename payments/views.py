@@ -15,9 +15,8 @@ from core.db import utcnow
 from core.extensions import csrf, db
 from core.forms import EmptyForm
 from core.links import absolute_url
-from core.views_kit import page_arg
+from core.views_kit import page_arg, refusal_to_flash
 from payments import services, webhooks
-from payments.errors import PaymentRefused
 from payments.forms import ManualPaymentForm
 from payments.models import STATUSES, Invoice, PaymentIssue
 from payments.permissions import STAFF_ROLES, can_view_invoice
@@ -64,17 +63,15 @@ def checkout(invoice_id: int):
     invoice = _own_invoice_or_404(invoice_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_to_flash(category="attention") as outcome:
         services.start_checkout(
             current_user, invoice,
             success_url=_return_url("payments.checkout_done", invoice.id),
             cancel_url=_return_url("payments.invoice_detail", invoice.id),
         )
-    except PaymentRefused as refusal:
-        db.session.rollback()
-        flash(_(str(refusal)), "attention")
+        db.session.commit()
+    if outcome.refused:
         return redirect(url_for("payments.invoice_detail", invoice_id=invoice.id))
-    db.session.commit()
     # The CSP's form-action 'self' forbids a form from redirecting off-site, so the
     # invoice page offers the Checkout address as a plain link instead.
     return redirect(url_for("payments.invoice_detail", invoice_id=invoice.id, bayar=1), code=303)
@@ -138,16 +135,12 @@ def staff_invoice(invoice_id: int):
         abort(404)
     form = ManualPaymentForm()
     if form.validate_on_submit():
-        try:
+        with refusal_to_flash(category="attention", success=_("Pembayaran dicatat.")) as outcome:
             services.record_manual_payment(
                 current_user, invoice, method=form.method.data, receipt_number=form.receipt_number.data
             )
-        except PaymentRefused as refusal:
-            db.session.rollback()
-            flash(_(str(refusal)), "attention")
-        else:
             db.session.commit()
-            flash(_("Pembayaran dicatat."), "success")
+        if outcome.ok:
             return redirect(url_for("payments.staff_invoice", invoice_id=invoice.id))
     return render_template("payments/staff_invoice.html", invoice=invoice, form=form), 200, NO_STORE
 

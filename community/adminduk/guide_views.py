@@ -93,8 +93,8 @@ def guide_edit(slug: str):
             guides.save_guide(current_user, page, content,
                               expected_version=int(form.version.data) if form.version.data else None)
             db.session.commit()
+            outcome.success = _("Panduan disimpan sebagai versi %(number)d.", number=page.version)
         if outcome.ok:
-            flash(_("Panduan disimpan sebagai versi %(number)d.", number=page.version), "success")
             return redirect(url_for(".guide_edit", slug=page.slug))
     return render_template("community/adminduk/guide_edit.html", guide=page, form=form,
                            versions=guides.versions(page), restore_form=EmptyForm())
@@ -106,11 +106,9 @@ def guide_restore(slug: str, number: int):
     page = guides.guide_by_slug(slug)
     if page is None or not EmptyForm().validate_on_submit():
         abort(404)
-    with refusal_to_flash() as outcome:
+    with refusal_to_flash(success=_("Versi %(number)d dipulihkan.", number=number)):
         guides.restore_version(current_user, page, number)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Versi %(number)d dipulihkan.", number=number), "success")
     return redirect(url_for(".guide_edit", slug=page.slug))
 
 
@@ -135,13 +133,12 @@ def office_edit(office_id: int):
 def desk_outreach():
     form = OutreachForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Jemput bola disimpan. Anggota di wilayah itu diberi tahu.")) as outcome:
             outreach.plan_outreach(current_user, regency=form.regency.data, day=form.day.data,
                                    place=form.place.data, services=form.services.data or [],
                                    note=form.note.data or "")
             db.session.commit()
         if outcome.ok:
-            flash(_("Jemput bola disimpan. Anggota di wilayah itu diberi tahu."), "success")
             return redirect(url_for(".desk_outreach"))
     days = outreach.upcoming_all()
     return render_template("community/adminduk/desk_outreach.html", form=form, days=days,

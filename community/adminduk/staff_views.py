@@ -100,12 +100,10 @@ def desk_status(request_id: int):
     form = StatusForm()
     form.status.choices = [(s, s) for s in STATUSES]
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Status diperbarui. Anggota sudah diberi tahu.")):
             desk.change_status(current_user, help_request, form.status.data, form.note.data,
                                expected=form.expected.data or None)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Status diperbarui. Anggota sudah diberi tahu."), "success")
     return _back(help_request)
 
 
@@ -120,11 +118,9 @@ def desk_assign(request_id: int):
         form.assignee.choices.append((current_user.id, current_user.name))
     if form.validate_on_submit() or request.form.get("me"):
         assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Penugasan disimpan.")):
             desk.assign(current_user, help_request, assignee)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Penugasan disimpan."), "success")
     return _back(help_request)
 
 
@@ -146,11 +142,9 @@ def desk_message(request_id: int):
     help_request = desk_request_or_404(request_id)
     form = MessageForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Pesan terkirim ke anggota.")):
             requests.post_message(current_user, help_request, form.body.data, form.files.data)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Pesan terkirim ke anggota."), "success")
     return _back(help_request)
 
 
@@ -161,11 +155,9 @@ def desk_appointment(request_id: int):
     form = AppointmentForm()
     if form.validate_on_submit():
         starts_at = form.starts_at.data.replace(tzinfo=WITA).astimezone(UTC)
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Janji temu disimpan. Anggota diberi tahu dan diingatkan sehari sebelumnya.")):
             desk.set_appointment(current_user, help_request, starts_at, form.place.data)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Janji temu disimpan. Anggota diberi tahu dan diingatkan sehari sebelumnya."), "success")
     else:
         flash(_("Isi tanggal, jam dan tempat janji temu."), "info")
     return _back(help_request)

@@ -121,7 +121,8 @@ def new_request():
         if wanted:
             form.services.data = wanted
     if form.validate_on_submit():
-        with refusal_to_flash(form, field="files") as outcome:
+        with refusal_to_flash(form, field="files",
+                              success=_("Permintaan Anda sudah terkirim. Kami akan memberi tahu setiap perkembangannya.")) as outcome:
             help_request = requests.open_request(
                 current_user, services=form.services.data, regency=form.regency.data,
                 description=form.description.data, nik=form.nik.data, kk_number=form.kk_number.data,
@@ -130,7 +131,6 @@ def new_request():
             bundles.link_request(current_user, help_request)
             db.session.commit()
         if outcome.ok:
-            flash(_("Permintaan Anda sudah terkirim. Kami akan memberi tahu setiap perkembangannya."), "success")
             return redirect(url_for(".request_detail", request_id=help_request.id))
     return render_template("community/adminduk/new_request.html", form=form)
 
@@ -153,12 +153,10 @@ def post_message(request_id: int):
     help_request = own_request_or_404(request_id)
     form = MessageForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Terkirim.")):
             requests.post_message(current_user, help_request, form.body.data, form.files.data,
                                   consent=form.consent.data, expected_status=form.expected.data or None)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Terkirim."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "info")
     return redirect(url_for(".request_detail", request_id=help_request.id) + "#conversation")

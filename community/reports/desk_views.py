@@ -71,11 +71,9 @@ def report_detail(report_id: int):
 def _status_change(report_id: int, form, action, done: str | None = None) -> Response:
     report = _report_or_404(report_id)
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=done or _("Status laporan sudah diubah.")):
             action(report, form)
             db.session.commit()
-        if outcome.ok:
-            flash(done or _("Status laporan sudah diubah."), "success")
     else:
         flash(_("Periksa isian formulir: ada yang belum dipilih."), "info")
     return redirect(url_for("community.reports.report_detail", report_id=report_id))

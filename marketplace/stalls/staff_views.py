@@ -83,11 +83,10 @@ def staff_layout(market_id: int):
     market = _market_or_404(market_id)
     form = StallForm()
     if form.validate_on_submit():
-        with refusal_to_flash(category="attention") as outcome:
+        with refusal_to_flash(category="attention", success=_("Lapak ditambahkan.")) as outcome:
             markets.save_stall(current_user, market, form.data)
             db.session.commit()
         if outcome.ok:
-            flash(_("Lapak ditambahkan."), "success")
             return redirect(url_for("marketplace.stalls.staff_layout", market_id=market.id))
     return render_template(
         "marketplace/stalls/staff/layout.html", market=market, form=form,
@@ -103,11 +102,10 @@ def staff_stall(stall_id: int):
         abort(404)
     form = StallForm(obj=stall) if request.method == "GET" else StallForm()
     if form.validate_on_submit():
-        with refusal_to_flash(category="attention") as outcome:
+        with refusal_to_flash(category="attention", success=_("Lapak disimpan.")) as outcome:
             markets.save_stall(current_user, stall.market, form.data, stall=stall)
             db.session.commit()
         if outcome.ok:
-            flash(_("Lapak disimpan."), "success")
             return redirect(url_for("marketplace.stalls.staff_layout", market_id=stall.market_id))
     return render_template("marketplace/stalls/staff/stall.html", stall=stall, form=form), 200, NO_STORE
 
@@ -157,8 +155,7 @@ def staff_allocate(day_id: int):
     with refusal_to_flash(category="attention") as outcome:
         count = decisions.confirm_allocation(current_user, day, assignments)
         db.session.commit()
-    if outcome.ok:
-        flash(_("%(count)s lapak dibagikan; yang lain masuk daftar tunggu.", count=count), "success")
+        outcome.success = _("%(count)s lapak dibagikan; yang lain masuk daftar tunggu.", count=count)
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
 
@@ -193,7 +190,8 @@ def staff_decide(application_id: int):
     if not form.validate_on_submit():
         flash(_("Pilih keputusan."), "attention")
         return redirect(back)
-    with refusal_to_flash(category="attention") as outcome:
+    with refusal_to_flash(category="attention",
+                          success=_("Keputusan disimpan dan pedagang diberi tahu.")):
         if form.decision.data == "approve":
             stall = _stall_by_code(application.market_id, form.stall_code.data)
             if stall is None:
@@ -202,8 +200,6 @@ def staff_decide(application_id: int):
         else:
             decisions.decide_many(current_user, [application], form.decision.data, form.reason.data)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Keputusan disimpan dan pedagang diberi tahu."), "success")
     return redirect(back)
 
 
@@ -219,8 +215,7 @@ def staff_bulk(day_id: int):
     with refusal_to_flash(category="attention") as outcome:
         count = decisions.decide_many(current_user, chosen, form.decision.data, form.reason.data)
         db.session.commit()
-    if outcome.ok:
-        flash(_("%(count)s pengajuan diputuskan.", count=count), "success")
+        outcome.success = _("%(count)s pengajuan diputuskan.", count=count)
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
 
@@ -235,8 +230,7 @@ def staff_cancel_day(day_id: int):
     with refusal_to_flash(category="attention") as outcome:
         told = days.cancel_market_day(current_user, day, form.reason.data)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Hari pasar dibatalkan; %(count)s pedagang diberi tahu.", count=told), "success")
+        outcome.success = _("Hari pasar dibatalkan; %(count)s pedagang diberi tahu.", count=told)
     return redirect(url_for("marketplace.stalls.staff_day", day_id=day.id))
 
 
@@ -272,11 +266,9 @@ def _operate(application_id: int, action, message: str):
     application = _application_or_404(application_id)
     if not EmptyForm().validate_on_submit() or application.market_day_id is None:
         abort(400)
-    with refusal_to_flash(category="attention") as outcome:
+    with refusal_to_flash(category="attention", success=message):
         action(current_user, application)
         db.session.commit()
-    if outcome.ok:
-        flash(message, "success")
     return redirect(url_for("marketplace.stalls.staff_operations", day_id=application.market_day_id))
 
 
@@ -290,11 +282,10 @@ def staff_move(day_id: int):
     if not form.validate_on_submit() or application is None or stall is None or application.market_day_id != day.id:
         flash(_("Pilih pedagang dan lapak kosong."), "attention")
         return redirect(url_for("marketplace.stalls.staff_operations", day_id=day.id))
-    with refusal_to_flash(category="attention") as outcome:
+    with refusal_to_flash(category="attention",
+                          success=_("Lapak diberikan dan pedagang diberi tahu.")):
         operations.move_into(current_user, application, stall)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Lapak diberikan dan pedagang diberi tahu."), "success")
     return redirect(url_for("marketplace.stalls.staff_operations", day_id=day.id))
 
 

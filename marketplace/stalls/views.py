@@ -76,11 +76,11 @@ def apply(market_id: int):
     if form.validate_on_submit():
         business = next(b for b in businesses if b.id == form.business_id.data)
         chosen = [d for d in open_days if d.id in set(form.day_ids.data)]
-        with refusal_to_flash(category="attention") as outcome:
+        with refusal_to_flash(category="attention",
+                              success=_("Pengajuan lapak terkirim. Petugas akan memberi kabar.")) as outcome:
             applications.apply_for_days(current_user, business, chosen, form.zone.data, form.note.data)
             db.session.commit()
         if outcome.ok:
-            flash(_("Pengajuan lapak terkirim. Petugas akan memberi kabar."), "success")
             return redirect(url_for("marketplace.stalls.index"))
     return render_template("marketplace/stalls/apply.html", form=form, market=market), 200, NO_STORE
 
@@ -111,12 +111,12 @@ def apply_lease(market_id: int):
     form.start_month.choices = _month_choices(schedule.wita_date(utcnow()))
     if form.validate_on_submit():
         business = next(b for b in businesses if b.id == form.business_id.data)
-        with refusal_to_flash(category="attention") as outcome:
+        with refusal_to_flash(category="attention",
+                              success=_("Pengajuan sewa kios terkirim. Petugas akan memberi kabar.")) as outcome:
             applications.apply_for_lease(current_user, business, market, date.fromisoformat(form.start_month.data),
                                          form.months.data, form.note.data)
             db.session.commit()
         if outcome.ok:
-            flash(_("Pengajuan sewa kios terkirim. Petugas akan memberi kabar."), "success")
             return redirect(url_for("marketplace.stalls.index"))
     return render_template("marketplace/stalls/apply_lease.html", form=form, market=market), 200, NO_STORE
 
@@ -143,11 +143,9 @@ def withdraw(application_id: int):
     application = _own_application_or_404(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with refusal_to_flash(category="attention") as outcome:
+    with refusal_to_flash(category="attention", success=_("Pengajuan ditarik.")):
         applications.withdraw(current_user, application)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Pengajuan ditarik."), "success")
     return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
 
 
@@ -159,11 +157,9 @@ def resubmit(application_id: int):
     if not form.validate_on_submit():
         flash(_("Tulis apa yang Anda ubah."), "attention")
     else:
-        with refusal_to_flash(category="attention") as outcome:
+        with refusal_to_flash(category="attention", success=_("Pengajuan dikirim ulang.")):
             applications.resubmit(current_user, application, form.note.data)
             db.session.commit()
-        if outcome.ok:
-            flash(_("Pengajuan dikirim ulang."), "success")
     return redirect(url_for("marketplace.stalls.my_application", application_id=application_id))
 
 

@@ -126,14 +126,14 @@ def staff_book():
         book_form.member_phone.data = found.member.phone
         if book_form.validate_on_submit():
             start = parse_slot(book_form.start.data)
-            with refusal_to_flash(book_form, "start") as outcome:
+            with refusal_to_flash(book_form, "start",
+                                  success=_("Sesi sudah dijadwalkan dan dikonfirmasi. Anggota diberi tahu.")) as outcome:
                 appointment = booking.book_appointment(
                     current_user, profile, found.member, start, book_form.mode.data,
                     topic=book_form.topic.data, pseudonym=found.pseudonym,
                 )
                 db.session.commit()
             if outcome.ok:
-                flash(_("Sesi sudah dijadwalkan dan dikonfirmasi. Anggota diberi tahu."), "success")
                 return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
     return render_template(
         "mentoring/counseling/staff/book.html",
@@ -150,11 +150,11 @@ def staff_book():
 def staff_new_member():
     form = NewMemberForm()
     if form.validate_on_submit():
-        with refusal_to_flash(form, "phone") as outcome:
+        with refusal_to_flash(form, "phone",
+                              success=_("Akun anggota dibuat. Untuk masuk sendiri, anggota bisa meminta kode atur ulang ke petugas.")) as outcome:
             member = booking.register_member_on_behalf(current_user, form.name.data, form.phone.data)
             db.session.commit()
         if outcome.ok:
-            flash(_("Akun anggota dibuat. Untuk masuk sendiri, anggota bisa meminta kode atur ulang ke petugas."), "success")
             return redirect(url_for("mentoring.counseling.staff_book", phone=member.phone))
     return (
         render_template(

@@ -85,11 +85,11 @@ def staff_availability():
         adding_range = "range-submit" in request.form
         target = range_form if adding_range else exception_form
         if (adding_range or "exc-submit" in request.form) and target.validate():
-            with refusal_to_flash(target, "end" if adding_range else "day") as outcome:
+            with refusal_to_flash(target, "end" if adding_range else "day",
+                                  success=_("Ketersediaan Anda sudah disimpan.")) as outcome:
                 _add_availability(profile, range_form if adding_range else None, exception_form)
                 db.session.commit()
             if outcome.ok:
-                flash(_("Ketersediaan Anda sudah disimpan."), "success")
                 return redirect(url_for("mentoring.counseling.staff_availability"))
             profile = my_profile()
     return (

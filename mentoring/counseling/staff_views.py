@@ -82,10 +82,9 @@ def staff_confirm(appointment_id: int):
     appointment = staff_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_confirm_appointment(current_user, appointment):
         abort(400)
-    with refusal_to_flash():
+    with refusal_to_flash(success=_("Sesi sudah dikonfirmasi. Anggota diberi tahu.")):
         booking.confirm_appointment(current_user, appointment)
         db.session.commit()
-        flash(_("Sesi sudah dikonfirmasi. Anggota diberi tahu."), "success")
     return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
 
 
@@ -100,15 +99,14 @@ def _staff_reason_page(appointment_id: int, action: str):
         return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        done = (_("Permintaan ditolak. Anggota melihat alasan Anda.") if action == "decline"
+                else _("Sesi dibatalkan. Anggota diberi tahu."))
+        with refusal_to_flash(success=done) as outcome:
             if action == "decline":
                 booking.decline_appointment(current_user, appointment, form.reason.data)
-                done = _("Permintaan ditolak. Anggota melihat alasan Anda.")
             else:
                 booking.cancel_appointment(current_user, appointment, form.reason.data)
-                done = _("Sesi dibatalkan. Anggota diberi tahu.")
             db.session.commit()
-            flash(done, "success")
         if outcome.refused:
             return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment_id))
         return redirect(url_for("mentoring.counseling.staff_dashboard"))
@@ -146,10 +144,9 @@ def staff_propose(appointment_id: int):
     form = SlotForm()
     if form.validate_on_submit():
         start = parse_slot(form.start.data)
-        with refusal_to_flash(form, "start") as outcome:
+        with refusal_to_flash(form, "start", success=_("Usulan waktu baru terkirim ke anggota.")) as outcome:
             rescheduling.propose_reschedule(current_user, appointment, start)
             db.session.commit()
-            flash(_("Usulan waktu baru terkirim ke anggota."), "success")
         if outcome.ok:
             return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
         appointment = staff_appointment_or_404(appointment_id)  # as it is now
@@ -169,10 +166,9 @@ def staff_outcome(appointment_id: int):
     if not EmptyForm().validate_on_submit() or not can_mark_outcome(current_user, appointment):
         abort(400)
     attended = request.form.get("outcome") == "attended"
-    with refusal_to_flash():
+    with refusal_to_flash(success=_("Sudah dicatat.")):
         booking.mark_outcome(current_user, appointment, attended)
         db.session.commit()
-        flash(_("Sudah dicatat."), "success")
     return redirect(url_for("mentoring.counseling.staff_appointment", appointment_id=appointment.id))
 
 
@@ -183,8 +179,7 @@ def staff_urgent_handled(check_id: int):
     if check is None or not check.acute:
         abort(404)
     if EmptyForm().validate_on_submit():
-        with refusal_to_flash():
+        with refusal_to_flash(success=_("Ditandai sudah ditangani.")):
             wellbeing.handle_urgent(current_user, check)
             db.session.commit()
-            flash(_("Ditandai sudah ditangani."), "success")
     return redirect(url_for("mentoring.counseling.staff_dashboard"))

@@ -162,12 +162,12 @@ def book(profile_id: int):
             except SlotTaken:
                 return _just_taken(profile, start)
             db.session.commit()
+            outcome.success = (
+                _("Sesi Anda sudah dikonfirmasi.") if appointment.status == "confirmed"
+                else _("Permintaan Anda terkirim. Konselor akan mengonfirmasi, dan Anda akan diberi tahu.")
+            )
         if outcome.refused:
             return redirect(url_for("mentoring.counseling.counselor_detail", profile_id=profile.id))
-        if appointment.status == "confirmed":
-            flash(_("Sesi Anda sudah dikonfirmasi."), "success")
-        else:
-            flash(_("Permintaan Anda terkirim. Konselor akan mengonfirmasi, dan Anda akan diberi tahu."), "success")
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     return render_template(
         "mentoring/counseling/book.html", profile=profile, form=form, start=start,
@@ -209,12 +209,11 @@ def cancel_appointment(appointment_id: int):
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     form = ReasonForm()
     if form.validate_on_submit():
-        with refusal_to_flash() as outcome:
+        with refusal_to_flash(success=_("Sesi sudah dibatalkan. Waktunya terbuka lagi untuk orang lain.")) as outcome:
             booking.cancel_appointment(current_user, appointment, form.reason.data)
             db.session.commit()
         if outcome.refused:
             return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment_id))
-        flash(_("Sesi sudah dibatalkan. Waktunya terbuka lagi untuk orang lain."), "success")
         return redirect(url_for("mentoring.counseling.my_appointments"))
     return render_template(
         "mentoring/counseling/cancel.html",
@@ -238,7 +237,7 @@ def reschedule(appointment_id: int):
         form.start.data = query_text("start", 20)
     start = parse_slot(form.start.data)
     if form.validate_on_submit():
-        with refusal_to_flash():
+        with refusal_to_flash(success=_("Jadwal sudah dipindah.")):
             try:
                 rescheduling.reschedule_appointment(current_user, appointment, start)
             except SlotTaken:
@@ -246,7 +245,6 @@ def reschedule(appointment_id: int):
                     appointment.counselor, start, {"appointment": appointment}, exclude=appointment
                 )
             db.session.commit()
-            flash(_("Jadwal sudah dipindah."), "success")
         return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
     free = [] if start else availability.free_slots_for(appointment.counselor, exclude=appointment)
     days, more = _first_days(free)
@@ -269,8 +267,13 @@ def answer_proposal(appointment_id: int):
     form = EmptyForm()
     if not form.validate_on_submit() or not can_answer_proposal(current_user, appointment):
         abort(400)
-    with refusal_to_flash():
-        if request.form.get("answer") == "accept":
+    accepting = request.form.get("answer") == "accept"
+    done, category = (
+        (_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success") if accepting
+        else (_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
+    )
+    with refusal_to_flash(success=done, success_category=category):
+        if accepting:
             proposed = appointment.proposed_starts_at
             try:
                 rescheduling.accept_proposal(current_user, appointment)
@@ -278,12 +281,9 @@ def answer_proposal(appointment_id: int):
                 return _just_taken(
                     appointment.counselor, proposed, {"appointment": appointment}, exclude=appointment
                 )
-            db.session.commit()
-            flash(_("Waktu baru sudah Anda terima. Sesi dikonfirmasi."), "success")
         else:
             rescheduling.reject_proposal(current_user, appointment)
-            db.session.commit()
-            flash(_("Usulan ditolak. Sesi tetap pada waktu semula."), "info")
+        db.session.commit()
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 
@@ -294,10 +294,9 @@ def accept_booking(appointment_id: int):
     appointment = _member_appointment_or_404(appointment_id)
     if not EmptyForm().validate_on_submit() or not can_accept_booking(current_user, appointment):
         abort(400)
-    with refusal_to_flash():
+    with refusal_to_flash(success=_("Terima kasih. Sesi ini sudah Anda setujui.")):
         booking.accept_booking(current_user, appointment)
         db.session.commit()
-        flash(_("Terima kasih. Sesi ini sudah Anda setujui."), "success")
     return redirect(url_for("mentoring.counseling.appointment_detail", appointment_id=appointment.id))
 
 

@@ -2,7 +2,7 @@
 moving one to its next stage. URLs under ``/staff/kur``."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -55,13 +55,13 @@ def kur_manage(application_id: int):
     form = KurMoveForm()
     form.to_stage.choices = [(s, STAGE_NAMES[s]) for s in applications.next_stages(application)]
     if application.is_active and form.validate_on_submit():
-        with refusal_to_flash(form, field="to_stage") as outcome:
+        with refusal_to_flash(form, field="to_stage",
+                              success=_("Tahap pengajuan diperbarui. Anggota sudah diberi tahu.")) as outcome:
             applications.move_kur_application(
                 current_user, application, form.to_stage.data, form.note.data
             )
             db.session.commit()
         if outcome.ok:
-            flash(_("Tahap pengajuan diperbarui. Anggota sudah diberi tahu."), "success")
             return redirect(url_for("mentoring.kur.kur_manage", application_id=application.id))
     return render_template(
         "mentoring/kur/kur_manage.html",

@@ -65,7 +65,9 @@ def kur_new():
         problems = applications.eligibility_problems(data)
         if not problems:
             try:
-                with refusal_to_flash() as outcome:
+                with refusal_to_flash(
+                    success=_("Pengajuan KUR dimulai. Langkah berikutnya: siapkan berkas.")
+                ) as outcome:
                     application = applications.start_kur_application(current_user, data)
                     db.session.commit()
             except IntegrityError:  # another tab started one at the same moment
@@ -74,7 +76,6 @@ def kur_new():
                 return redirect(url_for("mentoring.kur.kur"))
             if outcome.refused:
                 return redirect(url_for("mentoring.kur.kur"))
-            flash(_("Pengajuan KUR dimulai. Langkah berikutnya: siapkan berkas."), "success")
             return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
     return render_template("mentoring/kur/kur_new.html", form=form, problems=problems)
 
@@ -127,11 +128,9 @@ def kur_checklist(application_id: int):
         return _kur_detail_page(application, checklist=form)
     ticked = [name for name in ("doc_ktp", "doc_kk", "doc_business_letter", "doc_npwp")
               if getattr(form, name).data]
-    with refusal_to_flash(category="error") as outcome:
+    with refusal_to_flash(category="error", success=_("Daftar berkas disimpan.")):
         applications.update_checklist(current_user, application, ticked)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Daftar berkas disimpan."), "success")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 
 
@@ -159,11 +158,9 @@ def kur_mark_submitted(application_id: int):
     application = _own_kur_or_404(application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with refusal_to_flash() as outcome:
+    with refusal_to_flash(success=_("Tercatat: berkas Anda sudah diserahkan ke bank.")):
         applications.mark_submitted(current_user, application)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Tercatat: berkas Anda sudah diserahkan ke bank."), "success")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 
 
@@ -177,10 +174,8 @@ def kur_withdraw(application_id: int):
         return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
     if not form.validate_on_submit():
         return _kur_detail_page(application, withdraw=form)
-    with refusal_to_flash() as outcome:
+    with refusal_to_flash(success=_("Pengajuan KUR Anda dibatalkan. Pengingatnya juga dihentikan."), success_category="info"):
         applications.withdraw_kur_application(current_user, application, form.reason.data)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Pengajuan KUR Anda dibatalkan. Pengingatnya juga dihentikan."), "info")
     return redirect(url_for("mentoring.kur.kur_detail", application_id=application.id))
 

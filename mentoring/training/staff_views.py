@@ -74,11 +74,11 @@ def training_edit(training_id: int):
     else:
         form = TrainingForm(original_start=training.starts_at)
     if form.validate_on_submit():
-        with refusal_to_flash(form, field="capacity") as outcome:
+        with refusal_to_flash(form, field="capacity",
+                              success=_("Perubahan pelatihan sudah disimpan.")) as outcome:
             operations.update_training(current_user, training, _training_data(form))
             db.session.commit()
         if outcome.ok:
-            flash(_("Perubahan pelatihan sudah disimpan."), "success")
             return redirect(url_for("mentoring.training.training_detail", training_id=training.id))
     return render_template("mentoring/training/training_form.html", form=form, training=training)
 

@@ -100,14 +100,14 @@ def training_register(training_id: int):
         with refusal_to_flash() as outcome:
             registration = operations.register(current_user, training)
             db.session.commit()
+            if registration.status == "confirmed":
+                outcome.success = _("Anda terdaftar. Konfirmasi dan pengingat ada di kotak masuk Anda.")
+            else:
+                outcome.success = _("Pelatihan ini penuh. Anda masuk daftar tunggu dan akan dikabari jika ada tempat.")
+                outcome.success_category = "info"
     except IntegrityError:
         db.session.rollback()
         flash(_("Tempat itu baru saja terisi, atau Anda sudah terdaftar. Silakan periksa lagi."), "info")
-    else:
-        if outcome.ok and registration.status == "confirmed":
-            flash(_("Anda terdaftar. Konfirmasi dan pengingat ada di kotak masuk Anda."), "success")
-        elif outcome.ok:
-            flash(_("Pelatihan ini penuh. Anda masuk daftar tunggu dan akan dikabari jika ada tempat."), "info")
     return redirect(url_for("mentoring.training.training_detail", training_id=training.id))
 
 
@@ -124,11 +124,9 @@ def training_unregister(training_id: int, registration_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with refusal_to_flash() as outcome:
+    with refusal_to_flash(success=_("Pendaftaran Anda dibatalkan. Pengingatnya juga dihentikan."), success_category="info"):
         operations.cancel_registration(current_user, registration)
         db.session.commit()
-    if outcome.ok:
-        flash(_("Pendaftaran Anda dibatalkan. Pengingatnya juga dihentikan."), "info")
     return redirect(url_for("mentoring.training.training_detail", training_id=training_id))
 
 

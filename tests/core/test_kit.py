@@ -164,6 +164,58 @@ def test_refusal_to_flash_puts_a_field_error(app):
         assert outcome.ok
 
 
+def test_refusal_to_flash_flashes_success_only_after_the_commit(app, make_user):
+    user = make_user(name="Yohana Tefa")
+    with app.test_request_context():
+        with refusal_to_flash(success="Tersimpan.") as outcome:
+            user.name = "Yohana Baru"
+            db.session.commit()
+        assert outcome.ok and outcome.committed
+        assert get_flashed_messages(with_categories=True) == [("success", "Tersimpan.")]
+    db.session.expire_all()
+    assert user.name == "Yohana Baru"
+    with app.test_request_context():  # the message may depend on what the service returned
+        with refusal_to_flash() as outcome:
+            db.session.commit()
+            outcome.success = "Dua lapak dibagikan."
+            outcome.success_category = "info"
+        assert get_flashed_messages(with_categories=True) == [("info", "Dua lapak dibagikan.")]
+    with app.test_request_context():
+        with refusal_to_flash(success="Dibatalkan.", success_category="info"):
+            db.session.commit()
+        assert get_flashed_messages(with_categories=True) == [("info", "Dibatalkan.")]
+
+
+def test_refusal_to_flash_success_is_not_flashed_without_a_commit_or_on_refusal(app, make_user):
+    user = make_user(name="Yohana Tefa")
+    with app.test_request_context():
+        with refusal_to_flash(success="Tersimpan.") as outcome:
+            user.name = "Belum disimpan"
+            db.session.flush()  # returned early, say: nothing committed
+        assert outcome.ok and not outcome.committed
+        assert get_flashed_messages() == []
+    db.session.rollback()
+    with app.test_request_context():
+        with refusal_to_flash(success="Tersimpan.") as outcome:
+            db.session.commit()
+            raise ThingRefused(_l("Tulis nama Anda."))  # refused after a commit: only the refusal
+        assert outcome.refused
+        assert get_flashed_messages() == ["Tulis nama Anda."]
+    with app.test_request_context():
+        with refusal_to_flash() as outcome:
+            pass
+        db.session.commit()  # the block's listener is gone once it ended
+        assert not outcome.committed
+        assert get_flashed_messages() == []
+    with app.test_request_context():
+        with pytest.raises(KeyError, match="late"), refusal_to_flash(success="Tersimpan."):
+            db.session.commit()
+            raise KeyError("late")
+        assert get_flashed_messages() == []
+    db.session.expire_all()
+    assert user.name == "Yohana Tefa"
+
+
 def test_refusal_to_flash_lets_other_errors_through(app):
     with app.test_request_context(), pytest.raises(KeyError, match="boom"), refusal_to_flash():
         raise KeyError("boom")
@@ -172,11 +224,15 @@ def test_refusal_to_flash_lets_other_errors_through(app):
 def test_package_refusals_are_refused():
     from accounts.services import AccountError
     from community.safety import PostingRefused
+    from marketplace._common import MarketError
+    from marketplace.stalls._common import StallError
     from mentoring.counseling._common import CounselingError
     from mentoring.kur._common import KurError
     from mentoring.training._common import TrainingError
+    from payments.errors import PaymentRefused
 
-    for cls in (AccountError, PostingRefused, CounselingError, TrainingError, KurError):
+    for cls in (AccountError, PostingRefused, CounselingError, TrainingError, KurError,
+                MarketError, StallError, PaymentRefused):
         assert issubclass(cls, Refused), cls
     assert PostingRefused("x").field_name == "body"
 
