@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from accounts import audit, resets, services
 from accounts.data import REGENCY_NAMES
-from accounts.forms import EmptyForm, RoleForm, UserSearchForm
+from accounts.forms import RoleForm, UserSearchForm
 from accounts.models import ROLES, AuditEvent, User
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from accounts.views import bp
 from core.db import utcnow
 from core.extensions import db
+from core.forms import EmptyForm
 from core.i18n import WITA
 from core.views_kit import page_arg, refusal_to_flash
 

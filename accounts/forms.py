@@ -24,7 +24,7 @@ from wtforms.validators import (
 
 from accounts.data import COUNTRIES, REGENCIES
 from accounts.passwords import MAX_LENGTH, MIN_LENGTH, is_common
-from core.forms import BaseForm, EmptyForm, PhoneField, strip  # noqa: F401 (re-exported)
+from core.forms import BaseForm, PhoneField, strip
 
 
 def _password_policy(form, field):

@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from accounts import audit
-from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from community import reading, safety
 from community.forms import CategoryForm, CrisisTermForm, HotlineForm
@@ -15,6 +14,7 @@ from community.models import Category, CrisisTerm, Hotline
 from community.moderation import remember_safe_room
 from community.views import bp
 from core.extensions import db
+from core.forms import EmptyForm
 
 CATEGORY_FIELDS = (
     "slug", "name_id", "name_en", "description_id", "description_en", "position",

@@ -23,8 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from accounts.forms import strip
-from core.forms import BaseForm
+from core.forms import BaseForm, strip
 
 TITLE_MAX = 160
 BODY_MAX = 10_000

@@ -7,26 +7,14 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from community import demo
+from community.personal_data import export_member_data, forget_member
 from core.home import HomeCard, ServiceLink, StaffPanel
-from core.signals import (
-    account_deleting,
-    collect_personal_data,
-    member_home_cards,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
+from core.receivers import connect_receivers
 
 
-def personal_data(user, **_kw):
-    from community.personal_data import export_member_data
-
-    data = export_member_data(user)
-    return ("forum", data) if data else None
-
-
-def forget(user, **_kw) -> None:
-    from community.personal_data import forget_member
+def forget(user) -> None:
+    """The member's forum data is erased, and the notices about it cancelled."""
     from notifications.services import cancel_messages
 
     forget_member(user)
@@ -92,17 +80,8 @@ def services(user, **_kw) -> list[ServiceLink]:
     ]
 
 
-def demo(users, **_kw) -> None:
-    from community.demo import seed_forum
-
-    seed_forum(users)
-
-
 def connect() -> None:
     """Connect the receivers (connecting twice is harmless)."""
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(forget)
-    member_home_cards.connect(home_cards)
-    staff_workspace.connect(workspace)
-    service_links.connect(services)
-    seed_demo.connect(demo)
+    connect_receivers("forum", export=export_member_data, erase=forget, demo=demo.seed_forum,
+                      member_home_cards=home_cards, staff_workspace=workspace,
+                      service_links=services)

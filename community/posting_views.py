@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.forms import EmptyForm
 from community import posting, reading, safety
 from community.forms import EditPostForm, FlagForm, ThreadForm
 from community.models import Thread
@@ -29,6 +28,7 @@ from community.views import (
     bp,
 )
 from core.extensions import db
+from core.forms import EmptyForm
 from core.views_kit import refusal_to_flash
 
 

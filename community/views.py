@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.data import REGENCY_NAMES
-from accounts.forms import EmptyForm
 from community import demo, fragments, profiles, reading, safety, thread_page
 from community import search as search_service
 from community.forms import (
@@ -36,6 +35,7 @@ from community.permissions import (
     can_view_thread,
 )
 from core.extensions import db
+from core.forms import EmptyForm
 from core.read_only import read_only
 from core.views_kit import page_arg, query_text
 

@@ -109,20 +109,24 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_handlers() -> None:
-    """Connect every package's signal receivers (``handlers.py``; a module with a
-    ``connect()`` function connects nothing until it is called here)."""
+    """Connect every package's signal receivers: each ``handlers.py`` has a
+    ``connect()`` (one ``core.receivers.connect_receivers`` call) and connects
+    nothing until it is called here. Receivers of one signal run in this order."""
     from community import handlers as community_handlers
     from community.adminduk import handlers as adminduk_handlers
     from community.reports import handlers as reports_handlers
     from marketplace import handlers as marketplace_handlers
-    from marketplace.stalls import handlers as stalls_handlers  # noqa: F401
+    from marketplace.stalls import handlers as stalls_handlers
     from mentoring import home as mentoring_home
     from mentoring.counseling import handlers as counseling_handlers
     from mentoring.kur import handlers as kur_handlers
     from mentoring.training import handlers as training_handlers
     from notifications import handlers as notifications_handlers
-    from payments import handlers as payments_handlers  # noqa: F401
+    from payments import handlers as payments_handlers
 
+    # stalls and payments first: their receivers come first, as when they connected on import
+    stalls_handlers.connect()
+    payments_handlers.connect()
     community_handlers.connect()
     adminduk_handlers.connect()
     counseling_handlers.connect()

@@ -7,17 +7,8 @@ from flask_babel import gettext as _
 
 from core.home import HomeCard, ServiceLink, StaffPanel
 from core.links import site_path
-from core.signals import (
-    account_deleting,
-    account_deletion_notes,
-    collect_personal_data,
-    market_sales_evidence,
-    member_home_cards,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
-from marketplace import cache
+from core.receivers import connect_receivers
+from marketplace import cache, demo, personal_data
 from marketplace.permissions import is_market_staff
 
 
@@ -88,39 +79,14 @@ def sales_evidence(user, **_kwargs) -> list[tuple[str, str]]:
     return evidence_links(user)
 
 
-def personal_data(user, **_kwargs):
-    from marketplace.personal_data import export_for
-
-    data = export_for(user)
-    return ("marketplace", data) if data else None
-
-
-def erase(user, **_kwargs) -> None:
-    from marketplace.personal_data import erase_for
-
-    erase_for(user)
-
-
 def deletion_note(user, **_kwargs) -> str | None:
-    from marketplace.personal_data import deletion_note as note
-
-    return note(user)
-
-
-def demo(users, **_kwargs) -> None:
-    from marketplace.demo import seed
-
-    seed(users)
+    return personal_data.deletion_note(user)
 
 
 def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
     cache.install()
-    service_links.connect(market_link)
-    member_home_cards.connect(home_cards)
-    staff_workspace.connect(workspace)
-    market_sales_evidence.connect(sales_evidence)
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(erase)
-    account_deletion_notes.connect(deletion_note)
-    seed_demo.connect(demo)
+    connect_receivers("marketplace", export=personal_data.export_for, erase=personal_data.erase_for,
+                      demo=demo.seed, account_deletion_notes=deletion_note,
+                      service_links=market_link, member_home_cards=home_cards,
+                      staff_workspace=workspace, market_sales_evidence=sales_evidence)

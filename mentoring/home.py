@@ -11,7 +11,7 @@ from sqlalchemy import select, union_all
 
 from core.extensions import db
 from core.home import HomeCard
-from core.signals import member_home_cards
+from core.receivers import connect_receivers
 from mentoring.kur import handlers as kur
 from mentoring.training import handlers as training
 
@@ -25,4 +25,4 @@ def home_cards(user, **_kwargs) -> list[HomeCard]:
 
 def connect() -> None:
     """Connect the receiver (called by ``create_app``)."""
-    member_home_cards.connect(home_cards)
+    connect_receivers("mentoring", member_home_cards=home_cards)

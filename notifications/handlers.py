@@ -5,19 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
-from core.signals import account_deleting, collect_personal_data, seed_demo
-
-
-def _export(user, **_):
-    from notifications.services import export_for
-
-    return "notifications", export_for(user)
-
-
-def _erase(user, **_):
-    from notifications.services import erase_for
-
-    erase_for(user)
+from core.receivers import connect_receivers
+from notifications.personal_data import erase_for, export_for
 
 
 def _seed(users, **_):
@@ -68,6 +57,4 @@ def connect() -> None:
     from notifications.inbox import UNREAD_FACT, unread_count_column
 
     load_with_user(UNREAD_FACT, unread_count_column())
-    collect_personal_data.connect(_export)
-    account_deleting.connect(_erase)
-    seed_demo.connect(_seed)
+    connect_receivers("notifications", export=export_for, erase=erase_for, demo=_seed)

@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
+from core.forms import EmptyForm
 from core.read_only import read_only
 from core.security import safe_next
 from core.views_kit import page_arg

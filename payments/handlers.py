@@ -1,12 +1,11 @@
-"""Signal receivers of the payments package (thin)."""
+"""Signal receivers of the payments package (thin), connected by ``connect()``
+(called by ``core.register_handlers``; importing connects nothing)."""
 from __future__ import annotations
 
-from core.signals import collect_personal_data
+from core.receivers import connect_receivers
+from payments.personal_data import export_for
 
 
-@collect_personal_data.connect
-def _personal_data(user, **_extra):
-    from payments.personal_data import export_for
-
-    data = export_for(user)
-    return ("payments", data) if data else None
+def connect() -> None:
+    """Connect the receivers (connecting twice is harmless)."""
+    connect_receivers("payments", export=export_for)

@@ -6,13 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from community.adminduk import bundles, guides, outreach
 from community.adminduk.forms import GuideForm, OfficeForm, OutreachForm, QuestionnaireForm
 from community.adminduk.models import Office, OutreachDay
 from community.adminduk.views import bp
 from core.extensions import db
+from core.forms import EmptyForm
 from core.views_kit import refusal_to_flash
 
 EDITORS = ("registrar", "admin")

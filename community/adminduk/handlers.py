@@ -5,29 +5,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from community.adminduk import demo
+from community.adminduk.personal_data import erase_for, export_for
 from core.home import HomeCard, ServiceLink, StaffPanel
-from core.signals import (
-    account_deleting,
-    account_deletion_notes,
-    collect_personal_data,
-    member_home_cards,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
-
-
-def personal_data(user, **_kwargs):
-    from community.adminduk.personal_data import export_for
-
-    data = export_for(user)
-    return ("adminduk", data) if data else None
-
-
-def erase(user, **_kwargs) -> None:
-    from community.adminduk.personal_data import erase_for
-
-    erase_for(user)
+from core.receivers import connect_receivers
 
 
 def deletion_note(user, **_kwargs) -> str | None:
@@ -39,12 +20,6 @@ def deletion_note(user, **_kwargs) -> str | None:
     if db.session.scalar(select(HelpRequest.id).where(HelpRequest.member_id == user.id).limit(1)) is None:
         return None
     return _("Permintaan bantuan dokumen Anda, pesan dan foto dokumennya ikut dihapus.")
-
-
-def demo(users, **_kwargs) -> None:
-    from community.adminduk.demo import seed
-
-    seed(users)
 
 
 def layanan(user, **_kwargs) -> list[ServiceLink]:
@@ -69,10 +44,6 @@ def home_card(user, **_kwargs) -> list[HomeCard]:
 
 def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(erase)
-    account_deletion_notes.connect(deletion_note)
-    seed_demo.connect(demo)
-    service_links.connect(layanan)
-    staff_workspace.connect(registrar_panel)
-    member_home_cards.connect(home_card)
+    connect_receivers("adminduk", export=export_for, erase=erase_for, demo=demo.seed,
+                      account_deletion_notes=deletion_note, service_links=layanan,
+                      staff_workspace=registrar_panel, member_home_cards=home_card)

@@ -5,25 +5,9 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
-from community.reports import personal_data
+from community.reports import demo, personal_data
 from core.home import ServiceLink, StaffPanel
-from core.signals import (
-    account_deleting,
-    account_deletion_notes,
-    collect_personal_data,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
-
-
-def export(user, **_kwargs):
-    data = personal_data.export_for(user)
-    return ("reports", data) if data else None
-
-
-def erase(user, **_kwargs) -> None:
-    personal_data.erase_for(user)
+from core.receivers import connect_receivers
 
 
 def deletion_note(user, **_kwargs) -> str | None:
@@ -67,16 +51,8 @@ def workspace(user, **_kwargs) -> list[StaffPanel]:
     )]
 
 
-def demo(users, **_kwargs) -> None:
-    from community.reports.demo import seed
-
-    seed(users)
-
-
 def connect() -> None:
-    collect_personal_data.connect(export)
-    account_deleting.connect(erase)
-    account_deletion_notes.connect(deletion_note)
-    seed_demo.connect(demo)
-    service_links.connect(service_link)
-    staff_workspace.connect(workspace)
+    """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
+    connect_receivers("reports", export=personal_data.export_for, erase=personal_data.erase_for,
+                      demo=demo.seed, account_deletion_notes=deletion_note,
+                      service_links=service_link, staff_workspace=workspace)

@@ -1,4 +1,6 @@
-"""Signal receivers of the stalls part (thin: the work is in the services)."""
+"""Signal receivers of the stalls part (thin: the work is in the services),
+connected by ``connect()`` (called by ``core.register_handlers``; importing
+connects nothing)."""
 from __future__ import annotations
 
 from flask import url_for
@@ -6,33 +8,16 @@ from flask_babel import gettext as _
 
 from core.home import ServiceLink, StaffPanel
 from core.i18n import format_wita
-from core.signals import (
-    account_deleting,
-    business_next_stall,
-    collect_personal_data,
-    invoice_status_changed,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
-from marketplace.stalls import fees
+from core.receivers import connect_receivers
+from marketplace.stalls import demo, fees, personal_data
 from marketplace.stalls.curation import workspace_summary
 from marketplace.stalls.permissions import is_stall_staff
 
 
-@invoice_status_changed.connect
 def _invoice_changed(invoice, old_status: str, new_status: str, **_extra):
     fees.invoice_changed(invoice, old_status, new_status)
 
 
-@seed_demo.connect
-def _demo(users, **_extra):
-    from marketplace.stalls.demo import seed
-
-    seed(users)
-
-
-@service_links.connect
 def _service_links(user, **_extra):
     return [ServiceLink(
         title=_("Lapak pasar"),
@@ -41,7 +26,6 @@ def _service_links(user, **_extra):
     )]
 
 
-@staff_workspace.connect
 def _workspace(user, **_extra):
     if not is_stall_staff(user):
         return []
@@ -54,22 +38,6 @@ def _workspace(user, **_extra):
     )]
 
 
-@collect_personal_data.connect
-def _personal_data(user, **_extra):
-    from marketplace.stalls.personal_data import export_for
-
-    data = export_for(user)
-    return ("stalls", data) if data else None
-
-
-@account_deleting.connect
-def _erase(user, **_extra):
-    from marketplace.stalls.personal_data import erase_for
-
-    erase_for(user)
-
-
-@business_next_stall.connect
 def _next_stall(business, **_extra):
     """Where to find ``business`` next, for its public page (read-only)."""
     from marketplace.stalls.curation import next_stall_of
@@ -85,3 +53,10 @@ def _next_stall(business, **_extra):
               market=market.name),
             url_for("marketplace.stalls.day_map", day_id=day.id, lapak=stall.id))
 
+
+def connect() -> None:
+    """Connect the receivers (connecting twice is harmless)."""
+    connect_receivers("stalls", export=personal_data.export_for, erase=personal_data.erase_for,
+                      demo=demo.seed, invoice_status_changed=_invoice_changed,
+                      service_links=_service_links, staff_workspace=_workspace,
+                      business_next_stall=_next_stall)

@@ -8,15 +8,8 @@ from flask_babel import gettext as _
 
 from core.home import HomeCard, StaffPanel
 from core.i18n import format_wita
-from core.signals import (
-    account_deleting,
-    collect_personal_data,
-    member_home_cards,
-    role_granted,
-    seed_demo,
-    staff_workspace,
-)
-from mentoring.counseling import agenda, availability, slot_cache, wellbeing
+from core.receivers import connect_receivers
+from mentoring.counseling import agenda, availability, demo, slot_cache, wellbeing
 from mentoring.counseling.personal_data import erase_for, export_for
 
 
@@ -73,27 +66,9 @@ def prepare_role(user, role: str | None = None, **_kwargs) -> None:
         availability.get_or_create_profile(user)
 
 
-def personal_data(user, **_kwargs):
-    data = export_for(user)
-    return ("counseling", data) if data else None
-
-
-def erase(user, **_kwargs) -> None:
-    erase_for(user)
-
-
-def demo(users, **_kwargs) -> None:
-    from mentoring.counseling.demo import seed
-
-    seed(users)
-
-
 def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
-    member_home_cards.connect(home_cards)
-    staff_workspace.connect(workspace)
-    role_granted.connect(prepare_role)
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(erase)
-    seed_demo.connect(demo)
+    connect_receivers("counseling", export=export_for, erase=erase_for, demo=demo.seed,
+                      member_home_cards=home_cards, staff_workspace=workspace,
+                      role_granted=prepare_role)
     slot_cache.install()

@@ -10,9 +10,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.forms import EmptyForm
 from accounts.permissions import roles_required
 from core.extensions import db
+from core.forms import EmptyForm
 from core.views_kit import refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, rescheduling, wellbeing
 from mentoring.counseling import slots as slotlib

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from accounts.forms import EmptyForm
 from core.db import utcnow
 from core.extensions import db
+from core.forms import EmptyForm
 from core.i18n import current_language
 from core.read_only import read_only
 from core.views_kit import query_text, refusal_to_flash

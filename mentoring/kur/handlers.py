@@ -8,13 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import literal, select
 
 from core.home import HomeCard, ServiceLink, StaffPanel
-from core.signals import (
-    account_deleting,
-    collect_personal_data,
-    seed_demo,
-    service_links,
-    staff_workspace,
-)
+from core.receivers import connect_receivers
 from mentoring.kur import demo
 from mentoring.kur.data import ACTIVE_STAGES, STAGE_NAMES
 from mentoring.kur.models import KurApplication
@@ -74,19 +68,7 @@ def staff_panel(user, **_kwargs) -> list[StaffPanel]:
     )]
 
 
-def personal_data(user, **_kwargs):
-    data = export_for(user)
-    return ("kur", data) if data else None
-
-
-def erase_personal_data(user, **_kwargs) -> None:
-    erase_for(user)
-
-
 def connect() -> None:
     """Connect this package's receivers (called by ``create_app``)."""
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(erase_personal_data)
-    seed_demo.connect(demo.demo_data)
-    service_links.connect(services_offered)
-    staff_workspace.connect(staff_panel)
+    connect_receivers("kur", export=export_for, erase=erase_for, demo=demo.demo_data,
+                      service_links=services_offered, staff_workspace=staff_panel)

@@ -11,12 +11,7 @@ from sqlalchemy import literal, select
 from core.db import utcnow
 from core.home import HomeCard, ServiceLink
 from core.i18n import format_wita
-from core.signals import (
-    account_deleting,
-    collect_personal_data,
-    seed_demo,
-    service_links,
-)
+from core.receivers import connect_receivers
 from mentoring.training import demo
 from mentoring.training._common import ACTIVE_STATUSES
 from mentoring.training.models import TrainingRegistration, TrainingSession
@@ -74,18 +69,7 @@ def services_offered(user, **_kwargs) -> list[ServiceLink]:
     ]
 
 
-def personal_data(user, **_kwargs):
-    data = export_for(user)
-    return ("training", data) if data else None
-
-
-def erase_personal_data(user, **_kwargs) -> None:
-    erase_for(user)
-
-
 def connect() -> None:
     """Connect this package's receivers (called by ``create_app``)."""
-    collect_personal_data.connect(personal_data)
-    account_deleting.connect(erase_personal_data)
-    seed_demo.connect(demo.demo_data)
-    service_links.connect(services_offered)
+    connect_receivers("training", export=export_for, erase=erase_for, demo=demo.demo_data,
+                      service_links=services_offered)

@@ -10,7 +10,7 @@ from flask import render_template_string, url_for
 from flask_babel import force_locale, format_datetime, refresh
 from flask_babel import gettext as babel_gettext
 
-from accounts.forms import EmptyForm
+from core.forms import EmptyForm
 from core.i18n import current_language, wita
 
 
