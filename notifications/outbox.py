@@ -115,6 +115,13 @@ def notify(
     db.session.flush()
 
 
+def reminders_due(at: datetime, reminders: Sequence, now: datetime) -> list[tuple[str, datetime]]:
+    """The reminders still to come for something happening ``at``: ``(name, due)``
+    for each ``(name, before)`` of ``reminders`` whose time ``at - before`` is after
+    ``now`` (a reminder whose time has passed is skipped, never sent late)."""
+    return [(name, at - before) for name, before in reminders if at - before > now]
+
+
 def _enqueue(
     user_id: int | None,
     base_key: str,

@@ -54,6 +54,7 @@ from notifications.outbox import (  # noqa: F401
     cancel_messages,
     inbox_path,
     notify,
+    reminders_due,
     render,
 )
 from notifications.personal_data import erase_for, export_for  # noqa: F401

@@ -15,7 +15,7 @@ from mentoring.kur._common import REMINDERS, application_path
 from mentoring.kur.data import ACTIVE_STAGES
 from mentoring.kur.listing import days_in_stage
 from mentoring.kur.models import KurApplication
-from notifications.services import N_, cancel_messages, notify
+from notifications.services import N_, cancel_messages, notify, reminders_due
 
 
 def set_bank_appointment(user: User, application: KurApplication, when: datetime | None) -> None:
@@ -27,11 +27,7 @@ def set_bank_appointment(user: User, application: KurApplication, when: datetime
     db.session.flush()
     if when is None:
         return
-    now = utcnow()
-    for name, before in REMINDERS:
-        due = when - before
-        if due <= now:
-            continue
+    for name, due in reminders_due(when, REMINDERS, utcnow()):
         notify(
             user,
             key=f"kur:{application.id}:appointment:v{application.appointment_version}:{name}",

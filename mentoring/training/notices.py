@@ -10,7 +10,7 @@ from core.i18n import format_wita
 from core.links import site_path
 from mentoring.training._common import REMINDERS, registration_key
 from mentoring.training.models import TrainingRegistration, TrainingSession
-from notifications.services import N_, notify
+from notifications.services import N_, notify, reminders_due
 
 CONFIRMED_BODIES = {
     2: N_("Anda terdaftar di %(title)s, %(time)s. Kami akan mengingatkan Anda sehari dan dua jam sebelumnya."),
@@ -32,12 +32,8 @@ def when(value, user) -> str:
 
 def schedule_reminders(training: TrainingSession, registration: TrainingRegistration) -> None:
     """24 h and 2 h before the start; a reminder whose time has passed is skipped."""
-    now = utcnow()
     user = registration.user
-    for name, before in REMINDERS:
-        due = training.starts_at - before
-        if due <= now:
-            continue
+    for name, due in reminders_due(training.starts_at, REMINDERS, utcnow()):
         notify(
             user,
             key=f"{registration_key(registration)}s{training.schedule_version}:{name}",

@@ -31,6 +31,7 @@ from mentoring.training._common import (
     registration_open,
     reminders_ahead,
 )
+from mentoring.training.listing import registrants
 from mentoring.training.models import TrainingRegistration, TrainingSession
 from mentoring.training.notices import CONFIRMED_BODIES, schedule_reminders, training_path, when
 from notifications.services import N_, cancel_messages, notify
@@ -160,16 +161,7 @@ def cancel_training(actor: User, training: TrainingSession, reason: str | None) 
     change_status(TrainingSession, training, "scheduled", "cancelled",
                   cancel_reason=reason or None, cancelled_at=utcnow())
     cancel_messages(f"training:{training.id}:")
-    registrations = list(
-        db.session.scalars(
-            select(TrainingRegistration)
-            .where(
-                TrainingRegistration.session_id == training.id,
-                TrainingRegistration.status.in_(ACTIVE_STATUSES),
-            )
-            .options(joinedload(TrainingRegistration.user))
-        )
-    )
+    registrations = registrants(training)
     for registration in registrations:
         notify(
             registration.user,
