@@ -29,6 +29,11 @@ REGENCIES = [
 ]
 REGENCY_NAMES = dict(REGENCIES)
 
+
+def regency_label(code: str | None) -> str:
+    """The regency's name for a code ("" for none; an unknown code as it is)."""
+    return str(REGENCY_NAMES.get(code, code or ""))
+
 COUNTRIES = [
     ("MY", _l("Malaysia")),
     ("SG", _l("Singapura")),

@@ -52,17 +52,16 @@ def counselor_booking_url() -> str | None:
     return None
 
 
-@bp.record_once
-def _template_globals(state):
-    state.app.jinja_env.globals.update(
-        forum_author_label=profiles.author_label,
-        forum_author_url=profiles.author_url,
-        forum_counselor_url=counselor_booking_url,
-        forum_flag_reasons=FLAG_REASON_LABELS,
-        forum_post_parts=fragments.post_parts,
-        forum_thread_row_parts=fragments.thread_row_parts,
-        forum_snippet=search_service.snippet,
-    )
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "forum_author_label": profiles.author_label,
+    "forum_author_url": profiles.author_url,
+    "forum_counselor_url": counselor_booking_url,
+    "forum_flag_reasons": FLAG_REASON_LABELS,
+    "forum_post_parts": fragments.post_parts,
+    "forum_thread_row_parts": fragments.thread_row_parts,
+    "forum_snippet": search_service.snippet,
+}
 
 
 def _category_or_404(slug: str):

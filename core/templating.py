@@ -117,14 +117,18 @@ def flatten_template_globals(env) -> None:
 def expose_permissions(app: Flask, *modules) -> None:
     """Hand every ``can_*`` predicate of each ``permissions`` module to the templates
     (its ``TEMPLATE_PREDICATES`` dict), so the buttons a page shows are decided by
-    the same functions the views check. Called once, from ``init_templating``; two
-    packages exposing the same name is a mistake and stops the app from starting."""
+    the same functions the views check; and every label or helper of a module's
+    ``TEMPLATE_HELPERS`` dict (``stall_status_label``, ``regency_names``…) — the one
+    way a package hands something to its templates (no context processors, no
+    ``record_once``). Called once, from ``init_templating``; two packages exposing
+    the same name with different objects is a mistake and stops the app from starting."""
     exposed: dict[str, object] = {}
     for module in modules:
-        for name, predicate in module.TEMPLATE_PREDICATES.items():
-            if exposed.get(name, predicate) is not predicate:
+        named = {**getattr(module, "TEMPLATE_PREDICATES", {}), **getattr(module, "TEMPLATE_HELPERS", {})}
+        for name, helper in named.items():
+            if exposed.get(name, helper) is not helper:
                 raise RuntimeError(f"template predicate {name!r} exposed twice ({module.__name__})")
-            exposed[name] = predicate
+            exposed[name] = helper
     app.jinja_env.globals.update(exposed)
 
 
@@ -137,12 +141,21 @@ def _unread_notifications() -> int:
 def init_templating(app: Flask) -> None:
     from accounts import permissions as accounts_permissions
     from community import permissions as community_permissions
+    from community import views as community_views
     from community.adminduk import permissions as adminduk_permissions
+    from community.adminduk import views as adminduk_views
     from community.reports import permissions as reports_permissions
+    from community.reports import views as reports_views
     from marketplace import permissions as marketplace_permissions
+    from marketplace import views as marketplace_views
     from marketplace.stalls import permissions as stalls_permissions
+    from marketplace.stalls import views as stalls_views
+    from mentoring import blueprint as mentoring_blueprint
+    from mentoring.counseling import blueprint as counseling_blueprint
     from mentoring.counseling import permissions as counseling_permissions
+    from mentoring.kur import blueprint as kur_blueprint
     from mentoring.kur import permissions as kur_permissions
+    from mentoring.training import blueprint as training_blueprint
     from mentoring.training import permissions as training_permissions
     from notifications import permissions as notifications_permissions
     from payments import permissions as payments_permissions
@@ -166,6 +179,16 @@ def init_templating(app: Flask) -> None:
         marketplace_permissions,
         adminduk_permissions,
         stalls_permissions,
+        # labels and helpers (TEMPLATE_HELPERS)
+        community_views,
+        adminduk_views,
+        reports_views,
+        marketplace_views,
+        stalls_views,
+        mentoring_blueprint,
+        counseling_blueprint,
+        training_blueprint,
+        kur_blueprint,
     )
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["staff_links"] = staff_links

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from accounts.data import REGENCIES, REGENCY_NAMES
+from accounts.data import REGENCIES
 
 CATEGORY_LABELS = {
     "kuliner": _l("Kuliner"),
@@ -44,6 +44,3 @@ def rupiah(amount: int | None) -> str:
         return ""
     return "Rp " + f"{int(amount):,}".replace(",", ".")
 
-
-def regency_label(code: str | None) -> str:
-    return str(REGENCY_NAMES.get(code, code or ""))

@@ -39,7 +39,6 @@ def order_link(business: Business, product: Product | None = None, quantity: int
     return wa_link(business.whatsapp, order_text(greeting=greeting, lines=lines, buyer_line=buyer_line))
 
 
-@bp.app_template_global()
 def market_order_link(business, product=None, buyer=None):
     """Template helper: the wa.me link for one of ``product`` (or a hello)."""
     return order_link(business, product, 1, buyer)
@@ -48,7 +47,6 @@ def market_order_link(business, product=None, buyer=None):
 _photo_paths: dict[tuple[str, str], tuple[str, str]] = {}
 
 
-@bp.app_template_global()
 def market_photo_src(photo_id: int, size: str) -> str:
     """The path of a photo's WebP, built without ``url_for`` per photo (a page shows
     dozens): the rule's prefix and suffix are found once per mount point and size."""

@@ -9,6 +9,7 @@ from flask import Response, abort, make_response, redirect, render_template, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from accounts.data import regency_label
 from accounts.permissions import roles_required
 from core.extensions import db
 from core.forms import EmptyForm
@@ -20,7 +21,7 @@ from marketplace.blueprint import bp
 from marketplace.businesses import get_business
 from marketplace.charts import column_chart, hbar_chart
 from marketplace.forms import SalesWeekForm
-from marketplace.labels import CATEGORY_LABELS, STATUS_LABELS, regency_label
+from marketplace.labels import CATEGORY_LABELS, STATUS_LABELS
 from marketplace.models import SalesWeek
 from marketplace.permissions import STAFF_ROLE, can_edit_business, can_view_sales
 

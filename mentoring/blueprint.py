@@ -12,7 +12,6 @@ bp = Blueprint("mentoring", __name__)
 _select_cache: dict[tuple, Markup] = {}
 
 
-@bp.app_template_global()
 def cached_select(form, name: str, **attributes) -> Markup:
     """``form[name](**attributes)`` for a SelectField whose choices are fixed in the
     form class, drawn once per language and chosen value and then reused."""
@@ -29,3 +28,7 @@ def cached_select(form, name: str, **attributes) -> Markup:
         if len(_select_cache) < 2000:
             _select_cache[key] = markup
     return markup
+
+
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {"cached_select": cached_select}

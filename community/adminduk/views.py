@@ -32,15 +32,14 @@ from core.views_kit import refusal_to_flash
 bp = Blueprint("adminduk", __name__, url_prefix="/adminduk")
 
 
-@bp.record_once
-def _template_helpers(state) -> None:
-    state.app.jinja_env.globals.update(
-        adminduk_service_label=lambda key: str(SERVICES.get(key, key)),
-        adminduk_status_label=lambda key: str(STATUS_LABELS.get(key, key)),
-        adminduk_services=lambda req: ", ".join(str(SERVICES.get(s, s)) for s in req.services),
-        adminduk_regency=lambda slug: str(REGENCY_NAMES.get(slug, slug)),
-        adminduk_mask=niklib.mask,
-    )
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "adminduk_service_label": lambda key: str(SERVICES.get(key, key)),
+    "adminduk_status_label": lambda key: str(STATUS_LABELS.get(key, key)),
+    "adminduk_services": lambda req: ", ".join(str(SERVICES.get(s, s)) for s in req.services),
+    "adminduk_regency": lambda slug: str(REGENCY_NAMES.get(slug, slug)),
+    "adminduk_mask": niklib.mask,
+}
 
 
 @bp.record_once

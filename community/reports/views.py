@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.data import REGENCY_NAMES
+from accounts.data import regency_label
 from accounts.phones import display_phone
 from community import reading as forum_reading
 from community.reports import codes, dashboard, identifiers, reporting
@@ -86,22 +86,6 @@ def _no_store(response):
     return response
 
 
-@bp.context_processor
-@code_bp.context_processor
-def _report_helpers():
-    return {
-        "report_kind_label": lambda kind: _(KIND_LABELS.get(kind, kind)),
-        "report_kind_short": lambda kind: _(KIND_SHORT.get(kind, kind)),
-        "report_status_label": lambda status: _(STATUS_LABELS.get(status, status)),
-        "referral_label": lambda body: _(REFERRAL_LABELS.get(body, body)) if body else "",
-        "close_reason_label": lambda reason: _(CLOSE_REASON_LABELS.get(reason, reason)) if reason else "",
-        "identifier_label": lambda kind: _(IDENTIFIER_LABELS.get(kind, kind)),
-        "regency_label": lambda code: REGENCY_NAMES.get(code, code),
-        "display_report_phone": display_phone,
-        "report_bars": dashboard.bars,
-        "report_month_label": _month_label,
-        "report_happened_label": _happened_label,
-    }
 
 
 def _happened_label(day: date | None, precision: str | None) -> str:
@@ -114,9 +98,27 @@ def _happened_label(day: date | None, precision: str | None) -> str:
     return _("sekitar %(date)s", date=text) if precision == HAPPENED_ABOUT else text
 
 
+
+
 def _month_label(key: str) -> str:
     year, month = key.split("-")
     return format_wita(date(int(year), int(month), 1), "short_month")
+
+
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "report_kind_label": lambda kind: _(KIND_LABELS.get(kind, kind)),
+    "report_kind_short": lambda kind: _(KIND_SHORT.get(kind, kind)),
+    "report_status_label": lambda status: _(STATUS_LABELS.get(status, status)),
+    "referral_label": lambda body: _(REFERRAL_LABELS.get(body, body)) if body else "",
+    "close_reason_label": lambda reason: _(CLOSE_REASON_LABELS.get(reason, reason)) if reason else "",
+    "identifier_label": lambda kind: _(IDENTIFIER_LABELS.get(kind, kind)),
+    "regency_label": regency_label,
+    "display_report_phone": display_phone,
+    "report_bars": dashboard.bars,
+    "report_month_label": _month_label,
+    "report_happened_label": _happened_label,
+}
 
 
 def emergency_lines() -> list:

@@ -27,15 +27,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 INVOICE_KIND = "stall_application"
 
 
-@bp.record_once
-def _template_globals(state):
-    state.app.jinja_env.globals.update(
-        stall_zone_label=lambda zone: ZONE_LABELS.get(zone, zone),
-        stall_status_label=lambda status: STATUS_LABELS.get(status, status),
-        stall_clock=schedule.clock,
-        format_day=lambda day: format_wita(day, "date"),
-        zone_colours=schedule.ZONE_COLOURS,
-    )
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "stall_zone_label": lambda zone: ZONE_LABELS.get(zone, zone),
+    "stall_status_label": lambda status: STATUS_LABELS.get(status, status),
+    "stall_clock": schedule.clock,
+    "format_day": lambda day: format_wita(day, "date"),
+    "zone_colours": schedule.ZONE_COLOURS,
+}
 
 
 def _own_application_or_404(application_id: int) -> StallApplication:

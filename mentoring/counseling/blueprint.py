@@ -28,15 +28,14 @@ def _minutes_label(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}" if minute < 1440 else "24:00"
 
 
-@bp.context_processor
-def _counseling_helpers():
-    return {
-        "slot_value": slot_value,
-        "status_label": lambda status: _(STATUS_LABELS.get(status, status)),
-        "mode_label": lambda mode: MODE_NAMES.get(mode, mode),
-        "language_label": lambda code: LANGUAGE_NAMES.get(code, code),
-        "day_label": lambda day: format_wita(day, "day"),
-        "minutes_label": _minutes_label,
-        "weekday_label": lambda weekday: WEEKDAY_NAMES.get(weekday, ""),
-        "display_phone": display_phone,
-    }
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "slot_value": slot_value,
+    "status_label": lambda status: _(STATUS_LABELS.get(status, status)),
+    "mode_label": lambda mode: MODE_NAMES.get(mode, mode),
+    "language_label": lambda code: LANGUAGE_NAMES.get(code, code),
+    "day_label": lambda day: format_wita(day, "day"),
+    "minutes_label": _minutes_label,
+    "weekday_label": lambda weekday: WEEKDAY_NAMES.get(weekday, ""),
+    "display_phone": display_phone,
+}

@@ -10,11 +10,9 @@ from mentoring.kur.data import BANK_NAMES, STAGE_NAMES
 
 bp = Blueprint("kur", __name__)
 
-
-@bp.context_processor
-def _names():
-    return {
-        "regency_names": REGENCY_NAMES,
-        "bank_names": BANK_NAMES,
-        "stage_names": STAGE_NAMES,
-    }
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "regency_names": REGENCY_NAMES,
+    "bank_names": BANK_NAMES,
+    "stage_names": STAGE_NAMES,
+}

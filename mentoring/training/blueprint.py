@@ -10,11 +10,9 @@ from mentoring.training.data import PROVIDER_NAMES, TAG_NAMES
 
 bp = Blueprint("training", __name__)
 
-
-@bp.context_processor
-def _names():
-    return {
-        "regency_names": REGENCY_NAMES,
-        "provider_names": PROVIDER_NAMES,
-        "tag_names": TAG_NAMES,
-    }
+# Handed to every template by ``core.templating.expose_permissions``.
+TEMPLATE_HELPERS = {
+    "regency_names": REGENCY_NAMES,
+    "provider_names": PROVIDER_NAMES,
+    "tag_names": TAG_NAMES,
+}

@@ -335,3 +335,45 @@ def test_expose_permissions_refuses_a_name_twice(app):
     two = SimpleNamespace(__name__="two", TEMPLATE_PREDICATES={"can_x": lambda u: False})
     with pytest.raises(RuntimeError, match="can_x"):
         expose_permissions(app, one, two)
+
+
+def test_every_package_helper_reaches_the_templates_one_way(app):
+    from community import views as forum
+    from community.adminduk import views as adminduk
+    from community.reports import views as reports
+    from marketplace import views as market
+    from marketplace.stalls import views as stalls
+    from mentoring import blueprint as mentoring
+    from mentoring.counseling import blueprint as counseling
+    from mentoring.kur import blueprint as kur
+    from mentoring.training import blueprint as training
+
+    modules = (forum, adminduk, reports, market, stalls, mentoring, counseling, kur, training)
+    names = [name for module in modules for name in module.TEMPLATE_HELPERS]
+    assert len(names) >= 50
+    for module in modules:
+        for name, helper in module.TEMPLATE_HELPERS.items():
+            assert app.jinja_env.globals[name] is helper, name
+    # no blueprint hands its templates anything through a context processor
+    by_blueprint = {name: found for name, found in app.template_context_processors.items() if name}
+    assert len(by_blueprint) >= 10
+    assert {f"{f.__module__}.{f.__qualname__}" for found in by_blueprint.values() for f in found} == {
+        "flask.templating._default_template_ctx_processor"}
+    assert app.jinja_env.globals["regency_label"]("other") == "Di luar NTT / lainnya"
+    assert app.jinja_env.globals["regency_label"](None) == ""
+
+
+def test_kit_fields_are_imported_from_core_forms_only():
+    import re
+
+    from config import BASE_DIR
+
+    pattern = re.compile(r"from accounts\.forms import [^\n]*\b(EmptyForm|strip|PhoneField|BaseForm)\b")
+    sources = [p for p in BASE_DIR.rglob("*.py") if ".venv" not in p.parts]
+    assert len(sources) > 200
+    offenders = [str(p) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    import accounts.forms
+
+    assert not hasattr(accounts.forms, "EmptyForm")
+
