@@ -20,6 +20,7 @@ import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError
 
 from config import TestingConfig
 from core import create_app
@@ -35,6 +36,14 @@ def build_config(tmp_dir: Path, **overrides) -> TestingConfig:
     if not POSTGRES:
         # A file, not :memory:, so the live server's threads share the database.
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_dir / 'test.db'}"
+    else:
+        # The test database need not survive a crash: a commit does not wait for its
+        # WAL to reach the disk (2.4 ms → 0.1 ms a commit here). What other sessions
+        # see, and when, is unchanged.
+        config.SQLALCHEMY_ENGINE_OPTIONS = {
+            **config.SQLALCHEMY_ENGINE_OPTIONS,
+            "connect_args": {"options": "-c synchronous_commit=off"},
+        }
     config.UPLOAD_FOLDER = str(tmp_dir / "uploads")
     for key, value in overrides.items():
         setattr(config, key, value)
@@ -62,13 +71,36 @@ def app(tmp_path_factory):
     return application
 
 
+# Every sequence a test used starts again at its first value, as after
+# TRUNCATE … RESTART IDENTITY (pg_sequences shows NULL for one never read since).
+_RESTART_USED_SEQUENCES = (
+    "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass, "
+    "start_value, false) "
+    "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def _empty_postgres_tables(tables) -> None:
+    """DELETE every table, children first, and restart the used sequences, in one
+    round trip. TRUNCATE gives each table and index a new file, which cost 0.5-1 s
+    per test for 64 tables; this costs a few milliseconds (most tables are empty).
+    A table outside the models that still points at ours makes the DELETE fail:
+    then TRUNCATE … CASCADE empties it as before."""
+    batch = "; ".join([*(f'DELETE FROM "{t.name}"' for t in reversed(tables)), _RESTART_USED_SEQUENCES])
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(batch)
+    except IntegrityError:
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
 def _empty_tables() -> None:
     db.session.remove()
     tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _empty_postgres_tables(tables)
     else:
         with db.engine.begin() as connection:
             for table in reversed(tables):
