@@ -94,6 +94,11 @@ class AxeWatch:
             return
         AXE_SEEN.add((url, self.javascript))
         started = time.perf_counter()
+        # The document as a person sees it: parsed and styled. Checked mid-load (a
+        # click's navigation not yet done), a phone page has both menus visible
+        # before the style sheet hides the desktop one (landmark-unique), or half
+        # its HTML.
+        self.page.wait_for_load_state("load")
         if self.javascript:
             target = self.page
         else:
