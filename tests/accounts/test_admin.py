@@ -87,7 +87,8 @@ def test_grant_and_revoke_roles_are_audited(client, login_as, make_user):
     client.post(f"/admin/users/{member.id}/roles/counselor/revoke")
     db.session.expire_all()
     assert db.session.get(User, member.id).roles == {"member"}
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == admin.id)).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.actor_id == admin.id).order_by(AuditEvent.id)).all()
     assert actions == ["role.grant", "role.revoke"]
 
 

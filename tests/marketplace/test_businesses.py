@@ -166,7 +166,9 @@ def test_pending_business_cannot_be_paused(client, login_as, make_business):
 
 
 def _notices(user) -> list[str]:
-    return list(db.session.scalars(select(Notification.title).where(Notification.user_id == user.id)))
+    """In the order they were sent (a table has no order of its own)."""
+    return list(db.session.scalars(
+        select(Notification.title).where(Notification.user_id == user.id).order_by(Notification.id)))
 
 
 def test_staff_ask_for_changes_then_approve_and_owner_is_told_each_time(client, auth, make_user, make_business):

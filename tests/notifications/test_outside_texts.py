@@ -26,7 +26,8 @@ def _send(member, **kwargs):
 
 
 def _inbox_titles(member) -> list[str]:
-    return list(db.session.scalars(select(Notification.title).where(Notification.user_id == member.id)))
+    return list(db.session.scalars(
+        select(Notification.title).where(Notification.user_id == member.id).order_by(Notification.id)))
 
 
 def test_sender_gives_a_neutral_text_for_the_phone_and_the_detail_for_the_inbox(member, channels):
