@@ -38,6 +38,7 @@ def test_member_reads_a_notice_and_sets_quiet_hours(live_server, phone_page_nojs
 
     page.get_by_label("Waktu tenang selesai pukul").select_option("21:00")
     page.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Jam mulai dan jam selesai tidak boleh sama.").wait_for()  # the form posts and the page comes back
     assert page.get_by_text("Jam mulai dan jam selesai tidak boleh sama.").is_visible()
     screenshot(page, "notifications-2-preferences-error")
     db.session.expire_all()
@@ -47,6 +48,7 @@ def test_member_reads_a_notice_and_sets_quiet_hours(live_server, phone_page_nojs
     page.get_by_label("Waktu tenang mulai pukul").select_option("22:00")
     page.get_by_label("Waktu tenang selesai pukul").select_option("06:00")
     page.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Pengaturan notifikasi Anda sudah disimpan.").wait_for()  # the form posts and the page comes back
     assert page.get_by_text("Pengaturan notifikasi Anda sudah disimpan.").is_visible()
     db.session.expire_all()
     prefs = db.session.get(NotificationPreference, member.id)
