@@ -5,6 +5,8 @@ instant, each in its own app context, session and connection.
 """
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -31,14 +33,20 @@ def test_kur_withdrawal_and_staff_move_at_once_one_wins(app, run_together, make_
     db.session.remove()
 
     for application_id, member_id in rounds:
-        def withdraw(application_id=application_id, member_id=member_id):
-            applications.withdraw_kur_application(
-                db.session.get(User, member_id), db.session.get(KurApplication, application_id), "Batal")
+        # Both have read the application (stage "preparing") before either acts, as two
+        # people looking at the same page do; otherwise a scheduler that runs one job to
+        # its end first makes it a legitimate move-then-withdraw.
+        loaded = threading.Barrier(2, timeout=10)
 
-        def move(application_id=application_id):
-            applications.move_kur_application(
-                db.session.get(User, staff_id), db.session.get(KurApplication, application_id),
-                "submitted", None)
+        def withdraw(application_id=application_id, member_id=member_id, loaded=loaded):
+            member, application = db.session.get(User, member_id), db.session.get(KurApplication, application_id)
+            loaded.wait()
+            applications.withdraw_kur_application(member, application, "Batal")
+
+        def move(application_id=application_id, loaded=loaded):
+            staff, application = db.session.get(User, staff_id), db.session.get(KurApplication, application_id)
+            loaded.wait()
+            applications.move_kur_application(staff, application, "submitted", None)
 
         errors = run_together([withdraw, move]).errors
         assert len(errors) == 1, errors
