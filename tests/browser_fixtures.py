@@ -4,7 +4,9 @@ Playwright. Without Chromium they skip locally and fail in CI
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import shutil
 import threading
 import time
@@ -40,13 +42,14 @@ def live_server(app):
 # --- axe-core on every page a browser test visits (issue 14) -------------------
 # axe-core ships inside the axe-playwright-python wheel (axe.min.js): nothing is
 # fetched from the network. Each document a test's page shows is checked just
-# before the test leaves it (a click, a navigation, closing the page), each address
-# once a session: every rule, every impact; a violation fails the test there,
+# before the test leaves it (a click, a navigation, closing the page), each distinct
+# document once a session: every rule, every impact; a violation fails the test there,
 # naming the page and the nodes.
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
 AXE_STATS = {"pages": 0, "seconds": 0.0}
-AXE_SEEN: set[tuple[str, bool]] = set()
+AXE_SEEN: set[tuple[str, bool, str]] = set()
+CSRF_VALUE = re.compile(r'(?<=name="csrf_token" type="hidden" value=")[^"]+')
 
 
 class AxeViolations(AssertionError):
@@ -90,15 +93,19 @@ class AxeWatch:
         # address once a session, with and without JavaScript.
         if not self.html or not url.startswith(("http://127.0.0.1:", "http://localhost:")):
             return
-        if (url, self.javascript) in AXE_SEEN:
-            return
-        AXE_SEEN.add((url, self.javascript))
         started = time.perf_counter()
         # The document as a person sees it: parsed and styled. Checked mid-load (a
         # click's navigation not yet done), a phone page has both menus visible
         # before the style sheet hides the desktop one (landmark-unique), or half
         # its HTML.
         self.page.wait_for_load_state("load")
+        # Each distinct document once a session: the same address logged out and
+        # logged in, or with a message shown, is another document. Only what changes
+        # on every request (the CSRF token) is left out of the comparison.
+        shown = hashlib.sha256(CSRF_VALUE.sub("", self.page.content()).encode()).hexdigest()
+        if (url, self.javascript, shown) in AXE_SEEN:
+            return
+        AXE_SEEN.add((url, self.javascript, shown))
         if self.javascript:
             target = self.page
         else:

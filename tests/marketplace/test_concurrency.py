@@ -3,6 +3,8 @@ the other gets "changed meanwhile" (PostgreSQL, real threads; each thread has it
 own app context, session and connection)."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -22,10 +24,15 @@ def test_approve_and_decline_at_once_exactly_one_wins(make_user, make_business, 
     business_id = make_business(owner=owner, status="pending").id
     staff_ids = [make_user(roles=("umkm_staff",)).id for _ in range(6)]
 
+    # Every reviewer has the pending business on screen before any decides (else a
+    # job run to its end first makes a later decline of an approved business legal).
+    loaded = threading.Barrier(len(staff_ids), timeout=10)
+
     def act(staff_id: int, approve: bool):
         def job():
             staff = db.session.get(User, staff_id)
             business = db.session.get(Business, business_id)
+            loaded.wait()
             if approve:
                 review.approve_business(staff, business)
             else:
