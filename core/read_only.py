@@ -20,16 +20,14 @@ SQLite pays nothing for its transactions (no server), so there nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 
 from core.extensions import db
 
-_OPTION = "rumahpurna_read_only"
-_FLAG = "rumahpurna_read_only"
-_TRANSACTION = "rumahpurna_read_only_transaction"
+_OPTION = "rumahpurna_read_only"  # on the request's autocommit connection
+_TRANSACTION = "rumahpurna_read_only_transaction"  # in g while the request is read-only
 _READS = ("SELECT", "WITH", "VALUES", "SHOW")
 
 
@@ -39,17 +37,12 @@ class WriteInReadOnly(RuntimeError):
 
 def read_only(view: Callable) -> Callable:
     """Mark a view whose GET (and HEAD) requests only read (see the module)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        return view(*args, **kwargs)
-
-    wrapper.read_only = True
-    return wrapper
+    view.read_only = True
+    return view
 
 
 def in_read_only_request() -> bool:
-    return has_request_context() and bool(g.get(_FLAG))
+    return has_request_context() and g.get(_TRANSACTION) is not None
 
 
 def writes_ahead() -> None:
@@ -57,7 +50,7 @@ def writes_ahead() -> None:
     transaction (committed by the view). What was loaded stays loaded."""
     if not in_read_only_request():
         return
-    g.pop(_FLAG, None)
+    g.pop(_TRANSACTION)
     session = db.session()
     keep = session.expire_on_commit
     session.expire_on_commit = False
@@ -77,7 +70,6 @@ def _begin_read_only() -> None:
     if session.in_transaction():  # only a test's own session can be busy here
         return
     session.connection(execution_options={"isolation_level": "AUTOCOMMIT", _OPTION: True})
-    g.setdefault(_FLAG, True)
     setattr(g, _TRANSACTION, session.get_transaction())
 
 
@@ -85,7 +77,6 @@ def _end_read_only(_error=None) -> None:
     """Hand the autocommit connection back at the end of the request (nothing is
     sent), unless ``writes_ahead`` already ended that part."""
     started = g.pop(_TRANSACTION, None)
-    g.pop(_FLAG, None)
     if started is not None and db.session().get_transaction() is started:
         db.session.rollback()
 
