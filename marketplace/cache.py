@@ -1,10 +1,10 @@
 """Rendered parts of the public market pages, kept for anonymous visitors.
 
 Anonymous visitors all see the same market home, search results, business and
-product pages, so the rendered parts (title, head tags, body) are kept per
+product pages and stall maps of market days, so the rendered parts (title, head tags, body) are kept per
 (language, path with query) in each process. One small row, ``market_cache_state``,
-holds a version number that every change to a business, product, photo or member
-raises (a session hook below, and ``bump()`` for bulk updates); a kept part is used
+holds a version number that every change to a business, product, photo, member,
+market, market day, stall or stall holding raises (a session hook below, and ``bump()`` for bulk updates); a kept part is used
 only while its version is the current one and it is younger than
 ``MARKET_CACHE_SECONDS`` (the "next stall" sentence changes with the calendar). So
 every worker and host sees a change at its next request, at the cost of one
@@ -82,8 +82,11 @@ def _watched() -> tuple[type, ...]:
     global _WATCHED
     if not _WATCHED:
         from marketplace.models import Business, BusinessMember, MarketPhoto, Product
+        from marketplace.stalls.models import Market, MarketDay, Stall
 
-        _WATCHED = (Business, BusinessMember, MarketPhoto, Product)
+        # Stall holdings change through a guarded update, which bumps itself
+        # (marketplace/stalls/_common.py); the map's other inputs are these.
+        _WATCHED = (Business, BusinessMember, MarketPhoto, Product, Market, MarketDay, Stall)
     return _WATCHED
 
 

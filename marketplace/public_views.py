@@ -70,7 +70,7 @@ def absolute(path: str) -> str:
     return message_link(path) or path
 
 
-def _render_parts(template: str, **context) -> dict:
+def render_parts(template: str, **context) -> dict:
     """Render a page's parts once, to be kept: the template sets ``title`` and
     ``head`` (Open Graph tags) and its output is the body."""
     current_app.update_template_context(context)
@@ -79,7 +79,7 @@ def _render_parts(template: str, **context) -> dict:
             "body": Markup(str(module))}  # noqa: S704
 
 
-def _page(parts: dict | None):
+def page_from_parts(parts: dict | None):
     if parts is None:
         abort(404)
     return render_template("marketplace/page.html", parts=parts)
@@ -91,7 +91,7 @@ def index():
     def render():
         products = browsing.newest_products()
         returnees = browsing.returnee_businesses()
-        return _render_parts(
+        return render_parts(
             "marketplace/index.html",
             categories=CATEGORIES,
             products=products,
@@ -101,7 +101,7 @@ def index():
             form=SearchForm(request.args), absolute=absolute,
         )
 
-    return _page(cache.cached(render))
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/cari")
@@ -114,7 +114,7 @@ def search():
     def render():
         products, has_next = browsing.search_products(filters, page)
         businesses = browsing.search_businesses(filters) if page == 1 else []
-        return _render_parts(
+        return render_parts(
             "marketplace/search.html",
             form=form, filters=filters, page=page, has_next=has_next,
             products=products, photos=browsing.first_photos([p.id for p in products]),
@@ -122,7 +122,7 @@ def search():
             category_name=CATEGORY_LABELS.get(filters.category or ""),
         )
 
-    return _page(cache.cached(render))
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/usaha/<int:business_id>")
@@ -133,12 +133,12 @@ def business_detail(business_id: int):
         if business is None:
             return None
         page = browsing.business_page(business)
-        return _render_parts(
+        return render_parts(
             "marketplace/business_detail.html", page=page, business=business,
             stall=next_stall(business), buyer=_buyer_name(), absolute=absolute,
         )
 
-    return _page(cache.cached(render))
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/produk/<int:product_id>")
@@ -149,12 +149,12 @@ def product_detail(product_id: int):
         if product is None:
             return None
         photos = browsing.product_photos(product)
-        return _render_parts(
+        return render_parts(
             "marketplace/product_detail.html", product=product, business=product.business,
             photos=photos, buyer=_buyer_name(), absolute=absolute,
         )
 
-    return _page(cache.cached(render))
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/produk/<int:product_id>/pesan")

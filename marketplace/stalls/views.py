@@ -14,6 +14,8 @@ from core.forms import EmptyForm
 from core.i18n import format_wita
 from core.read_only import read_only
 from core.views_kit import refusal_to_flash
+from marketplace import cache
+from marketplace.public_views import page_from_parts, render_parts
 from marketplace.stalls import applications, curation, days, maps, markets, schedule
 from marketplace.stalls import staff_views as _staff_views  # noqa: F401  (routes on this blueprint)
 from marketplace.stalls.blueprint import bp, nest
@@ -173,9 +175,16 @@ def _day_or_404(day_id: int):
 @read_only
 def day_map(day_id: int):
     """The stall map of a market day (public: the businesses are public anyway)."""
-    day = _day_or_404(day_id)
     highlight = request.args.get("lapak", type=int)
-    return render_template("marketplace/stalls/day_map.html", day=day, map=maps.stall_map(day.market, day, highlight))
+
+    def render():
+        day = _day_or_404(day_id)
+        return render_parts("marketplace/stalls/day_map.html", day=day,
+                            map=maps.stall_map(day.market, day, highlight))
+
+    # Anonymous visitors get the parts kept for the market pages: every change to a
+    # stall, a market, a market day or a holding raises the cache's version.
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/peta/<int:day_id>/peta.svg")
@@ -192,4 +201,4 @@ def booth_map(market_id: int):
     market = markets.get_market(market_id)
     if market is None or market.kind != BOOTHS:
         abort(404)
-    return render_template("marketplace/stalls/day_map.html", day=None, map=maps.stall_map(market))
+    return page_from_parts(render_parts("marketplace/stalls/day_map.html", day=None, map=maps.stall_map(market)))

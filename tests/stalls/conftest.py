@@ -78,3 +78,13 @@ def wita_today():
 
 def in_days(n: int):
     return wita_today() + timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """The anonymous stall map is kept with the market pages (marketplace/cache.py)."""
+    from marketplace import cache
+
+    cache.clear()
+    yield
+    cache.clear()

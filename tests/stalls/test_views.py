@@ -229,6 +229,61 @@ def test_stall_map_query_budget_constant(client, make_market, next_day, count_qu
     assert svg.mimetype == "image/svg+xml" and svg.data.count(b"<text") == 120
 
 
+def test_anonymous_stall_map_is_kept_and_every_change_shows_at_once(client, make_business, make_user,
+                                                                  saboak_day, count_queries):
+    url = f"/pasar/lapak/peta/{saboak_day.id}"
+    assert client.get(url).status_code == 200
+    with count_queries() as log:
+        page = client.get(url)
+    assert page.status_code == 200 and b"<svg" in page.data
+    assert log.count == 1  # only the cache's version
+    # A holding (a guarded status update, no ORM flush) shows at the next visit.
+    business = make_business(name="Se'i Babi Om Yos")
+    application = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0]
+    staff = make_user(roles=("umkm_staff",))
+    decisions.approve(staff, application, db.session.scalar(select(Stall).where(Stall.code == "A-02")))
+    db.session.commit()
+    assert "Se&#39;i Babi Om Yos" in client.get(url).get_data(as_text=True)
+    # A stall's new code, the market's name and a cancelled day too.
+    stall = db.session.scalar(select(Stall).where(Stall.code == "B-01"))
+    stall.code = "B-09"
+    saboak_day.market.name = "SABOAK Kota Baru"
+    db.session.commit()
+    text = client.get(url).get_data(as_text=True)
+    assert "B-09" in text and "B-01" not in text and "SABOAK Kota Baru" in text
+    from marketplace.stalls import days as daylib
+
+    daylib.cancel_market_day(staff, saboak_day, "Hujan lebat")
+    db.session.commit()
+    assert "Hari pasar ini dibatalkan." in client.get(url).get_data(as_text=True)
+    assert client.get("/pasar/lapak/peta/999999").status_code == 404
+
+
+def test_stall_map_is_kept_only_for_anonymous_visitors(app, make_user, make_business, saboak_day):
+    from marketplace import cache
+    from tests.conftest import FreshRequestClient
+    from tests.factories import Auth
+
+    app.test_client_class = FreshRequestClient
+    url = f"/pasar/lapak/peta/{saboak_day.id}"
+    maria, yohanes = make_user(name="Maria Nenobais"), make_user(name="Yohanes Tefa")
+    first, second, anonymous = app.test_client(), app.test_client(), app.test_client()
+    Auth(first).login(maria)
+    Auth(second).login(yohanes)
+    nobody = anonymous.get(url).get_data(as_text=True)  # kept
+    assert first.get(url).status_code == second.get(url).status_code == 200
+    assert len(cache._entries) == 1  # the anonymous rendering only
+    # The layout around the kept parts is drawn per request: each member gets their
+    # own (the account link and their CSRF token), a visitor never a member's.
+    for member in (first, second):
+        text = member.get(url).get_data(as_text=True)
+        assert "/account" in text and "/login" not in text
+    again = anonymous.get(url).get_data(as_text=True)
+    assert "/login" in again and "/account" not in again
+    body = str(next(iter(cache._entries.values()))[2]["body"])
+    assert body in again and body in nobody and "/account" not in body and "/login" not in body
+
+
 def test_business_page_says_where_to_find_it_next(client, make_business, make_user, saboak_day):
     business = make_business(name="Jagung Bose Om Yos")
     application = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0]
