@@ -1,11 +1,12 @@
 """Rendered parts of the public market pages, kept for anonymous visitors.
 
 Anonymous visitors all see the same market home, search results, business and
-product pages and stall maps of market days, so the rendered parts (title, head tags, body) are kept per
-(language, path with query) in each process. One small row, ``market_cache_state``,
-holds a version number that every change to a business, product, photo, member,
-market, market day, stall or stall holding raises (a session hook below, and ``bump()`` for bulk updates); a kept part is used
-only while its version is the current one and it is younger than
+product pages and stall maps of market days, so the rendered parts (title, head
+tags, body) are kept per (language, path with query) in each process. One small
+row, ``market_cache_state``, holds a version number that every change to a
+business, product, photo, member, market, market day, stall or stall holding
+raises (a session hook below, and ``bump()`` for bulk and guarded updates); a kept
+part is used only while its version is the current one and it is younger than
 ``MARKET_CACHE_SECONDS`` (the "next stall" sentence changes with the calendar). So
 every worker and host sees a change at its next request, at the cost of one
 primary-key query. Logged-in people always get a fresh rendering: their pages
