@@ -80,11 +80,7 @@ def in_days(n: int):
     return wita_today() + timedelta(days=n)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    """The anonymous stall map is kept with the market pages (marketplace/cache.py)."""
-    from marketplace import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+# The anonymous stall map is kept with the market pages (marketplace/cache.py):
+# the same autouse fixture empties that cache around each test.
+from tests.marketplace.conftest import _fresh_page_cache  # noqa: E402,F401
