@@ -37,6 +37,7 @@ from accounts.tokens import user_from_confirm_token, user_from_reset_token
 from core.extensions import db, limiter
 from core.forms import EmptyForm
 from core.i18n import LANG_COOKIE
+from core.read_only import read_only
 from core.security import safe_next
 from core.signals import account_deletion_notes
 from core.uploads import personal_data_archive
@@ -166,6 +167,7 @@ def logout():
 
 
 @bp.route("/account")
+@read_only
 @login_required
 def account():
     return render_template(

@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", type=int, default=0, help="print this many cProfile lines")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
     args = parser.parse_args()
 
     name = dataset.database_names()[args.size]
@@ -115,7 +116,7 @@ def main() -> None:
             for _ in range(10):
                 client.get(path, base_url=base)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -82,6 +82,9 @@ def services(user, **_kw) -> list[ServiceLink]:
 
 def connect() -> None:
     """Connect the receivers (connecting twice is harmless)."""
+    from community import home
+
+    home.connect()
     connect_receivers("forum", export=export_member_data, erase=forget, demo=demo.seed_forum,
                       member_home_cards=home_cards, staff_workspace=workspace,
                       service_links=services)

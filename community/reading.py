@@ -249,14 +249,15 @@ def followed_threads(user: User, page: int, per_page: int = THREADS_PER_PAGE):
     return rows[:per_page], len(rows) > per_page
 
 
-def unread_followed_statement(user: User):
+def unread_followed_statement(user_id):
     """The count of followed threads with posts the member has not read (a
-    statement, so the home can ask it together with other counts)."""
+    statement, so the home can ask it together with other counts; ``user_id`` a
+    value or a bound parameter)."""
     return (
         select(func.count(Thread.id))
         .join(ThreadMember, ThreadMember.thread_id == Thread.id)
         .where(
-            ThreadMember.user_id == user.id,
+            ThreadMember.user_id == user_id,
             ThreadMember.following.is_(True),
             Thread.status == "visible",
             Thread.last_post_id > ThreadMember.last_read_post_id,

@@ -4,20 +4,25 @@ Each is gathered through a signal of ``core.signals``: ``member_home_cards``
 (``HomeCard``), ``staff_workspace`` (``StaffPanel``) and ``service_links``
 (``ServiceLink``). Lower ``priority`` comes first.
 
-The home is shared by every package, so each keeps to one query for its card and
-its panel together: the receivers read through ``once_per_request`` and decide
-from what is loaded already (the viewer's roles) whether to ask anything at all.
+The home is shared by every package, so what the packages read for their cards
+and panels is asked in one statement: each package registers its one-row SELECT
+with ``home_query`` (deciding from what is loaded already, the viewer's roles,
+what to ask) and its receivers read the answer with ``home_row``.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from types import SimpleNamespace
+from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, bindparam, literal_column, select, true
 
+from core.db import utcnow
+from core.extensions import db
 from core.signals import member_home_cards, service_links, staff_workspace
 
 
@@ -59,22 +64,90 @@ class StaffPanel:
     role: str = ""  # the staff role it serves; core adds a plain panel for roles without one
 
 
-T = TypeVar("T")
-_MEMO = "rumahpurna.home_memo"
+def USER_ID():  # noqa: N802 (a placeholder, read like a constant)
+    """The viewer's id in a ``home_query`` statement."""
+    return bindparam("home_user_id")
 
 
-def once_per_request(part: str, user, compute: Callable[[], T]) -> T:
-    """What ``part`` reads for ``user``'s home, read once per request: a package's
-    card and panel receivers both call this with the same ``compute`` (one query
-    for the package's card and panel together) and share the answer. Outside a
-    request it is simply computed."""
+def NOW():  # noqa: N802
+    """The time of the request in a ``home_query`` statement."""
+    return bindparam("home_now")
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    build: Callable[[], Select]
+    when: Callable[[Any], bool] | None
+    params: Callable[[Any], dict] | None
+
+
+_PARTS: dict[str, _Part] = {}
+_STATEMENTS: dict[tuple[str, ...], tuple[Select, tuple]] = {}
+_ROWS = "rumahpurna.home_rows"
+_FOUND = "home_row_found"
+
+
+def home_query(part: str, build: Callable[[], Select], *, when: Callable[[Any], bool] | None = None,
+               params: Callable[[Any], dict] | None = None) -> None:
+    """Register what ``part`` reads for the home (a card, a staff panel or both):
+    ``build()`` gives a SELECT of at most one row (an aggregate, or ``LIMIT 1``)
+    that stands on its own (not correlated with anything), naming the viewer as
+    ``USER_ID()`` and the time as ``NOW()``; ``when(user)`` says whether to ask it
+    for this viewer (a role), ``params(user)`` gives its other values. Built once
+    per process for each set of parts that apply (building and keying a statement
+    cost more than running it); registered from the package's ``connect()``."""
+    _PARTS[part] = _Part(part, build, when, params)
+    _STATEMENTS.clear()
+
+
+def home_row(part: str, user) -> SimpleNamespace | None:
+    """``part``'s row for ``user`` (its columns by label), or ``None`` when its
+    SELECT found no row or did not apply. The first call in a request asks every
+    part that applies at once, in one statement: each part's SELECT a derived table,
+    joined ``ON true`` to a one-row base, so a part without a row gives NULLs and
+    the others are unaffected. The home is shared by every package, and each part
+    as its own query cost a round trip and a statement's overhead."""
     if not has_request_context():
-        return compute()
-    memo = request.environ.setdefault(_MEMO, {})
-    key = (part, getattr(user, "id", None))
+        return _ask_all(user).get(part)
+    memo = request.environ.setdefault(_ROWS, {})
+    key = getattr(user, "id", None)
     if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+        memo[key] = _ask_all(user)
+    return memo[key].get(part)
+
+
+def _statement(names: tuple[str, ...]) -> tuple[Select, tuple]:
+    built = _STATEMENTS.get(names)
+    if built is None:
+        joined = select(literal_column("1").label("one")).subquery("home")
+        layout = []
+        for name in names:
+            subquery = _PARTS[name].build().add_columns(literal_column("1").label(_FOUND)).subquery(name)
+            joined = joined.outerjoin(subquery, true())
+            layout.append((name, subquery, tuple(column.key for column in subquery.c)))
+        columns = [column for _name, subquery, _keys in layout for column in subquery.c]
+        built = select(*columns).select_from(joined), tuple((name, keys) for name, _s, keys in layout)
+        _STATEMENTS[names] = built
+    return built
+
+
+def _ask_all(user) -> dict[str, SimpleNamespace]:
+    parts = [part for part in _PARTS.values() if part.when is None or part.when(user)]
+    if not parts:
+        return {}
+    statement, layout = _statement(tuple(part.name for part in parts))
+    values = {"home_user_id": user.id, "home_now": utcnow()}
+    for part in parts:
+        if part.params is not None:
+            values.update(part.params(user))
+    found = iter(db.session.execute(statement, values).one())
+    rows = {}
+    for name, keys in layout:
+        row = {key: next(found) for key in keys}
+        if row.pop(_FOUND) is not None:
+            rows[name] = SimpleNamespace(**row)
+    return rows
 
 
 def _collect(signal, sender) -> list:

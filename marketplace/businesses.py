@@ -8,6 +8,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from core.home import USER_ID
 from core.links import site_path
 from marketplace import search
 from marketplace._common import MarketError, change_flag, change_status
@@ -93,16 +94,29 @@ def get_business(business_id: int) -> Business | None:
     return db.session.get(Business, business_id)
 
 
-def home_rows(user: User) -> list:
-    """``(id, name, status, accepted_at)`` of every business ``user`` runs or is
-    invited to (invitations first, each part newest first), in one query."""
-    return list(db.session.execute(
-        select(Business.id, Business.name, Business.status, BusinessMember.accepted_at)
+def invitation_statement():
+    """The newest invitation the viewer has not answered, as one row ``(id, name)``,
+    for the member home (``core.home.home_query``)."""
+    return (
+        select(Business.id, Business.name)
         .join(BusinessMember, BusinessMember.business_id == Business.id)
-        .where(BusinessMember.user_id == user.id)
-        .order_by(BusinessMember.accepted_at.is_not(None), Business.created_at.desc(),
-                  Business.id.desc())
-    ))
+        .where(BusinessMember.user_id == USER_ID(), BusinessMember.accepted_at.is_(None))
+        .order_by(Business.created_at.desc(), Business.id.desc())
+        .limit(1)
+    )
+
+
+def sent_back_statement():
+    """The newest business the viewer runs that the staff sent back for changes, as one
+    row ``(id, name)``, for the member home."""
+    return (
+        select(Business.id, Business.name)
+        .join(BusinessMember, BusinessMember.business_id == Business.id)
+        .where(BusinessMember.user_id == USER_ID(), BusinessMember.accepted_at.is_not(None),
+               Business.status == "changes_requested")
+        .order_by(Business.created_at.desc(), Business.id.desc())
+        .limit(1)
+    )
 
 
 def pending_invitations(user: User) -> list[BusinessMember]:

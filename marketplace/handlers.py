@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.home import HomeCard, ServiceLink, StaffPanel
+from core.home import HomeCard, ServiceLink, StaffPanel, home_query, home_row
 from core.links import site_path
 from core.receivers import connect_receivers
 from marketplace import cache, demo, personal_data
@@ -30,20 +30,16 @@ def market_link(user, **_kwargs) -> list[ServiceLink]:
 
 def home_cards(user, **_kwargs) -> list[HomeCard]:
     """An invitation to run a business together, or a business the staff sent back
-    (one query for both: the member home is shared by every package's cards)."""
-    from marketplace.businesses import home_rows
-
+    (each one row of the home's one statement, ``core.home.home_query``)."""
     cards = []
-    rows = home_rows(user)
-    invitation = next((row for row in rows if row.accepted_at is None), None)
+    invitation = home_row("market_invitation", user)
     if invitation is not None:
         cards.append(HomeCard(
             title=_("Undangan mengelola usaha"),
             text=_("Anda diajak ikut mengelola %(business)s.", business=invitation.name),
             url=site_path("marketplace.my_businesses"), action=_("Jawab undangan"), priority=30,
         ))
-    sent_back = next((row for row in rows if row.accepted_at is not None
-                      and row.status == "changes_requested"), None)
+    sent_back = home_row("market_sent_back", user)
     if sent_back is not None:
         cards.append(HomeCard(
             title=_("Usaha Anda perlu dilengkapi"),
@@ -85,7 +81,11 @@ def deletion_note(user, **_kwargs) -> str | None:
 
 def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
+    from marketplace import businesses
+
     cache.install()
+    home_query("market_invitation", businesses.invitation_statement)
+    home_query("market_sent_back", businesses.sent_back_statement)
     connect_receivers("marketplace", export=personal_data.export_for, erase=personal_data.erase_for,
                       demo=demo.seed, account_deletion_notes=deletion_note,
                       service_links=market_link, member_home_cards=home_cards,

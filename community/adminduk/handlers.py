@@ -44,6 +44,9 @@ def home_card(user, **_kwargs) -> list[HomeCard]:
 
 def connect() -> None:
     """Connect the receivers (called by ``create_app``; connecting twice is harmless)."""
+    from community.adminduk import home
+
+    home.connect()
     connect_receivers("adminduk", export=export_for, erase=erase_for, demo=demo.seed,
                       account_deletion_notes=deletion_note, service_links=layanan,
                       staff_workspace=registrar_panel, member_home_cards=home_card)

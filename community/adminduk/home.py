@@ -1,14 +1,14 @@
 """What adminduk puts on the home page: the registrars' workspace panel and the
 member's card (her open request, or the returnee bundle that KUR needs), both
-from one query per request (``home_facts``, shared through
-``core.home.once_per_request``)."""
+from one row (``home_statement``), asked with every other part of the home in one
+statement (``core.home.home_query``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 
 from community.adminduk.desk import overdue_cutoff
 from community.adminduk.models import (
@@ -20,8 +20,7 @@ from community.adminduk.models import (
     HelpRequest,
 )
 from community.adminduk.permissions import is_registrar
-from core.extensions import db
-from core.home import HomeCard, StaffPanel, once_per_request
+from core.home import USER_ID, HomeCard, StaffPanel, home_query, home_row
 
 
 @dataclass(frozen=True)
@@ -32,38 +31,46 @@ class HomeFacts:
     queue: tuple[int, int, int] | None = None  # registrars: open, overdue, assigned to them
 
 
+def member_statement():
+    """One row: the member's latest open request and whether she has a bundle."""
+    latest = (
+        select(HelpRequest.id, HelpRequest.status)
+        .where(HelpRequest.member_id == USER_ID(), HelpRequest.status.in_(OPEN_STATUSES))
+        .order_by(HelpRequest.status_changed_at.desc(), HelpRequest.id.desc())
+        .limit(1)
+    )
+    return select(
+        latest.with_only_columns(HelpRequest.id).correlate(None).scalar_subquery().label("request_id"),
+        latest.with_only_columns(HelpRequest.status).correlate(None).scalar_subquery().label("request_status"),
+        exists().where(Bundle.member_id == USER_ID()).correlate(None).label("has_bundle"),
+    )
+
+
+def queue_statement():
+    """One row, for a registrar: the open requests, the overdue ones, her own."""
+    return select(
+        func.count().label("open"),
+        func.count().filter(and_(HelpRequest.status.in_(WAITING_ON_US),
+                                 HelpRequest.status_changed_at < bindparam("adminduk_overdue"))).label("overdue"),
+        func.count().filter(HelpRequest.assigned_to_id == USER_ID()).label("mine"),
+    ).where(HelpRequest.status.in_(OPEN_STATUSES))
+
+
 def home_facts(user) -> HomeFacts:
     """The member's latest open request and whether she has a bundle and, for a
-    registrar, the queue counts: one query."""
+    registrar, the queue counts."""
+    member = home_row("adminduk", user)
+    queue = home_row("adminduk_queue", user)
+    counts = (queue.open or 0, queue.overdue or 0, queue.mine or 0) if queue is not None else None
+    if member is None:
+        return HomeFacts(None, None, False, counts)
+    return HomeFacts(member.request_id, member.request_status, bool(member.has_bundle), counts)
 
-    def compute() -> HomeFacts:
-        latest = (
-            select(HelpRequest.id, HelpRequest.status)
-            .where(HelpRequest.member_id == user.id, HelpRequest.status.in_(OPEN_STATUSES))
-            .order_by(HelpRequest.status_changed_at.desc(), HelpRequest.id.desc())
-            .limit(1)
-        )
-        columns = [
-            latest.with_only_columns(HelpRequest.id).correlate(None).scalar_subquery(),
-            latest.with_only_columns(HelpRequest.status).correlate(None).scalar_subquery(),
-            exists().where(Bundle.member_id == user.id).correlate(None),
-        ]
-        statement = select(*columns)
-        registrar = is_registrar(user)
-        if registrar:
-            cutoff = overdue_cutoff()
-            queue = select(
-                func.count().label("open"),
-                func.count().filter(and_(HelpRequest.status.in_(WAITING_ON_US),
-                                         HelpRequest.status_changed_at < cutoff)).label("overdue"),
-                func.count().filter(HelpRequest.assigned_to_id == user.id).label("mine"),
-            ).where(HelpRequest.status.in_(OPEN_STATUSES)).subquery()
-            statement = statement.add_columns(queue.c.open, queue.c.overdue, queue.c.mine).select_from(queue)
-        row = db.session.execute(statement).one()
-        queue = tuple(value or 0 for value in row[3:6]) if registrar else None
-        return HomeFacts(row[0], row[1], bool(row[2]), queue)
 
-    return once_per_request("adminduk", user, compute)
+def connect() -> None:
+    home_query("adminduk", member_statement)
+    home_query("adminduk_queue", queue_statement, when=is_registrar,
+               params=lambda _user: {"adminduk_overdue": overdue_cutoff()})
 
 
 def registrar_panel_for(user) -> list[StaffPanel]:

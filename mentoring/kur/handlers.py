@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import literal, select
 
-from core.home import HomeCard, ServiceLink, StaffPanel
+from core.home import USER_ID, HomeCard, ServiceLink, StaffPanel
 from core.receivers import connect_receivers
 from mentoring.kur import demo
 from mentoring.kur.data import ACTIVE_STAGES, STAGE_NAMES
@@ -15,14 +15,14 @@ from mentoring.kur.models import KurApplication
 from mentoring.kur.personal_data import erase_for, export_for
 
 
-def home_statement(user):
+def home_statement():
     """The member's application in progress as one row (kind, state, title, at, ref),
-    for the mentoring home query (``mentoring.home``)."""
+    for the home's one statement (``core.home.home_query``, registered by ``mentoring.home``)."""
     return (
         select(literal("kur").label("kind"), KurApplication.stage.label("state"),
                KurApplication.business_name.label("title"),
                KurApplication.created_at.label("at"), KurApplication.id.label("ref"))
-        .where(KurApplication.user_id == user.id, KurApplication.stage.in_(ACTIVE_STAGES))
+        .where(KurApplication.user_id == USER_ID(), KurApplication.stage.in_(ACTIVE_STAGES))
         .limit(1)
     )
 

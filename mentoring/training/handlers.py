@@ -8,8 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import literal, select
 
-from core.db import utcnow
-from core.home import HomeCard, ServiceLink
+from core.home import NOW, USER_ID, HomeCard, ServiceLink
 from core.i18n import format_wita
 from core.receivers import connect_receivers
 from mentoring.training import demo
@@ -18,20 +17,19 @@ from mentoring.training.models import TrainingRegistration, TrainingSession
 from mentoring.training.personal_data import erase_for, export_for
 
 
-def home_statement(user):
+def home_statement():
     """The member's next training as one row (kind, state, title, at, ref), for the
-    mentoring home query (``mentoring.home``): the home page is shared by every
-    package and keeps within its query budget, so training and KUR ask together."""
+    home's one statement (``core.home.home_query``, registered by ``mentoring.home``)."""
     return (
         select(literal("training").label("kind"), TrainingRegistration.status.label("state"),
                TrainingSession.title.label("title"), TrainingSession.starts_at.label("at"),
                TrainingSession.id.label("ref"))
         .join(TrainingRegistration.session)
         .where(
-            TrainingRegistration.user_id == user.id,
+            TrainingRegistration.user_id == USER_ID(),
             TrainingRegistration.status.in_(ACTIVE_STATUSES),
             TrainingSession.status == "scheduled",
-            TrainingSession.ends_at > utcnow(),
+            TrainingSession.ends_at > NOW(),
         )
         .order_by(TrainingSession.starts_at)
         .limit(1)

@@ -1,6 +1,6 @@
-"""The member home's query budget per role. Every package draws its card and its
-staff panel from one query at most (``core.home.once_per_request``), so a member
-who is also staff pays little more than a plain member."""
+"""The member home's query budget per role. What every package reads for its card
+and its staff panel is asked in one statement (``core.home.home_query``), so a
+member who is also staff pays little more than a plain member."""
 from __future__ import annotations
 
 import pytest
@@ -10,16 +10,16 @@ from core.cli import DEMO_PASSWORD
 
 # Queries for GET / (second visit), whatever the data: the login's user row with
 # its roles and the inbox badge (one statement, accounts.auth.load_with_user), one
-# query each for forum, adminduk, training/KUR, counseling and market cards; then
-# the staff panels of the viewer's roles.
+# statement for the forum, adminduk, training, KUR, counseling and market cards
+# together (core.home.home_query); then the staff panels that ask on their own.
 BUDGET = {
-    "member": 6,
-    "registrar": 6,    # the adminduk panel rides on adminduk's card query
-    "moderator": 6,    # the moderation counts ride on the forum's card query
-    "satgas": 7,       # + the Satgas desk counts
-    "counselor": 8,    # + today's sessions and the urgent flags
-    "admin": 8,        # adminduk queue (shared) + the stall day and its waiting count
-    "umkm_staff": 9,   # + the stall day and its waiting count, the market review counts
+    "member": 2,
+    "registrar": 2,    # the adminduk queue counts ride on the home's statement
+    "moderator": 2,    # the moderation counts ride on the home's statement
+    "satgas": 3,       # + the Satgas desk counts
+    "counselor": 4,    # + today's sessions and the urgent flags
+    "admin": 4,        # + the stall day and its waiting count (adminduk queue shared)
+    "umkm_staff": 5,   # + the stall day and its waiting count, the market review counts
 }
 # What each role's home must show (the budget of a page that shows nothing is no budget).
 SHOWN = {

@@ -11,7 +11,7 @@ from core.extensions import db
 from tests.conftest import POSTGRES
 
 READ_ONLY = {
-    "site.home", "community.index", "community.category", "community.thread",
+    "site.home", "accounts.account", "community.index", "community.category", "community.thread",
     "notifications.inbox", "mentoring.counseling.counselors",
     "mentoring.counseling.counselor_detail", "mentoring.training.trainings",
     "marketplace.index", "marketplace.search", "marketplace.business_detail",
@@ -39,7 +39,7 @@ def test_read_only_pages_send_nothing_inside_a_transaction(client, login_as, rol
 
     event.listen(db.engine, "after_cursor_execute", after)
     try:
-        for path in ("/", "/inbox", "/counseling", "/trainings", "/forum/", "/pasar/", "/pasar/cari?q=kopi"):
+        for path in ("/", "/account", "/inbox", "/counseling", "/trainings", "/forum/", "/pasar/", "/pasar/cari?q=kopi"):
             status = client.get(path).status_code
             assert status == (200 if roles or path == "/" or path.startswith("/pasar") else 302), path
     finally:

@@ -97,3 +97,22 @@ def test_a_counselors_home_shows_the_workspace_first(client, auth, make_counselo
     auth.logout()
     auth.login(appointment.member)
     assert "Konseling hari ini" not in client.get("/").get_data(as_text=True)
+
+
+def test_each_members_home_shows_her_own_next_session_only(client, auth, make_counselor, make_user, book):
+    """The home's one statement is built once per process and asked per viewer: two
+    members with sessions, and one without, each see only their own."""
+    ester = book(make_counselor(name="Ester Bana"), member=make_user(name="Maria Seran"))
+    daniel = book(make_counselor(name="Daniel Lay"), member=make_user(name="Yohanes Tefa"))
+    nobody = make_user(name="Agustina Manafe")
+    seen = {}
+    for member in (ester.member, daniel.member, nobody):
+        auth.login(member)
+        seen[member.id] = client.get("/").get_data(as_text=True)
+        auth.logout()
+    assert "dengan Ester Bana" in seen[ester.member.id] and "Daniel Lay" not in seen[ester.member.id]
+    assert "dengan Daniel Lay" in seen[daniel.member.id] and "Ester Bana" not in seen[daniel.member.id]
+    assert f"/counseling/appointments/{ester.id}" not in seen[daniel.member.id]
+    lonely = seen[nobody.id]
+    assert "Ester Bana" not in lonely and "Daniel Lay" not in lonely and "Permintaan sesi" not in lonely
+    assert "Pelatihan untuk usaha Anda" in lonely  # a part without a row leaves the others alone
