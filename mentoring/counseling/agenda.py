@@ -1,13 +1,12 @@
-"""What people see of the schedule: a member's appointments, the counselor's
-dashboard and client history, the counselors' morning list and the
+"""What people see of the schedule: a member's appointments, a counselor's
+client history and today's sessions (the dashboard is ``dashboard.py``), the counselors' morning list and the
 "add to calendar" file. Read-only apart from the morning notifications."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import defaultload, defer, joinedload, lazyload
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import defaultload, lazyload
 
 from accounts.models import User
 from core.db import utcnow
@@ -21,14 +20,10 @@ from mentoring.counseling.models import (
     ATTENDED,
     CANCELLED,
     CONFIRMED,
-    NO_SHOW,
     RELATIONSHIP_STATUSES,
-    REQUESTED,
     Appointment,
     CounselorProfile,
-    WellbeingCheck,
 )
-from mentoring.counseling.wellbeing import open_urgent_checks
 from notifications.services import N_, notify
 
 # Lists of appointments need neither the roles of the people in them nor the
@@ -37,17 +32,6 @@ APPOINTMENT_LOAD = (
     defaultload(Appointment.member).lazyload(User.role_rows),
     defaultload(Appointment.counselor).defaultload(CounselorProfile.user).lazyload(User.role_rows),
 )
-# The dashboard's many rows of one counselor: the counselor is the profile already
-# loaded (a many-to-one lazy load is answered from the session without a query),
-# of the member only the name the rows may show (not every column of every member
-# joined to every row of the week), and not the encrypted topic.
-DASHBOARD_LOAD = (
-    defer(Appointment.topic),  # never shown there: not read, not decrypted
-    lazyload(Appointment.counselor),
-    joinedload(Appointment.member).load_only(User.id, User.name).lazyload(User.role_rows),
-)
-
-
 def get_appointment(appointment_id: int) -> Appointment | None:
     """One appointment with what its pages show (access is the caller's check)."""
     return db.session.get(Appointment, appointment_id, options=APPOINTMENT_LOAD)
@@ -98,57 +82,6 @@ def is_first_session(member: User) -> bool:
             Appointment.member_id == member.id, Appointment.status == ATTENDED
         ).limit(1)
     ) is None
-
-
-@dataclass
-class Dashboard:
-    """What the counselor's dashboard shows."""
-    today: list[Appointment] = field(default_factory=list)
-    week: list[Appointment] = field(default_factory=list)
-    waiting: list[Appointment] = field(default_factory=list)
-    urgent: list[WellbeingCheck] = field(default_factory=list)
-    no_shows: list[Appointment] = field(default_factory=list)
-    week_days: list[date] = field(default_factory=list)
-
-
-def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboard:
-    """Today, the next seven days, waiting requests, urgent flags and recent no-shows."""
-    now = now or utcnow()
-    today = now.astimezone(WITA).date()
-    day_start = slotlib.local_moment(today, 0)
-    week_end = slotlib.local_moment(today + timedelta(days=7), 0)
-    # One query for the week and every waiting request (also those further ahead).
-    in_week = and_(Appointment.starts_at >= day_start, Appointment.starts_at < week_end)
-    waiting = and_(Appointment.status == REQUESTED, Appointment.starts_at > now)
-    rows = db.session.scalars(
-        select(Appointment)
-        .options(*DASHBOARD_LOAD)
-        .where(
-            Appointment.counselor_id == profile.id,
-            Appointment.status.in_((REQUESTED, CONFIRMED, ATTENDED, NO_SHOW)),
-            in_week | waiting,
-        )
-        .order_by(Appointment.starts_at)
-    ).unique().all()
-    board = Dashboard(week_days=[today + timedelta(days=i) for i in range(7)])
-    tomorrow = slotlib.local_moment(today + timedelta(days=1), 0)
-    board.week = [a for a in rows if day_start <= a.starts_at < week_end]
-    board.today = [a for a in board.week if a.starts_at < tomorrow]
-    board.waiting = sorted(
-        (a for a in rows if a.status == REQUESTED and a.starts_at > now),
-        key=lambda a: (not a.urgent, a.starts_at),
-    )
-    board.urgent = open_urgent_checks()
-    board.no_shows = list(
-        db.session.scalars(
-            select(Appointment)
-            .options(*DASHBOARD_LOAD)
-            .where(Appointment.counselor_id == profile.id, Appointment.status == NO_SHOW)
-            .order_by(Appointment.starts_at.desc())
-            .limit(10)
-        ).unique()
-    )
-    return board
 
 
 def today_for(user: User, now: datetime | None = None) -> list[Appointment]:

@@ -32,7 +32,10 @@ AVAILABILITY_LOAD = (
 
 def get_profile_for(user: User) -> CounselorProfile | None:
     """The counselor profile of ``user``, or None."""
-    return db.session.scalar(select(CounselorProfile).where(CounselorProfile.user_id == user.id))
+    # ``profile.user`` is ``user``, already loaded: not joined again.
+    return db.session.scalar(
+        select(CounselorProfile).options(lazyload(CounselorProfile.user)).where(CounselorProfile.user_id == user.id)
+    )
 
 
 def profile_defaults() -> dict:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from accounts.phones import display_phone
 from core.i18n import format_wita
+from mentoring.counseling import row_parts
 from mentoring.counseling.forms import LANGUAGE_NAMES, MODE_NAMES, WEEKDAY_NAMES, slot_value
 from notifications.services import N_
 
@@ -38,4 +39,6 @@ TEMPLATE_HELPERS = {
     "minutes_label": _minutes_label,
     "weekday_label": lambda weekday: WEEKDAY_NAMES.get(weekday, ""),
     "display_phone": display_phone,
+    "counselor_rows": row_parts.list_rows,
+    "counselor_week_items": row_parts.week_items,
 }

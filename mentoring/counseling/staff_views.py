@@ -6,6 +6,8 @@ needs the counselor role; someone else's appointment is a 404.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +15,9 @@ from flask_login import current_user
 from accounts.permissions import roles_required
 from core.extensions import db
 from core.forms import EmptyForm
-from core.views_kit import refusal_to_flash
-from mentoring.counseling import agenda, availability, booking, rescheduling, wellbeing
+from core.read_only import read_only
+from core.views_kit import page_arg, refusal_to_flash
+from mentoring.counseling import agenda, availability, booking, dashboard, rescheduling, wellbeing
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling.blueprint import bp
 from mentoring.counseling.forms import ReasonForm, SlotForm, parse_slot
@@ -26,6 +29,8 @@ from mentoring.counseling.permissions import (
     can_mark_outcome,
     can_propose_reschedule,
 )
+
+MAX_DAYS_AWAY = 3660  # a day view ten years away is a typo or a probe
 
 
 def staff_appointment_or_404(appointment_id: int) -> Appointment:
@@ -48,20 +53,61 @@ def my_profile() -> CounselorProfile:
 
 
 @bp.route("/counseling/staff")
+@read_only
 @roles_required("counselor")
 def staff_dashboard():
     profile = my_profile()
-    board = agenda.dashboard(profile)
-    by_day = {day: [] for day in board.week_days}
-    for appointment in board.week:
-        by_day.setdefault(slotlib.local_day(appointment.starts_at), []).append(appointment)
     return render_template(
         "mentoring/counseling/staff/dashboard.html",
         profile=profile,
-        board=board,
-        by_day=by_day,
+        board=dashboard.dashboard(profile),
+        week_rows=dashboard.WEEK_ROWS,
         form=EmptyForm(),
     )
+
+
+@bp.route("/counseling/staff/day")
+@read_only
+@roles_required("counselor")
+def staff_day():
+    """One day's sessions in full, paged (the dashboard shows the first few)."""
+    profile = my_profile()
+    day = _day_arg()
+    page = page_arg()
+    rows, has_next = dashboard.day_rows(profile, day, page)
+    return render_template(
+        "mentoring/counseling/staff/day.html", day=day, rows=rows, page=page, has_next=has_next,
+        days=(day - timedelta(days=1), day + timedelta(days=1)),
+    )
+
+
+@bp.route("/counseling/staff/requests")
+@read_only
+@roles_required("counselor")
+def staff_requests():
+    """Every request waiting for the counselor, paged (the dashboard shows the first)."""
+    profile = my_profile()
+    page = page_arg()
+    rows, total = dashboard.waiting_rows(profile, page)
+    return render_template(
+        "mentoring/counseling/staff/requests.html", rows=rows, page=page,
+        has_next=page * dashboard.PAGE_ROWS < total,
+    )
+
+
+def _day_arg() -> date:
+    """``?date=YYYY-MM-DD`` (today when absent); anything else answers 400."""
+    raw = request.args.get("date", "")
+    today = dashboard.today_of()
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+    if len(raw) != 10 or abs((day - today).days) > MAX_DAYS_AWAY:
+        abort(400)
+    return day
 
 
 @bp.route("/counseling/staff/appointments/<int:appointment_id>")

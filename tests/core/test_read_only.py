@@ -14,6 +14,8 @@ READ_ONLY = {
     "site.home", "accounts.account", "community.index", "community.category", "community.thread",
     "notifications.inbox", "mentoring.counseling.counselors",
     "mentoring.counseling.counselor_detail", "mentoring.training.trainings",
+    "mentoring.counseling.staff_dashboard", "mentoring.counseling.staff_day",
+    "mentoring.counseling.staff_requests",
     "marketplace.index", "marketplace.search", "marketplace.business_detail",
     "marketplace.product_detail", "marketplace.stalls.day_map", "marketplace.stalls.day_map_svg",
 }

@@ -47,7 +47,7 @@ def appointment(make_counselor, book):
 
 def test_every_staff_route_requires_the_counselor_role(app):
     rules = staff_rules(app)
-    assert len(rules) == 15
+    assert len(rules) == 17
     for rule in rules:
         view = app.view_functions[rule.endpoint]
         assert getattr(view, "required_roles", None) == ("counselor",), rule.endpoint
@@ -63,7 +63,7 @@ def test_other_roles_get_403_on_every_counselor_page(app, client, login_as, appo
             response = client.open(url, method=method)
             assert response.status_code == 403, (method, url)
             walked += 1
-    assert walked == 23
+    assert walked == 25
     assert count_appointments() == 1
 
 
@@ -76,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_login(app, client, appointment):
         else:
             assert response.status_code == 405
         walked += 1
-    assert walked == 15
+    assert walked == 17
     for path in ("/counseling", f"/counseling/appointments/{appointment.id}"):
         assert client.get(path).headers["Location"].startswith("/login")
 
@@ -263,7 +263,7 @@ def test_counselor_proposes_and_member_accepts(client, auth, make_counselor, boo
 def test_staff_pages_never_create_the_profile_on_a_get(app, client, login_as, appointment):
     login_as("member", "counselor")
     gets = [r for r in staff_rules(app) if "GET" in r.methods]
-    assert len(gets) == 10
+    assert len(gets) == 12
     for rule in gets:
         response = client.get(build(rule, appointment))
         assert response.status_code in (200, 302, 404), rule.rule

@@ -1,0 +1,192 @@
+"""The counselor's dashboard and the lists behind its "more" links (issue 14).
+
+The dashboard is bounded whatever the counselor's load: today's first
+``TODAY_ROWS`` sessions, the first ``WEEK_ROWS`` of each of the next days (with
+how many there are in all), the first ``WAITING_ROWS`` waiting requests, the last
+``NO_SHOW_ROWS`` no-shows and the open urgent flags. The rest is one link away:
+a day's full list (``day_rows``) and every waiting request (``waiting_rows``),
+both paged.
+
+Rows are plain tuples (``Row``), never ORM objects: nothing here is changed, and
+a counselor with a hundred sessions in the week should not pay for a hundred
+objects. Each row carries only what a row shows: id, start, status, urgency,
+mode and the client's label, computed in SQL (the nickname of a pseudonymous
+booking, otherwise the member's name), so the real name of a member who booked
+under a nickname never leaves the database for these pages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import and_, bindparam, case, func, select
+
+from accounts.models import User
+from core.db import utcnow
+from core.extensions import db
+from core.i18n import WITA
+from mentoring.counseling import slots as slotlib
+from mentoring.counseling.models import (
+    ATTENDED,
+    CONFIRMED,
+    NO_SHOW,
+    REQUESTED,
+    Appointment,
+    CounselorProfile,
+)
+from mentoring.counseling.wellbeing import UrgentFlag, open_urgent_checks
+
+TODAY_ROWS = 20
+WEEK_ROWS = 4
+WAITING_ROWS = 10
+NO_SHOW_ROWS = 10
+PAGE_ROWS = 20
+# What the schedule shows: neither cancelled nor declined sessions.
+SHOWN_STATUSES = (REQUESTED, CONFIRMED, ATTENDED, NO_SHOW)
+
+_pseudonymous = and_(
+    Appointment.pseudonym.is_not(None),
+    Appointment.pseudonym != "",
+    Appointment.identity_shared_at.is_(None),
+)
+# The same as ``Appointment.client_label``, in SQL.
+CLIENT_LABEL = case((_pseudonymous, Appointment.pseudonym), else_=User.name).label("client_label")
+ROW_COLUMNS = (
+    Appointment.id,
+    Appointment.starts_at,
+    Appointment.status,
+    Appointment.urgent,
+    Appointment.mode,
+    CLIENT_LABEL,
+)
+
+
+@dataclass
+class DaySummary:
+    """One day of the week strip: its first rows and how many there are in all."""
+    day: date
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass
+class Dashboard:
+    """What the counselor's dashboard shows (every list bounded)."""
+    today: DaySummary
+    week: list[DaySummary]
+    waiting: list = field(default_factory=list)
+    waiting_total: int = 0
+    urgent: list[UrgentFlag] = field(default_factory=list)
+    no_shows: list = field(default_factory=list)
+
+    @property
+    def waiting_more(self) -> int:
+        return self.waiting_total - len(self.waiting)
+
+
+def _rows():
+    return (
+        select(*ROW_COLUMNS)
+        .join(User, User.id == Appointment.member_id)
+        .where(Appointment.counselor_id == bindparam("counselor_id"))
+    )
+
+
+@cache
+def _statements() -> dict:
+    """The dashboard's statements, built once per process on first use: a fresh
+    statement costs more to build and key than its rows cost to read."""
+    # Which of the seven days a row is on: a CASE on the day boundaries, the same on
+    # SQLite and PostgreSQL (WITA has no daylight saving).
+    day_no = case(*[(Appointment.starts_at < bindparam(f"day_{i}"), i - 1) for i in range(1, 7)],
+                  else_=6).label("day_no")
+    ranked = (
+        _rows()
+        .add_columns(
+            day_no,
+            func.row_number().over(partition_by=day_no, order_by=(Appointment.starts_at, Appointment.id))
+            .label("rank"),
+            func.count().over(partition_by=day_no).label("total"),
+        )
+        .where(
+            Appointment.status.in_(SHOWN_STATUSES),
+            Appointment.starts_at >= bindparam("day_0"),
+            Appointment.starts_at < bindparam("day_7"),
+        )
+        .subquery()
+    )
+    return {
+        "week": select(ranked)
+        .where(ranked.c.rank <= case((ranked.c.day_no == 0, TODAY_ROWS), else_=WEEK_ROWS))
+        .order_by(ranked.c.day_no, ranked.c.rank),
+        "waiting": _rows()
+        .add_columns(func.count().over().label("total"))
+        .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
+        .order_by(Appointment.urgent.desc(), Appointment.starts_at, Appointment.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset")),
+        "no_shows": _rows()
+        .where(Appointment.status == NO_SHOW)
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        .limit(NO_SHOW_ROWS),
+        "day": _rows()
+        .where(
+            Appointment.status.in_(SHOWN_STATUSES),
+            Appointment.starts_at >= bindparam("start"),
+            Appointment.starts_at < bindparam("end"),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset")),
+    }
+
+
+def _run(name: str, **params) -> list:
+    return db.session.connection().execute(_statements()[name], params).all()
+
+
+def today_of(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(WITA).date()
+
+
+def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboard:
+    """Today, the next six days, waiting requests, urgent flags and recent no-shows,
+    each bounded (see the module); three statements for the appointments."""
+    now = now or utcnow()
+    today = today_of(now)
+    days = [today + timedelta(days=i) for i in range(7)]
+    bounds = {f"day_{i}": slotlib.local_moment(today + timedelta(days=i), 0) for i in range(8)}
+    week = [DaySummary(day) for day in days]
+    for row in _run("week", counselor_id=profile.id, **bounds):
+        summary = week[row.day_no]
+        summary.rows.append(row)
+        summary.total = row.total
+    waiting, waiting_total = waiting_rows(profile, 1, WAITING_ROWS, now)
+    board = Dashboard(today=week[0], week=week, waiting=waiting, waiting_total=waiting_total)
+    board.urgent = open_urgent_checks()
+    board.no_shows = _run("no_shows", counselor_id=profile.id)
+    return board
+
+
+def waiting_rows(profile: CounselorProfile, page: int = 1, per_page: int = PAGE_ROWS,
+                 now: datetime | None = None) -> tuple[list, int]:
+    """One page of the requests still waiting for this counselor (urgent first,
+    then the soonest), and how many there are in all (one statement)."""
+    rows = _run("waiting", counselor_id=profile.id, now=now or utcnow(),
+                limit=per_page, offset=(page - 1) * per_page)
+    return rows, (rows[0].total if rows else 0)
+
+
+def day_rows(profile: CounselorProfile, day: date, page: int = 1,
+             per_page: int = PAGE_ROWS) -> tuple[list, bool]:
+    """One page of this counselor's sessions on a WITA day, in order, and whether
+    another page follows (one statement)."""
+    rows = _run("day", counselor_id=profile.id, start=slotlib.local_moment(day, 0),
+                end=slotlib.local_moment(day + timedelta(days=1), 0),
+                limit=per_page + 1, offset=(page - 1) * per_page)
+    return rows[:per_page], len(rows) > per_page

@@ -1,0 +1,170 @@
+"""The counselor dashboard stays the same size whatever the counselor's load
+(issue 14): today's first sessions, a few per day of the week and the first
+waiting requests, each with a link to the rest (a day's full list, every waiting
+request), paged and working without JavaScript. Its rows are drawn once per
+content and language (row_parts.py): a change shows at once, another counselor
+never gets them, and a nickname's real name is never kept."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event, select
+
+from core.db import utcnow
+from core.extensions import db
+from core.i18n import WITA
+from mentoring.counseling import booking, dashboard, row_parts
+from mentoring.counseling.models import Appointment
+from mentoring.counseling.slots import local_moment
+from tests.conftest import POSTGRES
+from tests.factories import Auth
+
+
+@pytest.fixture(autouse=True)
+def fresh_rows():
+    row_parts.clear()
+    yield
+    row_parts.clear()
+
+
+def _add(profile, member, start, status="confirmed", pseudonym=None):
+    db.session.add(Appointment(
+        counselor_id=profile.id, member_id=member.id, starts_at=start, ends_at=start + timedelta(minutes=30),
+        mode="phone", status=status, pseudonym=pseudonym, booked_by_id=member.id,
+    ))
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'href="/counseling/staff/appointments/(\d+)"', html))
+
+
+def _ids_on(day, profile) -> set[str]:
+    start, end = local_moment(day, 0), local_moment(day + timedelta(days=1), 0)
+    return {str(i) for i in db.session.scalars(select(Appointment.id).where(
+        Appointment.counselor_id == profile.id, Appointment.starts_at >= start, Appointment.starts_at < end))}
+
+
+def test_a_crowded_week_is_bounded_and_every_session_is_one_link_away(client, make_counselor, make_user,
+                                                                      count_queries):
+    profile = make_counselor()
+    member = make_user(name="Maria Nenobais")
+    today = utcnow().astimezone(WITA).date()
+    tomorrow = today + timedelta(days=1)
+    for i in range(dashboard.TODAY_ROWS + 5):  # 25 sessions today, every 30 minutes from 01.00
+        _add(profile, member, local_moment(today, 60 + 30 * i))
+    for i in range(dashboard.WEEK_ROWS + 3):  # 7 tomorrow
+        _add(profile, member, local_moment(tomorrow, 8 * 60 + 30 * i))
+    later = today + timedelta(days=3)
+    for i in range(dashboard.WAITING_ROWS + 2):  # 12 waiting requests, further ahead
+        _add(profile, member, local_moment(later, 8 * 60 + 30 * i), status="requested")
+    db.session.commit()
+    Auth(client).login(profile.user)
+
+    client.get("/counseling/staff")
+    with count_queries() as log:
+        html = client.get("/counseling/staff").get_data(as_text=True)
+    assert log.count <= 10, log.statements
+    today_part = html.split("<h2>Hari ini</h2>")[1].split("<h2>")[0]
+    assert len(_links(today_part)) == dashboard.TODAY_ROWS
+    assert "Semua sesi hari ini (5 lagi)" in today_part
+    assert "Semua permintaan (2 lagi)" in html
+    week = html.split('<div class="week">')[1]
+    tomorrow_part = week.split('<section class="week__day">')[2].split("</section>")[0]
+    assert f'href="/counseling/staff/day?date={tomorrow.isoformat()}"' in tomorrow_part
+    assert len(_links(tomorrow_part)) == dashboard.WEEK_ROWS and "+3 lagi" in tomorrow_part
+    assert len(_links(html)) < 25 + 7 + 12  # not every session of the week
+
+    # The day view: all of today over two pages, tomorrow on one, no JavaScript needed.
+    first = client.get("/counseling/staff/day").get_data(as_text=True)
+    second = client.get("/counseling/staff/day?page=2").get_data(as_text=True)
+    assert 'href="/counseling/staff/day?date=' in first and 'rel="next"' in first
+    assert len(_links(first)) == dashboard.PAGE_ROWS and len(_links(second)) == 5
+    assert _links(first) | _links(second) == _ids_on(today, profile)
+    day = client.get(f"/counseling/staff/day?date={tomorrow.isoformat()}").get_data(as_text=True)
+    assert _links(day) == _ids_on(tomorrow, profile)
+    requests = client.get("/counseling/staff/requests").get_data(as_text=True)
+    assert len(_links(requests)) == dashboard.WAITING_ROWS + 2
+    for bad in ("2026-13-01", "kemarin", "20261201", "9999-12-31"):
+        assert client.get(f"/counseling/staff/day?date={bad}").status_code == 400, bad
+
+
+def test_another_counselors_day_is_not_shown(client, make_counselor, make_user):
+    mine, other = make_counselor(), make_counselor()
+    today = utcnow().astimezone(WITA).date()
+    _add(other, make_user(name="Yohana Lain"), local_moment(today, 23 * 60))
+    _add(mine, make_user(name="Maria Milik"), local_moment(today, 22 * 60))
+    db.session.commit()
+    Auth(client).login(mine.user)
+    for url in ("/counseling/staff", "/counseling/staff/day"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Maria Milik" in html and "Yohana Lain" not in html, url
+
+
+def test_kept_rows_follow_every_change_and_never_cross_counselors(client, make_counselor, make_user, book,
+                                                                   monkeypatch):
+    first, second = make_counselor(), make_counselor()
+    hidden = make_user(name="Yohana Tersembunyi")
+    nicknamed = book(first, member=hidden, index=0, pseudonym="Ina")
+    named = book(first, member=make_user(name="Maria Nenobais"), index=1)
+    book(second, member=make_user(name="Agustina Kase"), index=0)
+    auth = Auth(client)
+    auth.login(first.user)
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    assert "Ina" in html and "Maria Nenobais" in html and "Yohana Tersembunyi" not in html
+    assert row_parts.entries(), "the rows were kept"
+    assert "Yohana Tersembunyi" not in repr(row_parts.entries())
+
+    # A repeat visit is drawn from the kept rows alone.
+    def no_drawing():
+        raise AssertionError("a row was drawn again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(row_parts, "_parts", no_drawing)
+        again = client.get("/counseling/staff").get_data(as_text=True)
+    assert again.count("Maria Nenobais") == html.count("Maria Nenobais")
+
+    # The other counselor sees their own client only, through the same cache.
+    auth.logout()
+    auth.login(second.user)
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    assert "Agustina Kase" in html and "Maria Nenobais" not in html and "Ina" not in html
+
+    # A confirmation, a shared name and the language show at once.
+    booking.confirm_appointment(first.user, named)
+    booking.share_identity(hidden, nicknamed)
+    db.session.commit()
+    auth.logout()
+    auth.login(first.user)
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    row = html.split(f'/counseling/staff/appointments/{named.id}"')[1].split("</li>")[0]
+    assert "dikonfirmasi" in row and "menunggu" not in row
+    assert "Yohana Tersembunyi" in html
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    row = html.split(f'/counseling/staff/appointments/{named.id}"')[1].split("</li>")[0]
+    assert "confirmed" in row and "dikonfirmasi" not in row
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_the_counselor_lists_send_nothing_inside_a_transaction(client, make_counselor, book):
+    profile = make_counselor()
+    book(profile)
+    Auth(client).login(profile.user)
+    db.session.commit()
+    inside: list[str] = []
+
+    def after(conn, _cursor, statement, *_args):
+        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+            inside.append(statement[:80])
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        for path in ("/counseling/staff", "/counseling/staff/day", "/counseling/staff/requests"):
+            assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert not inside
