@@ -376,3 +376,50 @@ def test_the_loaded_count_follows_changes_made_in_the_same_request(app, make_use
         assert unread_count(viewer) == 1
         db.session.commit()
         assert unread_count(viewer) == 1
+
+
+def _bulk_notices(user, count: int) -> None:
+    from datetime import timedelta
+
+    from core.db import utcnow
+
+    start = utcnow() - timedelta(hours=count)
+    db.session.add_all(
+        Notification(user_id=user.id, key=f"bulk:{user.id}:{n}", title=f"Kabar nomor {n}", body=None,
+                     params={}, url=None, created_at=start + timedelta(hours=n))
+        for n in range(count)
+    )
+    db.session.commit()
+
+
+def test_inbox_pages_newest_first_without_counting_every_notice(client, login_as, count_queries):
+    """21 notices: page 1 holds the 20 newest and a "next" link, page 2 the oldest
+    and no "next"; no statement counts the whole inbox (the pager needs none)."""
+    user = login_as("member")
+    _bulk_notices(user, 21)
+    client.get("/inbox")
+    with count_queries() as first:
+        html = client.get("/inbox").get_data(as_text=True)
+    assert "Kabar nomor 20" in html and "Kabar nomor 1<" in html and "Kabar nomor 0<" not in html
+    assert html.index("Kabar nomor 20") < html.index("Kabar nomor 19")
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+    second = client.get("/inbox?page=2").get_data(as_text=True)
+    assert "Kabar nomor 0<" in second and "Kabar nomor 1<" not in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    # The user's statement (with the bell) and the page's rows: nothing else.
+    assert first.count == 2
+    assert sum("count(" in statement.lower() for statement in first.statements) == 1
+
+
+def test_the_bell_counts_up_to_its_99_plus_only(client, login_as, make_user):
+    from notifications.services import unread_count
+
+    user = login_as("member")
+    _bulk_notices(user, 99)
+    assert '<span class="bell__count">99</span>' in client.get("/account").get_data(as_text=True)
+    _bulk_notices(make_user(), 130)  # someone else's notices change nothing
+    assert '<span class="bell__count">99</span>' in client.get("/account").get_data(as_text=True)
+    db.session.query(Notification).filter_by(user_id=user.id).delete()
+    _bulk_notices(user, 130)
+    assert '<span class="bell__count">99+</span>' in client.get("/account").get_data(as_text=True)
+    assert unread_count(user) == 100  # counting stops at the bell's cap
