@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, func, literal, select, union_all
 
 from accounts.models import User, UserRole
 from community.adminduk._common import (
@@ -27,6 +27,7 @@ from community.adminduk.models import (
     OPEN_STATUSES,
     READY,
     STATUS_LABELS,
+    STATUSES,
     TRANSITIONS,
     WAITING_ON_US,
     Appointment,
@@ -182,35 +183,64 @@ class QueuePage:
     has_next: bool
 
 
-def queue_statement(filters: QueueFilters, viewer: User, now: datetime | None = None):
-    """Requests for the queue: overdue first, then the oldest waiting. The columns
-    the queue shows; the member's name is looked up only for the rows of the page
-    (a subquery PostgreSQL evaluates after the sort and the limit)."""
-    cutoff = overdue_cutoff(now)
-    overdue = and_(HelpRequest.status.in_(WAITING_ON_US), HelpRequest.status_changed_at < cutoff)
-    member_name = select(User.name).where(User.id == HelpRequest.member_id).scalar_subquery()
-    statement = select(
-        HelpRequest.id, HelpRequest.status, HelpRequest.status_changed_at, HelpRequest.regency,
-        HelpRequest.assigned_to_id, member_name.label("member_name"),
-    )
+def _queue_parts(filters: QueueFilters, cutoff: datetime) -> list[tuple[int, object]]:
+    """The queue as disjoint parts, each one status (and, for the statuses waiting
+    on us, one side of the overdue cutoff): ``(rank, condition)``, rank 0 overdue.
+    Each part is read off the (status, status_changed_at) index in its own order."""
     if filters.status == "open":
-        statement = statement.where(HelpRequest.status.in_(OPEN_STATUSES))
+        statuses = OPEN_STATUSES
     elif filters.status == "overdue":
-        statement = statement.where(overdue)
-    elif filters.status != "all":
-        statement = statement.where(HelpRequest.status == filters.status)
+        statuses = WAITING_ON_US
+    elif filters.status == "all":
+        statuses = STATUSES
+    else:
+        statuses = (filters.status,)
+    parts: list[tuple[int, object]] = []
+    for status in statuses:
+        if status not in WAITING_ON_US:
+            parts.append((1, HelpRequest.status == status))
+            continue
+        parts.append((0, and_(HelpRequest.status == status, HelpRequest.status_changed_at < cutoff)))
+        if filters.status != "overdue":
+            parts.append((1, and_(HelpRequest.status == status, HelpRequest.status_changed_at >= cutoff)))
+    return parts
+
+
+def queue_statement(filters: QueueFilters, viewer: User, *, limit: int, offset: int = 0,
+                    now: datetime | None = None):
+    """Rows ``offset`` to ``offset + limit`` of the queue: overdue first, then the
+    oldest waiting. Bounded by the page, not by how many requests there are: each
+    part (``_queue_parts``) gives at most ``offset + limit`` rows in index order, and
+    only those are merged and sorted; the member's name is looked up for the rows
+    of the page only."""
+    common = []
     if filters.service:
-        statement = statement.where(HelpRequest.id.in_(
+        common.append(HelpRequest.id.in_(
             select(RequestService.request_id).where(RequestService.service == filters.service)
         ))
     if filters.regency:
-        statement = statement.where(HelpRequest.regency == filters.regency)
+        common.append(HelpRequest.regency == filters.regency)
     if filters.assigned == "me":
-        statement = statement.where(HelpRequest.assigned_to_id == viewer.id)
+        common.append(HelpRequest.assigned_to_id == viewer.id)
     elif filters.assigned == "nobody":
-        statement = statement.where(HelpRequest.assigned_to_id.is_(None))
-    return statement.order_by(
-        case((overdue, 0), else_=1), HelpRequest.status_changed_at, HelpRequest.id
+        common.append(HelpRequest.assigned_to_id.is_(None))
+    branches = [
+        select(
+            literal(rank, Integer).label("rank"), HelpRequest.id, HelpRequest.status,
+            HelpRequest.status_changed_at, HelpRequest.regency, HelpRequest.assigned_to_id,
+            HelpRequest.member_id,
+        ).where(condition, *common)
+        .order_by(HelpRequest.status_changed_at, HelpRequest.id).limit(offset + limit)
+        .subquery()
+        for rank, condition in _queue_parts(filters, overdue_cutoff(now))
+    ]
+    merged = union_all(*(select(*branch.c) for branch in branches)).subquery()
+    member_name = select(User.name).where(User.id == merged.c.member_id).scalar_subquery()
+    return (
+        select(merged.c.id, merged.c.status, merged.c.status_changed_at, merged.c.regency,
+               merged.c.assigned_to_id, member_name.label("member_name"))
+        .order_by(merged.c.rank, merged.c.status_changed_at, merged.c.id)
+        .limit(limit).offset(offset)
     )
 
 
@@ -219,7 +249,7 @@ def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 2
     whether there is a next page; no count of every request) and their services."""
     per_page = max(1, min(per_page, 100))
     rows = db.session.execute(
-        queue_statement(filters, viewer).limit(per_page + 1).offset((page - 1) * per_page)
+        queue_statement(filters, viewer, limit=per_page + 1, offset=(page - 1) * per_page)
     ).all()
     rows, has_next = rows[:per_page], len(rows) > per_page
     services: dict[int, list[str]] = {row.id: [] for row in rows}
