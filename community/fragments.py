@@ -38,7 +38,7 @@ from core.i18n import current_language
 MAX_ENTRIES = 8000
 
 _entries: OrderedDict[tuple, tuple] = OrderedDict()
-_macros = None
+_modules: dict[str, tuple] = {}
 
 
 def clear() -> None:
@@ -51,12 +51,12 @@ def entries() -> dict[tuple, tuple]:
     return dict(_entries)
 
 
-def _parts_module():
-    global _macros
+def _parts_module(name: str = "community/_shared_parts.html"):
     env = current_app.jinja_env
-    if _macros is None or _macros[0] is not env:
-        _macros = (env, env.get_template("community/_shared_parts.html").module)
-    return _macros[1]
+    loaded = _modules.get(name)
+    if loaded is None or loaded[0] is not env:
+        loaded = _modules[name] = (env, env.get_template(name).module)
+    return loaded[1]
 
 
 def _who(item) -> tuple:
@@ -74,7 +74,9 @@ def _who(item) -> tuple:
     )
 
 
-def _kept(key: tuple, draw):
+def kept(key: tuple, draw):
+    """``draw()``, or what it gave for ``key`` before in this process. The key must
+    hold everything the drawing reads (and the language): it is never invalidated."""
     hit = _entries.get(key)
     if hit is not None:
         _entries.move_to_end(key)
@@ -96,7 +98,7 @@ def post_parts(post) -> tuple[Markup, Markup, Markup]:
         macros = _parts_module()
         return (macros.post_head(post), macros.post_time(post), macros.post_body(post))
 
-    return _kept(key, draw)
+    return kept(key, draw)
 
 
 def thread_row_parts(thread, show_category: bool) -> tuple[Markup, Markup]:
@@ -109,4 +111,14 @@ def thread_row_parts(thread, show_category: bool) -> tuple[Markup, Markup]:
         macros = _parts_module()
         return (macros.thread_before(thread), macros.thread_after(thread, show_category))
 
-    return _kept(key, draw)
+    return kept(key, draw)
+
+
+def queue_row(row, overdue: bool, assignee: str | None) -> Markup:
+    """A registrars' queue row (``community.adminduk.desk.QueueRow``): plain
+    values only, the same for every registrar; ``assignee`` is the assigned
+    registrar's name (None: nobody yet), ``overdue`` the row's "Terlambat" badge."""
+    key = ("adminduk-queue", current_language(), request.script_root, row.id, row.status,
+           row.status_changed_at, row.regency, row.member_name, tuple(row.services), overdue, assignee)
+    return kept(key, lambda: _parts_module("community/adminduk/_queue_row.html").queue_row(
+        row, overdue, assignee))

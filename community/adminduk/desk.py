@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from flask import current_app
-from sqlalchemy import Integer, and_, func, literal, select, union_all
+from sqlalchemy import DateTime, Integer, and_, bindparam, func, literal_column, select, union_all
 
 from accounts.models import User, UserRole
 from community.adminduk._common import (
@@ -170,6 +170,7 @@ class QueueRow:
     assigned_to_id: int | None
     member_name: str
     services: list[str]
+    assignee_name: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -183,65 +184,102 @@ class QueuePage:
     has_next: bool
 
 
-def _queue_parts(filters: QueueFilters, cutoff: datetime) -> list[tuple[int, object]]:
-    """The queue as disjoint parts, each one status (and, for the statuses waiting
-    on us, one side of the overdue cutoff): ``(rank, condition)``, rank 0 overdue.
-    Each part is read off the (status, status_changed_at) index in its own order."""
-    if filters.status == "open":
+_CUTOFF = bindparam("cutoff", type_=DateTime)
+_DEPTH = bindparam("depth", type_=Integer)  # rows each part gives: offset + limit
+
+
+def _queue_parts(status: str) -> list[tuple[int, object]]:
+    """The queue (status filter ``status``) as disjoint parts, each one status and,
+    for the statuses waiting on us, one side of the overdue cutoff: ``(rank,
+    condition)``, rank 0 overdue. Each part is read off the (status,
+    status_changed_at) index in its own order."""
+    if status == "open":
         statuses = OPEN_STATUSES
-    elif filters.status == "overdue":
+    elif status == "overdue":
         statuses = WAITING_ON_US
-    elif filters.status == "all":
+    elif status == "all":
         statuses = STATUSES
     else:
-        statuses = (filters.status,)
+        statuses = (status,)
     parts: list[tuple[int, object]] = []
-    for status in statuses:
-        if status not in WAITING_ON_US:
-            parts.append((1, HelpRequest.status == status))
+    for one in statuses:
+        if one not in WAITING_ON_US:
+            parts.append((1, HelpRequest.status == one))
             continue
-        parts.append((0, and_(HelpRequest.status == status, HelpRequest.status_changed_at < cutoff)))
-        if filters.status != "overdue":
-            parts.append((1, and_(HelpRequest.status == status, HelpRequest.status_changed_at >= cutoff)))
+        parts.append((0, and_(HelpRequest.status == one, HelpRequest.status_changed_at < _CUTOFF)))
+        if status != "overdue":
+            parts.append((1, and_(HelpRequest.status == one, HelpRequest.status_changed_at >= _CUTOFF)))
     return parts
+
+
+def _build_queue_statement(status: str, service: bool, regency: bool, assigned: str):
+    common = []
+    if service:
+        common.append(HelpRequest.id.in_(
+            select(RequestService.request_id).where(RequestService.service == bindparam("service"))
+        ))
+    if regency:
+        common.append(HelpRequest.regency == bindparam("regency"))
+    if assigned == "me":
+        common.append(HelpRequest.assigned_to_id == bindparam("viewer_id"))
+    elif assigned == "nobody":
+        common.append(HelpRequest.assigned_to_id.is_(None))
+    branches = [
+        select(
+            literal_column(str(rank), Integer).label("rank"), HelpRequest.id, HelpRequest.status,
+            HelpRequest.status_changed_at, HelpRequest.regency, HelpRequest.assigned_to_id,
+            HelpRequest.member_id,
+        ).where(condition, *common)
+        .order_by(HelpRequest.status_changed_at, HelpRequest.id).limit(_DEPTH)
+        .subquery()
+        for rank, condition in _queue_parts(status)
+    ]
+    merged = union_all(*(select(*branch.c) for branch in branches)).subquery()
+    member_name = select(User.name).where(User.id == merged.c.member_id).scalar_subquery()
+    assignee_name = select(User.name).where(User.id == merged.c.assigned_to_id).scalar_subquery()
+    return (
+        select(merged.c.id, merged.c.status, merged.c.status_changed_at, merged.c.regency,
+               merged.c.assigned_to_id, member_name.label("member_name"),
+               assignee_name.label("assignee_name"))
+        .order_by(merged.c.rank, merged.c.status_changed_at, merged.c.id)
+        .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    )
+
+
+# Built once per shape of filters (a few dozen at most: the form's choices) and
+# reused: building this statement cost more than running it.
+_QUEUE_STATEMENTS: dict[tuple, object] = {}
+_SHAPES = {"open", "overdue", "all", *STATUSES}
 
 
 def queue_statement(filters: QueueFilters, viewer: User, *, limit: int, offset: int = 0,
                     now: datetime | None = None):
-    """Rows ``offset`` to ``offset + limit`` of the queue: overdue first, then the
-    oldest waiting. Bounded by the page, not by how many requests there are: each
-    part (``_queue_parts``) gives at most ``offset + limit`` rows in index order, and
-    only those are merged and sorted; the member's name is looked up for the rows
-    of the page only."""
-    common = []
+    """``(statement, parameters)`` for rows ``offset`` to ``offset + limit`` of the
+    queue: overdue first, then the oldest waiting. Bounded by the page, not by how
+    many requests there are: each part (``_queue_parts``) gives at most ``offset +
+    limit`` rows in index order, and only those are merged and sorted; the member's
+    and the assignee's names are looked up for the rows of the page only."""
+    shape = (filters.status, bool(filters.service), bool(filters.regency), filters.assigned)
+    statement = _QUEUE_STATEMENTS.get(shape)
+    if statement is None:
+        statement = _build_queue_statement(*shape)
+        if filters.status in _SHAPES:
+            _QUEUE_STATEMENTS[shape] = statement
+    params = {"cutoff": overdue_cutoff(now), "depth": offset + limit, "limit": limit, "offset": offset}
     if filters.service:
-        common.append(HelpRequest.id.in_(
-            select(RequestService.request_id).where(RequestService.service == filters.service)
-        ))
+        params["service"] = filters.service
     if filters.regency:
-        common.append(HelpRequest.regency == filters.regency)
+        params["regency"] = filters.regency
     if filters.assigned == "me":
-        common.append(HelpRequest.assigned_to_id == viewer.id)
-    elif filters.assigned == "nobody":
-        common.append(HelpRequest.assigned_to_id.is_(None))
-    branches = [
-        select(
-            literal(rank, Integer).label("rank"), HelpRequest.id, HelpRequest.status,
-            HelpRequest.status_changed_at, HelpRequest.regency, HelpRequest.assigned_to_id,
-            HelpRequest.member_id,
-        ).where(condition, *common)
-        .order_by(HelpRequest.status_changed_at, HelpRequest.id).limit(offset + limit)
-        .subquery()
-        for rank, condition in _queue_parts(filters, overdue_cutoff(now))
-    ]
-    merged = union_all(*(select(*branch.c) for branch in branches)).subquery()
-    member_name = select(User.name).where(User.id == merged.c.member_id).scalar_subquery()
-    return (
-        select(merged.c.id, merged.c.status, merged.c.status_changed_at, merged.c.regency,
-               merged.c.assigned_to_id, member_name.label("member_name"))
-        .order_by(merged.c.rank, merged.c.status_changed_at, merged.c.id)
-        .limit(limit).offset(offset)
-    )
+        params["viewer_id"] = viewer.id
+    return statement, params
+
+
+_PAGE_SERVICES = (
+    select(RequestService.request_id, RequestService.service)
+    .where(RequestService.request_id.in_(bindparam("ids", expanding=True)))
+    .order_by(RequestService.request_id, RequestService.service)
+)
 
 
 def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 25) -> QueuePage:
@@ -249,28 +287,16 @@ def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 2
     whether there is a next page; no count of every request) and their services."""
     per_page = max(1, min(per_page, 100))
     rows = db.session.execute(
-        queue_statement(filters, viewer, limit=per_page + 1, offset=(page - 1) * per_page)
+        *queue_statement(filters, viewer, limit=per_page + 1, offset=(page - 1) * per_page)
     ).all()
     rows, has_next = rows[:per_page], len(rows) > per_page
     services: dict[int, list[str]] = {row.id: [] for row in rows}
     if services:
-        for request_id, service in db.session.execute(
-            select(RequestService.request_id, RequestService.service)
-            .where(RequestService.request_id.in_(services))
-            .order_by(RequestService.request_id, RequestService.service)
-        ):
+        for request_id, service in db.session.execute(_PAGE_SERVICES, {"ids": list(services)}):
             services[request_id].append(service)
     items = [QueueRow(row.id, row.status, row.status_changed_at, row.regency, row.assigned_to_id,
-                      row.member_name, services[row.id]) for row in rows]
+                      row.member_name, services[row.id], row.assignee_name) for row in rows]
     return QueuePage(items, page, has_next)
-
-
-def assignee_names(requests) -> dict[int, str]:
-    """Names of the assigned registrars of these requests, in one query."""
-    ids = {r.assigned_to_id for r in requests if r.assigned_to_id}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 # --- the dashboard ------------------------------------------------------------------

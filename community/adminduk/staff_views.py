@@ -34,6 +34,7 @@ from community.adminduk.models import (
 from community.adminduk.views import bp, conversation
 from core.extensions import db
 from core.i18n import WITA
+from core.read_only import read_only
 from core.uploads import send_stored
 from core.views_kit import page_arg, refusal_to_flash
 
@@ -55,6 +56,7 @@ def desk_request_or_404(request_id: int) -> HelpRequest:
 
 
 @bp.route("/desk")
+@read_only
 @roles_required(*REGISTRAR)
 def desk_queue():
     form = QueueFilterForm(request.args)
@@ -66,7 +68,7 @@ def desk_queue():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "community/adminduk/desk_queue.html", form=form, page=page, rows=page.items,
-        names=desk.assignee_names(page.items), cutoff=desk.overdue_cutoff(), pager_args=args,
+        cutoff=desk.overdue_cutoff(), pager_args=args,
         waiting_on_us=desk.WAITING_ON_US,
     )
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from accounts.data import REGENCY_NAMES
+from community import fragments
 from community.adminduk import bundles, outreach, requests
 from community.adminduk import nik as niklib
 from community.adminduk.forms import MessageForm, RequestForm
@@ -39,6 +40,7 @@ TEMPLATE_HELPERS = {
     "adminduk_services": lambda req: ", ".join(str(SERVICES.get(s, s)) for s in req.services),
     "adminduk_regency": lambda slug: str(REGENCY_NAMES.get(slug, slug)),
     "adminduk_mask": niklib.mask,
+    "adminduk_queue_row": fragments.queue_row,
 }
 
 

@@ -115,12 +115,12 @@ def test_a_queue_page_reads_rows_for_the_page_not_for_every_request(registrar, m
     parts off the index (and a few ties; one sort over every open request read them all): the
     same work with ten times as many requests."""
     _many_requests(member, 10_000, utcnow())
-    statement = desk.queue_statement(desk.QueueFilters(), registrar, limit=26)
+    statement, params = desk.queue_statement(desk.QueueFilters(), registrar, limit=26)
     compiled = statement.compile(db.engine)
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE adminduk_requests")  # as production's autovacuum has
         plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + str(compiled),
-                                          compiled.params).scalar()
+                                          compiled.construct_params(params)).scalar()
     read = 0
 
     def walk(node):
