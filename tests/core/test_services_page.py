@@ -102,3 +102,32 @@ def test_member_home_lists_every_service_in_one_tap(client, login_as, count_quer
                 'href="/layanan"']:
         assert url in home, url
     assert log.count <= 10
+
+
+def test_the_kept_list_follows_language_login_and_receivers(app, client, login_as):
+    """``service_links_for`` keeps the list per language, login and role set, and a
+    receiver connected later still shows: a visitor, a member in Indonesian, a
+    member in English, then the same member after a new service appears."""
+    from core.home import service_links_for
+
+    visitor = client.get("/layanan").get_data(as_text=True)
+    assert "<strong>Konseling</strong>" not in visitor
+    maria = login_as("member")
+    assert "<strong>Konseling</strong>" in client.get("/layanan").get_data(as_text=True)
+    client.post("/logout")
+    login_as("member", locale="en")
+    english = client.get("/layanan").get_data(as_text=True)
+    assert "<strong>Counseling</strong>" in english and "<strong>Konseling</strong>" not in english
+    assert "Returned migrant workers&#39; forum" in english
+
+    def receiver(user, **_kwargs):
+        return [ServiceLink(title="Bantuan dokumen", text="Akta dan KTP.", url="/papers", icon="book")]
+
+    service_links.connect(receiver)
+    try:
+        assert "Bantuan dokumen" in client.get("/layanan").get_data(as_text=True)
+        with app.test_request_context("/"):
+            assert "Bantuan dokumen" in [link.title for link in service_links_for(maria)]
+    finally:
+        service_links.disconnect(receiver)
+    assert "Bantuan dokumen" not in client.get("/layanan").get_data(as_text=True)
