@@ -1,16 +1,22 @@
-"""Rendered parts of the public market pages, kept for anonymous visitors.
+"""Rendered parts of the public market pages, kept for every reader.
 
-Anonymous visitors all see the same market home, search results, business and
-product pages and stall maps of market days, so the rendered parts (title, head
-tags, body) are kept per (language, path with query) in each process. One small
+Everyone sees the same market home, search results, business and product pages
+and stall maps of market days, so the rendered parts (title, head tags, body)
+are kept per (language, path with query, variant) in each process. One small
 row, ``market_cache_state``, holds a version number that every change to a
 business, product, photo, member, market, market day, stall or stall holding
 raises (a session hook below, and ``bump()`` for bulk and guarded updates); a kept
 part is used only while its version is the current one and it is younger than
 ``MARKET_CACHE_SECONDS`` (the "next stall" sentence changes with the calendar). So
 every worker and host sees a change at its next request, at the cost of one
-primary-key query. Logged-in people always get a fresh rendering: their pages
-carry their own name (the WhatsApp order) and their own links.
+primary-key query.
+
+Logged-in members get the same kept parts: the parts are drawn as for an
+anonymous visitor (``public_views.render_parts`` hands the templates an anonymous
+``current_user``), and the layout around them (the member's menu, bell, CSRF
+token) is drawn per request. The one per-member bit inside the parts, the buyer's
+name in the WhatsApp order, is a placeholder in a separate variant filled per
+request (``marketplace/buyer.py``), so no member's data is ever kept.
 """
 from __future__ import annotations
 
@@ -19,7 +25,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, request
-from flask_login import current_user
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -54,14 +59,17 @@ def clear() -> None:
     _entries.clear()
 
 
-def cached(render: Callable[[], object]) -> object:
-    """``render()``'s result for this page, kept for anonymous visitors.
+def cached(render: Callable[[], object], variant: str = "") -> object:
+    """``render()``'s result for this page, kept for every reader.
 
-    ``render`` returns the parts to keep (or ``None`` for "not found", never kept).
+    ``render`` returns the parts to keep (or ``None`` for "not found", never kept);
+    it must not read the reader (``render_parts`` draws them as for an anonymous
+    visitor). ``variant`` keeps a second rendering of the same path (the one with
+    the buyer's placeholder).
     """
-    if current_user.is_authenticated or request.method != "GET":
+    if request.method != "GET":
         return render()
-    key = (current_language(), request.full_path)
+    key = (current_language(), request.full_path, variant)
     version = current_version()
     now = time.monotonic()
     hit = _entries.get(key)

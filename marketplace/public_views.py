@@ -1,6 +1,8 @@
 """Public market pages (no account needed): the market home, search with filters,
 a business's page, a product's page, the WhatsApp order link, the sitemap and the
-photo files. Anonymous visitors get the rendered parts from ``cache``."""
+photo files. Every reader gets the rendered parts from ``cache`` (drawn as for an
+anonymous visitor), with the buyer's name filled in per request (``buyer``) and
+the layout around them drawn per request."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
@@ -11,7 +13,7 @@ from markupsafe import Markup
 from core.links import message_link
 from core.read_only import read_only
 from core.views_kit import page_arg
-from marketplace import browsing, cache
+from marketplace import browsing, buyer as buyer_bits, cache
 from marketplace.blueprint import bp
 from marketplace.forms import SearchForm
 from marketplace.labels import CATEGORY_LABELS, UNIT_LABELS, rupiah
@@ -72,7 +74,10 @@ def absolute(path: str) -> str:
 
 def render_parts(template: str, **context) -> dict:
     """Render a page's parts once, to be kept: the template sets ``title`` and
-    ``head`` (Open Graph tags) and its output is the body."""
+    ``head`` (Open Graph tags) and its output is the body. They are kept for every
+    reader, so the templates see an anonymous ``current_user`` whoever asks (the
+    layout, drawn per request, is where the reader shows)."""
+    context.setdefault("current_user", current_app.login_manager.anonymous_user())
     current_app.update_template_context(context)
     module = current_app.jinja_env.get_template(template).make_module(context)
     return {"title": str(module.title).strip(), "head": Markup(str(module.head)),  # noqa: S704 (rendered, escaped)
@@ -128,6 +133,8 @@ def search():
 @bp.route("/usaha/<int:business_id>")
 @read_only
 def business_detail(business_id: int):
+    buyer = _buyer_name()
+
     def render():
         business = browsing.public_business(business_id)
         if business is None:
@@ -135,15 +142,17 @@ def business_detail(business_id: int):
         page = browsing.business_page(business)
         return render_parts(
             "marketplace/business_detail.html", page=page, business=business,
-            stall=next_stall(business), buyer=_buyer_name(), absolute=absolute,
+            stall=next_stall(business), absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    return page_from_parts(cache.cached(render))
+    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
 
 
 @bp.route("/produk/<int:product_id>")
 @read_only
 def product_detail(product_id: int):
+    buyer = _buyer_name()
+
     def render():
         product = browsing.public_product(product_id)
         if product is None:
@@ -151,10 +160,10 @@ def product_detail(product_id: int):
         photos = browsing.product_photos(product)
         return render_parts(
             "marketplace/product_detail.html", product=product, business=product.business,
-            photos=photos, buyer=_buyer_name(), absolute=absolute,
+            photos=photos, absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    return page_from_parts(cache.cached(render))
+    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
 
 
 @bp.route("/produk/<int:product_id>/pesan")

@@ -182,7 +182,7 @@ def day_map(day_id: int):
         return render_parts("marketplace/stalls/day_map.html", day=day,
                             map=maps.stall_map(day.market, day, highlight))
 
-    # Anonymous visitors get the parts kept for the market pages: every change to a
+    # Every reader gets the parts kept for the market pages: every change to a
     # stall, a market, a market day or a holding raises the cache's version.
     return page_from_parts(cache.cached(render))
 

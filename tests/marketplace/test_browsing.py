@@ -213,30 +213,7 @@ def test_kept_pages_expire(app, client, make_business, monkeypatch):
     assert "Nama Baru Tanpa Versi" in client.get(url).get_data(as_text=True)
 
 
-def test_a_logged_in_member_never_gets_another_members_view(app, make_user, make_business, make_product):
-    from tests.conftest import FreshRequestClient
-    from tests.factories import Auth
-
-    business = make_business()
-    product = make_product(business, name="Se'i sapi")
-    app.test_client_class = FreshRequestClient
-    urls = [f"/pasar/usaha/{business.id}", f"/pasar/produk/{product.id}", "/pasar/", "/pasar/cari?q=sapi"]
-    maria, yohanes = make_user(name="Maria Nenobais"), make_user(name="Yohanes Tefa")
-    first, second, anonymous = app.test_client(), app.test_client(), app.test_client()
-    Auth(first).login(maria)
-    Auth(second).login(yohanes)
-    for url in urls:
-        mine = first.get(url).get_data(as_text=True)
-        theirs = second.get(url).get_data(as_text=True)
-        nobody = anonymous.get(url).get_data(as_text=True)
-        assert "Maria" not in theirs and "Maria" not in nobody, url
-        assert "Yohanes" not in mine and "Yohanes" not in nobody, url
-    assert "Nama%20saya%3A%20Maria%20Nenobais" in first.get(urls[1]).get_data(as_text=True)
-    assert "Nama%20saya%3A%20Yohanes%20Tefa" in second.get(urls[1]).get_data(as_text=True)
-    # Only the anonymous renderings were kept, and nothing of either member is in them.
-    kept = [str(parts["body"]) for _version, _at, parts in cache._entries.values()]
-    assert len(kept) == len(urls)
-    assert not any("Maria" in body or "Yohanes" in body for body in kept)
+# Members and the kept parts: tests/marketplace/test_member_pages.py
 
 
 # --- budgets ----------------------------------------------------------------------------

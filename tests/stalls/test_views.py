@@ -259,7 +259,8 @@ def test_anonymous_stall_map_is_kept_and_every_change_shows_at_once(client, make
     assert client.get("/pasar/lapak/peta/999999").status_code == 404
 
 
-def test_stall_map_is_kept_only_for_anonymous_visitors(app, make_user, make_business, saboak_day):
+def test_stall_map_is_kept_once_for_members_and_visitors_alike(app, make_user, make_business, saboak_day,
+                                                              count_queries):
     from marketplace import cache
     from tests.conftest import FreshRequestClient
     from tests.factories import Auth
@@ -270,18 +271,31 @@ def test_stall_map_is_kept_only_for_anonymous_visitors(app, make_user, make_busi
     first, second, anonymous = app.test_client(), app.test_client(), app.test_client()
     Auth(first).login(maria)
     Auth(second).login(yohanes)
-    nobody = anonymous.get(url).get_data(as_text=True)  # kept
-    assert first.get(url).status_code == second.get(url).status_code == 200
-    assert len(cache._entries) == 1  # the anonymous rendering only
+    assert first.get(url).status_code == 200  # a member asks first: kept as for a visitor
+    with count_queries() as log:
+        assert second.get(url).status_code == 200
+    assert not [s for s in log.statements if "stall_" in s or "market_days" in s], log.statements
+    nobody = anonymous.get(url).get_data(as_text=True)
+    assert len(cache._entries) == 1  # one rendering for everyone
     # The layout around the kept parts is drawn per request: each member gets their
     # own (the account link and their CSRF token), a visitor never a member's.
+    tokens = set()
     for member in (first, second):
         text = member.get(url).get_data(as_text=True)
         assert "/account" in text and "/login" not in text
+        tokens.add(re.search(r'name="csrf_token" value="([^"]+)"', text).group(1))
     again = anonymous.get(url).get_data(as_text=True)
     assert "/login" in again and "/account" not in again
     body = str(next(iter(cache._entries.values()))[2]["body"])
     assert body in again and body in nobody and "/account" not in body and "/login" not in body
+    assert not any(token in body or token in again for token in tokens)
+    # A new holding shows to a member at once too.
+    business = make_business(name="Jagung Bose Ina Maria")
+    application = apps.apply_for_days(business.members[0].user, business, [saboak_day], "food")[0]
+    decisions.approve(make_user(roles=("umkm_staff",)), application,
+                      db.session.scalar(select(Stall).where(Stall.code == "A-02")))
+    db.session.commit()
+    assert "Jagung Bose Ina Maria" in second.get(url).get_data(as_text=True)
 
 
 def test_business_page_says_where_to_find_it_next(client, make_business, make_user, saboak_day):
