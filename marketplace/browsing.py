@@ -26,6 +26,11 @@ PER_PAGE = 20
 # Up to this many products found by the words are looked up by id; more are
 # filtered while walking the products in listing order (browsing.search_products).
 FEW_MATCHES = 500
+# For more, the first listing rows are matched one by one: this many rows per
+# product wanted (down to the page's end), at most MAX_WINDOW rows; when they hold
+# too few matches the whole id lists are asked for.
+WINDOW_PER_PRODUCT = 20
+MAX_WINDOW = 1000
 
 
 @dataclass
@@ -141,25 +146,53 @@ def _few_matching_products(words: list[str]) -> set[int] | None:
     return set(ids) if len(ids) <= FEW_MATCHES else None
 
 
+def _listing_order():
+    return (Product.sold_out, Product.created_at.desc(), Product.id.desc())
+
+
+def _first_matches_in_window(filters: Filters, words: list[str], wanted: int):
+    """A SELECT of the ids of the first ``wanted`` matching products in listing order,
+    looking only at the first rows of the (filtered, public) listing: bounded work
+    however many products the words find. It holds fewer than ``wanted`` ids when
+    the window holds fewer matches (the caller then asks the id lists)."""
+    size = min(max(wanted * WINDOW_PER_PRODUCT, wanted), MAX_WINDOW)
+    window = (
+        select(Product.id, Product.business_id, Product.search_text.label("product_text"),
+               Business.search_text.label("business_text"))
+        .join(Product.business)
+        .where(Business.public_clause(), *filters.business_clauses(), *filters.product_clauses())
+        .order_by(*_listing_order()).limit(size)
+        .subquery("window")
+    )
+    return select(window.c.id).where(search.row_matches(window, words)).limit(wanted)
+
+
 def search_products(filters: Filters, page: int, per_page: int | None = None) -> tuple[list[Product], bool]:
     """Products of public businesses matching the words (in the product's or its
     business's name and description) and the filters, newest first.
     Returns ``(products, has_next)``."""
-    statement = _public_products()
+    per_page = per_page or PER_PAGE
+    offset = (page - 1) * per_page
+    statement = _public_products().where(*filters.business_clauses(), *filters.product_clauses())
+    statement = statement.order_by(*_listing_order()).limit(per_page + 1).offset(offset)
     words = search.terms(filters.query)
     if words:
         few = _few_matching_products(words)
         if few is not None:
             statement = statement.where(Product.id.in_(few)) if few else statement.where(false())
-        else:  # many: walked in listing order (ix_market_products_listing), stopping after a page
+        else:  # many: the page is most likely among the first listing rows
+            rows = list(db.session.scalars(statement.where(
+                Product.id.in_(_first_matches_in_window(filters, words, offset + per_page + 1))
+            )).unique())
+            if len(rows) > per_page:  # the window held the page and one more: exactly these
+                return rows[:per_page], True
+            # Too few in the window: walked in listing order (ix_market_products_listing)
+            # against the whole id lists, stopping after a page.
             statement = statement.where(or_(
                 Product.id.in_(search.matching_ids(Product, words)),
                 Product.business_id.in_(search.matching_ids(Business, words)),
             ))
-    statement = statement.where(*filters.business_clauses(), *filters.product_clauses())
-    per_page = per_page or PER_PAGE
-    statement = statement.order_by(Product.sold_out, Product.created_at.desc(), Product.id.desc())
-    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).unique())
+    rows = list(db.session.scalars(statement).unique())
     return rows[:per_page], len(rows) > per_page
 
 

@@ -46,9 +46,15 @@ def coffee_market(make_business, make_product):
     return made
 
 
-@pytest.mark.parametrize("few", [browsing.FEW_MATCHES, 0, 2], ids=["by-id", "walked", "walked-past-two"])
-def test_few_or_many_matches_give_the_same_products_in_the_same_order(client, coffee_market, monkeypatch, few):
+@pytest.mark.parametrize("few,window", [(browsing.FEW_MATCHES, browsing.MAX_WINDOW), (0, browsing.MAX_WINDOW),
+                                        (2, browsing.MAX_WINDOW), (0, 2), (0, 4)],
+                         ids=["by-id", "window", "window-past-two", "window-too-small", "window-of-four"])
+def test_few_or_many_matches_give_the_same_products_in_the_same_order(client, coffee_market, monkeypatch, few,
+                                                                      window):
+    """A common word's page is looked for among the first listing rows; when they
+    hold too few matches the whole id lists are asked: the same answer either way."""
     monkeypatch.setattr(browsing, "FEW_MATCHES", few)
+    monkeypatch.setattr(browsing, "MAX_WINDOW", window)
     monkeypatch.setattr(browsing, "PER_PAGE", 2)
     pages = [names(client.get("/pasar/cari", query_string={"q": "kopi", "page": page})) for page in (1, 2, 3)]
     # Unsold first, newest first; the hidden business's coffee never; the scarf by its own words.
@@ -73,7 +79,9 @@ def _plans(statements) -> list[dict]:
 
 
 def _filters(node: dict) -> list[str]:
-    found = [node[key] for key in ("Filter", "Join Filter") if key in node]
+    """The conditions of every node, but the window's (a subquery of at most
+    ``browsing.MAX_WINDOW`` listing rows, the only place rows are matched one by one)."""
+    found = [] if node.get("Alias") == "window" else [node[key] for key in ("Filter", "Join Filter") if key in node]
     for child in node.get("Plans", []):
         found += _filters(child)
     return found
@@ -99,5 +107,6 @@ def test_the_search_never_matches_words_row_by_row_after_a_join(client, coffee_m
     plans = _plans(statements)
     assert plans
     filters = [f for plan in plans for f in _filters(plan[0]["Plan"])]
-    # Both tables' words in one condition: evaluated per (product, business) row.
+    # Both tables' words in one condition: evaluated per (product, business) row,
+    # allowed only on the window of the first listing rows (at most MAX_WINDOW).
     assert not [f for f in filters if f.count("to_tsvector") > 1], filters
