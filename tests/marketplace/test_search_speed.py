@@ -110,3 +110,12 @@ def test_the_search_never_matches_words_row_by_row_after_a_join(client, coffee_m
     # Both tables' words in one condition: evaluated per (product, business) row,
     # allowed only on the window of the first listing rows (at most MAX_WINDOW).
     assert not [f for f in filters if f.count("to_tsvector") > 1], filters
+    # A common word is looked for in the window first (bounded however many it finds).
+    assert any(_aliases(plan[0]["Plan"]) & {"window"} for plan in plans) == (few == 0)
+
+
+def _aliases(node: dict) -> set[str]:
+    found = {node["Alias"]} if "Alias" in node else set()
+    for child in node.get("Plans", []):
+        found |= _aliases(child)
+    return found
