@@ -10,12 +10,13 @@ from accounts.permissions import roles_required
 from core.extensions import db
 from core.forms import EmptyForm
 from core.views_kit import page_arg, refusal_to_flash
-from marketplace import review
+from marketplace import cache, review
 from marketplace._views import no_store, staff_business_or_404
 from marketplace.blueprint import bp
 from marketplace.forms import BadgesForm, ReasonForm, StaffNoteForm
 from marketplace.models import STATUSES
 from marketplace.permissions import STAFF_ROLE
+from marketplace.public_views import page_from_parts, render_parts
 
 
 @bp.route("/staf")
@@ -25,13 +26,20 @@ def staff_queue():
     if status not in STATUSES:
         status = "pending"
     page = page_arg()
-    businesses, has_next = review.review_queue(status, page)
-    return no_store(make_response(render_template(
-        "marketplace/staff_queue.html",
-        businesses=businesses, page=page, has_next=has_next,
-        counts=review.queue_counts(),
-        status=status,
-    )))
+
+    def render():
+        businesses, has_next = review.review_queue(status, page)
+        return render_parts(
+            "marketplace/staff_queue.html",
+            businesses=businesses, page=page, has_next=has_next,
+            counts=review.queue_counts(),
+            status=status,
+        )
+
+    # The queue is the same for every staff member (no forms, no reader's bits): its
+    # parts are kept under the market cache's version, which every change to a
+    # business raises, in a variant of its own; the role check above comes first.
+    return no_store(make_response(page_from_parts(cache.cached(render, "staff"))))
 
 
 @bp.route("/staf/usaha/<int:business_id>")

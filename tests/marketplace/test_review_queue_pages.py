@@ -3,6 +3,7 @@
 the status, in the same number of statements whatever their number."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from core.extensions import db
@@ -54,3 +55,39 @@ def test_the_queue_costs_the_same_for_3_or_40_waiting(client, login_as, make_bus
     many = cost()
     assert few[0] == many[0] <= 10
     assert (few[1], many[1]) == (3, review.QUEUE_PER_PAGE)
+
+
+def test_the_queue_is_kept_for_staff_only_and_a_decision_shows_at_once(app, make_user, make_business,
+                                                                     count_queries):
+    """Every staff member sees the same queue, so its parts are kept (one statement
+    beyond the layout's on a repeat visit); a member still gets 403 once it is kept,
+    and a new business, an approval and a new name show at the next visit."""
+    from tests.conftest import FreshRequestClient
+    from tests.factories import Auth
+
+    app.test_client_class = FreshRequestClient
+    waiting = make_business(status="pending", name="Warung Antre Satu")
+    first, second, member = app.test_client(), app.test_client(), app.test_client()
+    Auth(first).login(make_user(roles=("umkm_staff",), name="Petugas Ina"))
+    Auth(second).login(make_user(roles=("umkm_staff",), name="Petugas Yos"))
+    Auth(member).login(make_user(name="Maria Nenobais"))
+    mine = first.get("/pasar/staf").get_data(as_text=True)
+    assert "Warung Antre Satu" in mine
+    token = re.search(r'name="csrf_token" value="([^"]+)"', mine).group(1)
+    with count_queries() as log:
+        page = second.get("/pasar/staf")
+    assert page.status_code == 200 and "Warung Antre Satu" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert not [s for s in log.statements if "market_businesses" in s], log.statements
+    assert token not in page.get_data(as_text=True)  # the layout, with its own token, is drawn per request
+    assert member.get("/pasar/staf").status_code == 403
+    assert app.test_client().get("/pasar/staf").status_code in (302, 401)
+    make_business(status="pending", name="Warung Antre Dua")
+    assert "Warung Antre Dua" in second.get("/pasar/staf").get_data(as_text=True)
+    from marketplace import review as reviewing
+
+    reviewing.approve_business(make_user(roles=("umkm_staff",)), waiting)  # a guarded update
+    db.session.commit()
+    text = first.get("/pasar/staf").get_data(as_text=True)
+    assert "Warung Antre Satu" not in text and "Warung Antre Dua" in text
+    assert "Warung Antre Satu" in first.get("/pasar/staf?status=approved").get_data(as_text=True)
