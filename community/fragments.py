@@ -122,3 +122,12 @@ def queue_row(row, overdue: bool, assignee: str | None) -> Markup:
            row.status_changed_at, row.regency, row.member_name, tuple(row.services), overdue, assignee)
     return kept(key, lambda: _parts_module("community/adminduk/_queue_row.html").queue_row(
         row, overdue, assignee))
+
+
+def report_row(row) -> Markup:
+    """A row of the Satgas queue (``community.reports.desk.queue_page``): the listed
+    columns of a report only (code, kind, region, status, urgency, dates), the
+    same for every officer; no reporter and no contact are read or kept."""
+    key = ("report-queue", current_language(), request.script_root, row.id, row.code, row.urgent,
+           row.status, row.kind, row.regency, row.created_at, row.happened_on, row.happened_precision)
+    return kept(key, lambda: _parts_module("community/reports/_row.html").report_row(row))

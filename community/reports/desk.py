@@ -3,8 +3,9 @@ reporter), internal notes and the audited views of a report and its contact."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Date, Integer, bindparam, func, literal_column, select
 
 from accounts import audit
 from accounts.models import User
@@ -61,26 +62,20 @@ def contact_text_preview() -> str:
     return contact_preview(CONTACT_TEXT, site_path(CONTACT_ENDPOINT))
 
 
-def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None,
-                    when: str | None = None, sort: str | None = None, today: date | None = None):
-    """Urgent first, then newest sent (``sort="happened"``: most recently happened,
-    reports without a date last); optional filters, ``when`` = happened within so
-    many days (``"30"``, ``"90"``, ``"365"``) or ``"none"`` (no date given). Loads
-    no encrypted column, so a page of the queue decrypts nothing."""
+def _queue_select(kind, regency, status, when: str | None, since, sort: str | None):
     statement = select(
         Report.id, Report.code, Report.kind, Report.regency, Report.status, Report.urgent,
         Report.created_at, Report.happened_on, Report.happened_precision,
     )
-    if kind:
+    if kind is not None:
         statement = statement.where(Report.kind == kind)
-    if regency:
+    if regency is not None:
         statement = statement.where(Report.regency == regency)
-    if status:
+    if status is not None:
         statement = statement.where(Report.status == status)
     if when == "none":
         statement = statement.where(Report.happened_on.is_(None))
     elif when in WHEN_DAYS:
-        since = (today or datetime.now(WITA).date()) - timedelta(days=int(when))
         statement = statement.where(Report.happened_on >= since)
     # Urgent only counts while a report is still open; written as the queue indexes
     # are (models.OPEN_URGENT), so a page is read off one instead of sorting them all.
@@ -91,12 +86,41 @@ def queue_statement(kind: str | None = None, regency: str | None = None, status:
     return statement.order_by(open_urgent, Report.created_at.desc(), Report.id.desc())
 
 
+def _since(when: str | None, today: date | None) -> date | None:
+    if when not in WHEN_DAYS:
+        return None
+    return (today or datetime.now(WITA).date()) - timedelta(days=int(when))
+
+
+def queue_statement(kind: str | None = None, regency: str | None = None, status: str | None = None,
+                    when: str | None = None, sort: str | None = None, today: date | None = None):
+    """Urgent first, then newest sent (``sort="happened"``: most recently happened,
+    reports without a date last); optional filters, ``when`` = happened within so
+    many days (``"30"``, ``"90"``, ``"365"``) or ``"none"`` (no date given). Loads
+    no encrypted column, so a page of the queue decrypts nothing."""
+    return _queue_select(kind or None, regency or None, status or None, when, _since(when, today), sort)
+
+
+@cache
+def _page_statement(kind: bool, regency: bool, status: bool, when: str | None, sort: str | None):
+    """``queue_statement`` of one shape of filters with its values bound, built once
+    per process (building it cost more than running it)."""
+    return _queue_select(
+        bindparam("kind") if kind else None, bindparam("regency") if regency else None,
+        bindparam("status") if status else None, when, bindparam("since", type_=Date), sort,
+    ).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+
+
 def queue_page(page: int, *, kind=None, regency=None, status=None, when=None, sort=None,
                per_page: int = QUEUE_PAGE_SIZE):
     """One page of the queue: ``(rows, has_next)`` in one query (one row more than
     shown tells whether there is a next page)."""
-    statement = queue_statement(kind, regency, status, when, sort).limit(per_page + 1).offset((page - 1) * per_page)
-    rows = db.session.execute(statement).all()
+    when = when if when == "none" or when in WHEN_DAYS else None
+    statement = _page_statement(bool(kind), bool(regency), bool(status), "30" if when in WHEN_DAYS else when,
+                                "happened" if sort == "happened" else None)
+    params = {"kind": kind, "regency": regency, "status": status, "since": _since(when, None),
+              "limit": per_page + 1, "offset": (page - 1) * per_page}
+    rows = db.session.execute(statement, params).all()
     return rows[:per_page], len(rows) > per_page
 
 

@@ -14,6 +14,7 @@ from community.reports.models import Report
 from community.reports.permissions import DESK_ROLES, can_see_contact, can_work_reports
 from community.reports.views import bp
 from core.extensions import db
+from core.read_only import read_only
 from core.uploads import send_stored
 from core.views_kit import page_arg, refusal_to_flash
 
@@ -26,6 +27,7 @@ def _report_or_404(report_id: int) -> Report:
 
 
 @bp.route("/desk")
+@read_only
 @roles_required(*DESK_ROLES)
 def queue():
     form = QueueFilterForm(request.args)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from accounts.data import regency_label
 from accounts.phones import display_phone
+from community import fragments
 from community import reading as forum_reading
 from community.reports import codes, dashboard, identifiers, reporting
 from community.reports._common import (
@@ -118,6 +119,7 @@ TEMPLATE_HELPERS = {
     "report_bars": dashboard.bars,
     "report_month_label": _month_label,
     "report_happened_label": _happened_label,
+    "report_queue_row": fragments.report_row,
 }
 
 

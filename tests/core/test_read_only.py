@@ -18,7 +18,7 @@ READ_ONLY = {
     "mentoring.counseling.staff_requests",
     "marketplace.index", "marketplace.search", "marketplace.business_detail",
     "marketplace.product_detail", "marketplace.stalls.day_map", "marketplace.stalls.day_map_svg",
-    "community.adminduk.desk_queue",
+    "community.adminduk.desk_queue", "community.reports.queue",
 }
 
 
