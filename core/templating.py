@@ -196,28 +196,47 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["hidden_tag_once"] = hidden_tag_once
     app.jinja_env.globals["row_url"] = row_url
 
-    # The navigation links only depend on where the app is mounted and on the
-    # language, so they are built once per (mount point, language). A label is drawn
-    # exactly as its lazy string draws itself (``LazyString.__html__``).
-    nav_cache: dict[tuple[str, str], list[dict]] = {}
+    # The parts of the layout that are the same for every page of one endpoint in
+    # one language, logged in or not (navigation, links, labels, the footer) are
+    # drawn once per (mount point, language, endpoint, logged in) by the macros of
+    # ``_partials/_shell.html`` and reused; base.html fills in the rest (title, the
+    # bell's count, the CSRF token, the flashes, the page). A label is drawn exactly
+    # as its lazy string draws itself (``LazyString.__html__``).
+    shells: dict[tuple, dict[str, Markup]] = {}
 
-    @app.context_processor
-    def _globals():
-        language = current_language()
-        key = (request.script_root, language)
-        items = nav_cache.get(key)
-        if items is None:
-            items = nav_cache[key] = [
+    def shell_for(language: str, endpoint: str, logged_in: bool) -> dict[str, Markup]:
+        key = (request.script_root, language, endpoint, logged_in)
+        shell = shells.get(key)
+        if shell is None:
+            parts = app.jinja_env.get_template("_partials/_shell.html").module
+            items = [
                 {"endpoint": ep, "label": Markup(label.__html__()),  # noqa: S704 (our msgids)
                  "icon": icon, "url": url_for(ep)}
                 for ep, label, icon in NAV_ITEMS
                 if ep in app.view_functions
             ]
+            drawn = {
+                "head": parts.head(), "brand": parts.brand(), "bell_open": parts.bell_open(),
+                "unread_label": parts.unread_label(), "lang_form": parts.lang_form(),
+                "lang_button": parts.lang_button(language), "login": parts.login(),
+                "footer": parts.footer(),
+                "topnav": parts.topnav(items, endpoint) if logged_in else Markup(""),
+                "bottomnav": parts.bottomnav(items, endpoint) if logged_in else Markup(""),
+            }
+            shell = {name: Markup(str(part).strip("\n")) for name, part in drawn.items()}  # noqa: S704
+            if len(shells) >= 2000:  # endpoints x languages x 2: bounded by the app
+                shells.clear()
+            shells[key] = shell
+        return shell
+
+    @app.context_processor
+    def _globals():
+        language = current_language()
+        user = current_user._get_current_object()
         return {
-            "nav_items": items,
             "current_locale": language,
-            "current_endpoint": request.endpoint or "",
+            "shell": shell_for(language, request.endpoint or "", user.is_authenticated),
             # The user object itself: templates read it many times, and each read
             # through the ``current_user`` proxy costs a context lookup.
-            "current_user": current_user._get_current_object(),
+            "current_user": user,
         }
