@@ -13,7 +13,8 @@ from markupsafe import Markup
 from core.links import message_link
 from core.read_only import read_only
 from core.views_kit import page_arg
-from marketplace import browsing, buyer as buyer_bits, cache
+from marketplace import browsing, cache
+from marketplace import buyer as buyer_bits
 from marketplace.blueprint import bp
 from marketplace.forms import SearchForm
 from marketplace.labels import CATEGORY_LABELS, UNIT_LABELS, rupiah
