@@ -4,9 +4,11 @@ Each page's query count stays the same whatever the number of sessions or people
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
@@ -16,17 +18,18 @@ from core.extensions import db
 from mentoring.training._common import ACTIVE_STATUSES
 from mentoring.training.models import TrainingRegistration, TrainingSession
 
-# What a row of the members' training list shows (``_training_row.html``).
+# What a row of the members' training list shows (``_training_row.html``), and
+# ``updated_at``, the key of its kept seat counts (``listed_seat_counts``).
 LIST_COLUMNS = load_only(
     TrainingSession.title, TrainingSession.place, TrainingSession.regency,
     TrainingSession.starts_at, TrainingSession.capacity, TrainingSession.status,
+    TrainingSession.updated_at,
 )
 
 
-def _upcoming_statements(tag: bool, regency: bool):
-    """(items, count) statements of the training list with these filters, built once
-    each: building them and their cache keys on every visit cost more than running
-    them. Same SQL as ``db.paginate`` would send."""
+def _upcoming_statement(tag: bool, regency: bool):
+    """The training list's statement with these filters, built once each: building
+    it and its cache key on every visit cost more than running it."""
     key = (tag, regency)
     built = _UPCOMING.get(key)
     if built is None:
@@ -37,47 +40,37 @@ def _upcoming_statements(tag: bool, regency: bool):
             statement = statement.where(TrainingSession.tags.like(bindparam("tag"), escape="/"))
         if regency:
             statement = statement.where(TrainingSession.regency == bindparam("regency"))
-        statement = statement.order_by(TrainingSession.starts_at, TrainingSession.id)
-        count = select(func.count()).select_from(statement.order_by(None).subquery())
-        items = statement.limit(bindparam("limit")).offset(bindparam("offset"))
-        built = _UPCOMING[key] = (items, count)
+        built = _UPCOMING[key] = (
+            statement.order_by(TrainingSession.starts_at, TrainingSession.id)
+            .limit(bindparam("limit")).offset(bindparam("offset"))
+        )
     return built
 
 
-_UPCOMING: dict[tuple[bool, bool], tuple] = {}
+_UPCOMING: dict[tuple[bool, bool], object] = {}
 
 
-class _UpcomingPagination(Pagination):
-    """What ``db.paginate`` gives for the members' training list (same two queries)."""
-
-    def _params(self) -> dict:
-        args = self._query_args
-        params = {"now": args["now"]}
-        if args["tag"]:
-            escaped = args["tag"].replace("/", "//").replace("%", "/%").replace("_", "/_")
-            params["tag"] = f"%,{escaped},%"
-        if args["regency"]:
-            params["regency"] = args["regency"]
-        return params
-
-    def _statements(self):
-        return _upcoming_statements(bool(self._query_args["tag"]), bool(self._query_args["regency"]))
-
-    def _query_items(self) -> list[TrainingSession]:
-        params = {**self._params(), "limit": self.per_page, "offset": self._query_offset}
-        return list(db.session.execute(self._statements()[0], params).unique().scalars())
-
-    def _query_count(self) -> int:
-        return db.session.execute(self._statements()[1], self._params()).scalar()
+@dataclass
+class TrainingPage:
+    """One page of the members' training list (``page``, ``items``, ``has_next``:
+    what the pager needs; no count of every session)."""
+    page: int
+    items: list[TrainingSession]
+    has_next: bool
 
 
-def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page: int = 20):
+def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page: int = 20) -> TrainingPage:
     """Scheduled sessions that have not started yet, soonest first (only the
-    columns the list shows)."""
-    return _UpcomingPagination(
-        page=page, per_page=per_page, error_out=False,
-        now=utcnow(), tag=tag or None, regency=regency or None,
-    )
+    columns the list shows); one statement, a row more than a page to know
+    whether another page follows."""
+    params: dict = {"now": utcnow(), "limit": per_page + 1, "offset": (page - 1) * per_page}
+    if tag:
+        escaped = tag.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params["tag"] = f"%,{escaped},%"
+    if regency:
+        params["regency"] = regency
+    rows = list(db.session.execute(_upcoming_statement(bool(tag), bool(regency)), params).unique().scalars())
+    return TrainingPage(page=page, items=rows[:per_page], has_next=len(rows) > per_page)
 
 
 def all_trainings(page: int, per_page: int = 20):
@@ -117,6 +110,44 @@ def seat_counts(training_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     rows = db.session.execute(_SEAT_COUNTS, {"ids": ids})
     for session_id, status, count in rows:
         counts[session_id][status] = count
+    return counts
+
+
+# Seat counts of listed sessions, kept per process under (session id, updated_at).
+# Every change of a session's seats happens under its row lock, which moves
+# ``updated_at`` (``operations._locked_training``): a registration, a cancellation,
+# a promotion from the waitlist or a new capacity loads under a new key at the
+# next request in every worker, so nothing needs to be forgotten. A count read
+# after the session row can only be newer than the key it is kept under.
+# Registrations written by raw SQL outside those operations (data sets) are
+# not seen until the session row changes.
+MAX_KEPT_COUNTS = 4000
+_kept_counts: OrderedDict[tuple[int, datetime], dict[str, int]] = OrderedDict()
+
+
+def forget_seat_counts() -> None:
+    """Forget the kept seat counts of this process (tests)."""
+    _kept_counts.clear()
+
+
+def listed_seat_counts(trainings: Iterable[TrainingSession]) -> dict[int, dict[str, int]]:
+    """``seat_counts`` for sessions loaded with ``updated_at``: kept ones from this
+    process, the others in one query (none when every count is kept)."""
+    counts: dict[int, dict[str, int]] = {}
+    missing: dict[int, tuple[int, datetime]] = {}
+    for training in trainings:
+        key = (training.id, training.updated_at)
+        kept = _kept_counts.get(key)
+        if kept is None:
+            missing[training.id] = key
+        else:
+            _kept_counts.move_to_end(key)
+            counts[training.id] = kept
+    if missing:
+        for training_id, fresh in seat_counts(missing).items():
+            counts[training_id] = _kept_counts[missing[training_id]] = fresh
+        while len(_kept_counts) > MAX_KEPT_COUNTS:
+            _kept_counts.popitem(last=False)
     return counts
 
 

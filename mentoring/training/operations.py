@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -85,6 +85,10 @@ def _locked_training(training_id: int) -> TrainingSession:
     training = lock_for_update(TrainingSession, training_id)
     if training is None:
         raise StatusChanged()
+    # Whatever follows may change the seats: a new ``updated_at`` (never an earlier
+    # one, even from a host whose clock is behind) is the key the training list
+    # keeps seat counts under (``listing.listed_seat_counts``).
+    training.updated_at = max(utcnow(), training.updated_at + timedelta(microseconds=1))
     return training
 
 

@@ -51,7 +51,7 @@ def trainings():
         "mentoring/training/trainings.html",
         form=form,
         pagination=pagination,
-        counts=listing.seat_counts(ids),
+        counts=listing.listed_seat_counts(pagination.items),
         mine=listing.registrations_of(current_user, ids),
         filters={"tag": tag or "", "regency": regency or ""},
     )

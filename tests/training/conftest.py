@@ -9,9 +9,18 @@ import pytest
 
 from core.db import utcnow
 from core.extensions import db
+from mentoring.training import listing
 from mentoring.training.models import TrainingSession
 
 _titles = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_seat_counts():
+    """Kept seat counts (listing.listed_seat_counts) never outlive a test."""
+    listing.forget_seat_counts()
+    yield
+    listing.forget_seat_counts()
 
 
 @pytest.fixture
