@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import bindparam, literal_column, select
 
 from accounts.models import User
 from core.db import utcnow
@@ -38,20 +38,33 @@ class StaffPage:
 STILL_ACTIVE = literal_column(f"({ACTIVE_KUR})")
 
 
-def kur_staff_statement(stage: str | None, regency: str | None, sort: str):
-    """The staff list's rows: the columns it shows and the member's name."""
+def kur_staff_statement(stage: bool, regency: bool, sort: str):
+    """The staff list's rows: the columns it shows and the member's name; the
+    filters as bound parameters ``stage`` and ``regency``, the page as ``limit``
+    and ``offset``. Built once per process for each shape (``_STAFF``): building
+    a statement and its cache key cost more than running it."""
+    key = (stage, regency, sort)
+    built = _STAFF.get(key)
+    if built is not None:
+        return built
     statement = select(
         KurApplication.id, KurApplication.business_name, KurApplication.regency, KurApplication.bank,
         KurApplication.amount, KurApplication.stage, KurApplication.stage_changed_at,
         STILL_ACTIVE.label("is_active"), User.name.label("member_name"),
     ).join(User, User.id == KurApplication.user_id)
     if stage:
-        statement = statement.where(KurApplication.stage == stage)
+        statement = statement.where(KurApplication.stage == bindparam("stage"))
     if regency:
-        statement = statement.where(KurApplication.regency == regency)
+        statement = statement.where(KurApplication.regency == bindparam("regency"))
     if sort == "stuck":
-        return statement.order_by(STILL_ACTIVE.desc(), KurApplication.stage_changed_at, KurApplication.id)
-    return statement.order_by(KurApplication.created_at.desc(), KurApplication.id.desc())
+        statement = statement.order_by(STILL_ACTIVE.desc(), KurApplication.stage_changed_at, KurApplication.id)
+    else:
+        statement = statement.order_by(KurApplication.created_at.desc(), KurApplication.id.desc())
+    built = _STAFF[key] = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+    return built
+
+
+_STAFF: dict[tuple[bool, bool, str], object] = {}
 
 
 def kur_applications_for_staff(stage: str | None, regency: str | None, sort: str, page: int,
@@ -59,8 +72,13 @@ def kur_applications_for_staff(stage: str | None, regency: str | None, sort: str
     """Every application, filtered; ``sort="stuck"`` puts the longest waiting first.
     One statement: the page's rows with the member's name, and one row more than
     shown to tell whether there is a next page (no count of every application)."""
-    statement = kur_staff_statement(stage, regency, sort)
-    rows = db.session.execute(statement.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    statement = kur_staff_statement(bool(stage), bool(regency), "stuck" if sort == "stuck" else "newest")
+    params = {"limit": per_page + 1, "offset": (page - 1) * per_page}
+    if stage:
+        params["stage"] = stage
+    if regency:
+        params["regency"] = regency
+    rows = db.session.execute(statement, params).all()
     return StaffPage(rows[:per_page], page, len(rows) > per_page)
 
 

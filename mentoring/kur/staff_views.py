@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
+from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
 from mentoring.kur import applications, listing, permissions
 from mentoring.kur.blueprint import bp
@@ -25,6 +26,7 @@ STAFF = "umkm_staff"
 
 
 @bp.route("/staff/kur")
+@read_only
 @roles_required(STAFF)
 def kur_applications():
     form = KurFilterForm(request.args)

@@ -15,7 +15,7 @@ READ_ONLY = {
     "notifications.inbox", "mentoring.counseling.counselors",
     "mentoring.counseling.counselor_detail", "mentoring.training.trainings",
     "mentoring.counseling.staff_dashboard", "mentoring.counseling.staff_day",
-    "mentoring.counseling.staff_requests",
+    "mentoring.counseling.staff_requests", "mentoring.kur.kur_applications",
     "marketplace.index", "marketplace.search", "marketplace.business_detail",
     "marketplace.product_detail", "marketplace.stalls.day_map", "marketplace.stalls.day_map_svg",
     "community.adminduk.desk_queue", "community.reports.queue",

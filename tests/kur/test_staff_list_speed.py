@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
 from core.db import utcnow
@@ -79,3 +80,25 @@ def test_both_orders_are_read_off_an_index(make_user, kur_start, sort):
             "EXPLAIN " + str(compiled), compiled.params))
     assert "Sort" not in plan, plan
     assert ("ix_kur_applications_queue" if sort == "stuck" else "ix_kur_applications_created") in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_the_staff_list_sends_nothing_inside_a_transaction(client, login_as, make_user, kur_start):
+    _start(make_user, kur_start, "Tenun Ndun", 3)
+    db.session.commit()
+    login_as("member", "umkm_staff")
+    db.session.commit()
+    inside: list[str] = []
+
+    def after(conn, _cursor, statement, *_args):
+        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+            inside.append(statement[:80])
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        for path in ("/staff/kur", "/staff/kur?sort=newest&stage=survey&regency=kota-kupang"):
+            assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    assert not inside
