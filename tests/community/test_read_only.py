@@ -61,7 +61,7 @@ def test_a_page_not_marked_read_only_keeps_its_transaction(client, member, switc
     switch_to(member())
     db.session.commit()
     transaction_states.clear()
-    assert client.get("/account").status_code == 200
+    assert client.get("/account/profile").status_code == 200
     assert transaction_states and all(in_tx for _s, in_tx in transaction_states)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from community.models import MemberProfile
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import WITA
 from core.log_privacy import format_exception, safe_error_text, scrub_text
 from core.scheduler import Job, run_job
 from notifications.channels import OVERRIDE_KEY, DeliveryError
@@ -79,7 +80,11 @@ def test_postgres_detail_values_reach_no_log_and_no_stored_error(app, caplog, tm
         app.extensions[OVERRIDE_KEY] = {"whatsapp": Leaky(), "sms": Leaky()}
         notify(member, key="leak-test", title="Halo", channels=["whatsapp"])
         db.session.commit()
-        dispatch_due(now=utcnow() + timedelta(days=2))
+        # At 10:00 WITA two days on: at any other hour of the run quiet hours could
+        # hold the message back, and nothing would be tried (the test failed when
+        # run between 21:00 and 06:00 WITA).
+        day = (utcnow().astimezone(WITA) + timedelta(days=2)).date()
+        dispatch_due(now=datetime.combine(day, time(10, 0), tzinfo=WITA).astimezone(UTC))
         db.session.commit()
     finally:
         app.extensions.pop(OVERRIDE_KEY, None)
