@@ -7,14 +7,14 @@ busy server every round trip costs more than the rows it brings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 
 from accounts.models import User
 from community import reading
-from community.models import Flag, Post, Reaction, Suspension, Thread, ThreadMember
+from community.models import Flag, MemberProfile, Post, Reaction, Suspension, Thread, ThreadMember
 from core.db import utcnow
 from core.extensions import db
 from core.read_only import writes_ahead
@@ -77,32 +77,92 @@ def thread_for(thread_id: int, user: User) -> tuple[Thread | None, ReaderState |
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PostAuthor:
+    """What a page shows of a named post's author (``profiles.author_label``)."""
+
+    name: str
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostProfile:
+    handle: str
+
+
+@dataclass(slots=True)
+class PostRow:
+    """A post as the thread page shows it: plain values, nothing to change, no
+    ORM object behind it. It answers the attributes the templates, the shared
+    fragments and the ``can_*`` predicates read, under the same names as ``Post``.
+    An anonymous post carries no author and no profile at all."""
+
+    id: int
+    author_id: int | None
+    is_anonymous: bool
+    anon_no: int | None
+    body_html: str
+    status: str
+    reaction_count: int
+    created_at: datetime
+    edited_at: datetime | None
+    hidden_by_reports: bool
+    author: PostAuthor | None
+    author_profile: PostProfile | None
+    thread: Thread
+
+
 @cache
 def _posts_statement(staff: bool):
     mine = bindparam("viewer_id")
-    return reading.posts_page_statement(staff).add_columns(
-        exists().where(Reaction.post_id == Post.id, Reaction.user_id == mine).label("reacted"),
-        exists().where(Flag.post_id == Post.id, Flag.user_id == mine).label("reported"),
+    if staff:
+        visible = Post.status.in_(("visible", "deleted", "pending", "hidden"))
+    else:
+        visible = or_(
+            Post.status.in_(("visible", "deleted")),
+            and_(Post.author_id == bindparam("user_id"), Post.status.in_(("pending", "hidden"))),
+        )
+    return (
+        select(
+            Post.id, Post.author_id, Post.is_anonymous, Post.anon_no, Post.body_html, Post.status,
+            Post.reaction_count, Post.created_at, Post.edited_at, Post.hidden_by_reports,
+            User.id.label("user_id"), User.name, User.deleted_at, MemberProfile.handle,
+            exists().where(Reaction.post_id == Post.id, Reaction.user_id == mine).label("reacted"),
+            exists().where(Flag.post_id == Post.id, Flag.user_id == mine).label("reported"),
+        )
+        .outerjoin(User, User.id == Post.author_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == Post.author_id)
+        .where(Post.thread_id == bindparam("thread_id"), visible)
+        .order_by(Post.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
 
 
 def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
-    """``(posts, has_next, reacted ids, reported ids)``: ``reading.posts_page`` and
-    ``reading.marked_post_ids`` in one statement."""
+    """``(posts, has_next, reacted ids, reported ids)`` in one statement: the page of
+    posts this reader may see (``reading.posts_page``'s) as ``PostRow``s, with the
+    reader's marks (``reading.marked_post_ids``'s)."""
     staff = user.has_role("moderator", "counselor")
     params = {"thread_id": thread.id, "viewer_id": user.id,
               "limit": per_page + 1, "offset": (page - 1) * per_page}
     if not staff:
         params["user_id"] = user.id
-    rows = db.session.execute(_posts_statement(staff), params).unique().all()
+    rows = db.session.execute(_posts_statement(staff), params).all()
     posts, reacted, reported = [], set(), set()
-    for post, has_reacted, has_reported in rows[:per_page]:
-        set_committed_value(post, "thread", thread)  # no query: it is this thread
-        posts.append(post)
-        if has_reacted:
-            reacted.add(post.id)
-        if has_reported:
-            reported.add(post.id)
+    for row in rows[:per_page]:
+        named = not row.is_anonymous and row.user_id is not None
+        posts.append(PostRow(
+            row.id, row.author_id, row.is_anonymous, row.anon_no, row.body_html, row.status,
+            row.reaction_count, row.created_at, row.edited_at, row.hidden_by_reports,
+            PostAuthor(row.name, row.deleted_at) if named else None,
+            PostProfile(row.handle) if named and row.handle is not None else None,
+            thread,
+        ))
+        if row.reacted:
+            reacted.add(row.id)
+        if row.reported:
+            reported.add(row.id)
     return posts, len(rows) > per_page, reacted, reported
 
 

@@ -222,3 +222,32 @@ def test_kept_fragments_cost_no_query(client, forum, member, write, count_querie
             counts.append(log.count)
     assert counts[0] == counts[1] and counts[2] == counts[3], counts
     assert max(counts) <= 10, counts
+
+
+def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(app, forum, member, write):
+    """The posts of a thread page are plain rows (no ORM objects to build), and an
+    anonymous post's row has no author at all: not the name, not the profile."""
+    from community import thread_page
+
+    writer = member(name=SECRET_NAME)
+    profiles.profile_for(writer)
+    helper = member(name="Daniel Lay")
+    profiles.profile_for(helper)
+    moderator = member(roles=("member", "moderator"))
+    thread = write.thread(writer, forum.safe, title="Paspor saya ditahan agen", body="Saya takut.",
+                          anonymous=True)
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    if first.status == "pending":
+        moderation.approve(moderator, first)
+    write.reply(helper, thread, body="Hubungi hotline BP3MI.")
+    db.session.commit()
+    for reader in (member(name="Ana Tefa"), moderator):
+        with app.test_request_context("/"):
+            loaded = db.session.get(Thread, thread.id)
+            posts, _has_next, _reacted, _reported = thread_page.posts_with_marks(loaded, reader, 1)
+        assert len(posts) == 2 and not any(isinstance(post, Post) for post in posts)
+        anonymous, named = posts
+        assert anonymous.is_anonymous and anonymous.author is None and anonymous.author_profile is None
+        assert anonymous.author_id == writer.id  # the reader's own-post checks still work
+        _assert_not_named(repr(anonymous))
+        assert named.author.name == "Daniel Lay" and named.author_profile.handle
