@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.models import User
@@ -90,50 +90,21 @@ def threads_page(category: Category, user: User, page: int, per_page: int = THRE
     return rows[:per_page], len(rows) > per_page
 
 
-def _visible_posts_clause(user: User):
-    if user.has_role("moderator", "counselor"):
+def visible_posts_clause(staff: bool, author=None):
+    """Which posts a reader sees: staff every status, a member the visible and
+    deleted ones besides her own pending or hidden posts (``author`` her id, a bound
+    ``user_id`` by default)."""
+    if staff:
         return Post.status.in_(("visible", "deleted", "pending", "hidden"))
     return or_(
         Post.status.in_(("visible", "deleted")),
-        and_(Post.author_id == user.id, Post.status.in_(("pending", "hidden"))),
+        and_(Post.author_id == (bindparam("user_id") if author is None else author),
+             Post.status.in_(("pending", "hidden"))),
     )
 
 
-@cache
-def posts_page_statement(sees_unpublished: bool):
-    """The page of posts, for staff (every status) or for a member (their own
-    pending/hidden posts besides the visible and deleted ones). The posts' thread is
-    not joined in (the caller holds it) and the columns pages never show (markdown
-    source, search text) are left out."""
-    if sees_unpublished:
-        visible = Post.status.in_(("visible", "deleted", "pending", "hidden"))
-    else:
-        visible = or_(
-            Post.status.in_(("visible", "deleted")),
-            and_(Post.author_id == bindparam("user_id"), Post.status.in_(("pending", "hidden"))),
-        )
-    return (
-        select(Post)
-        .options(*author_options(Post), lazyload(Post.thread),
-                 defer(Post.body_source), defer(Post.search_text))
-        .where(Post.thread_id == bindparam("thread_id"), visible)
-        .order_by(Post.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-
-
-def posts_page(thread: Thread, user: User, page: int, per_page: int = POSTS_PER_PAGE):
-    """The posts of ``thread`` this reader may see, oldest first, 20 a page.
-    Returns ``(posts, has_next)``."""
-    staff = user.has_role("moderator", "counselor")
-    params = {"thread_id": thread.id, "limit": per_page + 1, "offset": (page - 1) * per_page}
-    if not staff:
-        params["user_id"] = user.id
-    posts = list(db.session.scalars(posts_page_statement(staff), params).unique())
-    for post in posts:
-        set_committed_value(post, "thread", thread)  # no query: it is this thread
-    return posts[:per_page], len(posts) > per_page
+def _visible_posts_clause(user: User):
+    return visible_posts_clause(user.has_role("moderator", "counselor"), user.id)
 
 
 def page_of_post(post: Post, user: User, per_page: int = POSTS_PER_PAGE) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, select, update
 
 from accounts.models import User
 from community import reading
@@ -115,13 +115,7 @@ class PostRow:
 @cache
 def _posts_statement(staff: bool):
     mine = bindparam("viewer_id")
-    if staff:
-        visible = Post.status.in_(("visible", "deleted", "pending", "hidden"))
-    else:
-        visible = or_(
-            Post.status.in_(("visible", "deleted")),
-            and_(Post.author_id == bindparam("user_id"), Post.status.in_(("pending", "hidden"))),
-        )
+    visible = reading.visible_posts_clause(staff)
     return (
         select(
             Post.id, Post.author_id, Post.is_anonymous, Post.anon_no, Post.body_html, Post.status,
@@ -141,7 +135,7 @@ def _posts_statement(staff: bool):
 
 def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
     """``(posts, has_next, reacted ids, reported ids)`` in one statement: the page of
-    posts this reader may see (``reading.posts_page``'s) as ``PostRow``s, with the
+    posts this reader may see (``reading.visible_posts_clause``) as ``PostRow``s, with the
     reader's marks (``reading.marked_post_ids``'s)."""
     staff = user.has_role("moderator", "counselor")
     params = {"thread_id": thread.id, "viewer_id": user.id,

@@ -169,6 +169,26 @@ class QueryLog:
         return len(self.statements)
 
 
+@contextmanager
+def statements_inside_a_transaction():
+    """``with statements_inside_a_transaction() as inside: ...``: the first 80
+    characters of every statement sent while its PostgreSQL connection was inside a
+    transaction (what a ``@read_only`` page must never do)."""
+    from psycopg.pq import TransactionStatus
+
+    inside: list[str] = []
+
+    def after(conn, _cursor, statement, *_args):
+        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+            inside.append(statement[:80])
+
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        yield inside
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+
+
 @pytest.fixture
 def count_queries(app):
     """``with count_queries() as log: ...`` then ``log.count``."""

@@ -4,11 +4,9 @@ staff member and a visitor, without tripping the write guard."""
 from __future__ import annotations
 
 import pytest
-from psycopg.pq import TransactionStatus
-from sqlalchemy import event
 
 from core.extensions import db
-from tests.conftest import POSTGRES
+from tests.conftest import POSTGRES, statements_inside_a_transaction
 
 READ_ONLY = {
     "site.home", "accounts.account", "community.index", "community.category", "community.thread",
@@ -34,17 +32,8 @@ def test_read_only_pages_send_nothing_inside_a_transaction(client, login_as, rol
     if roles:
         login_as(*roles)
     db.session.commit()
-    inside: list[str] = []
-
-    def after(conn, _cursor, statement, *_args):
-        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
-            inside.append(statement[:80])
-
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
+    with statements_inside_a_transaction() as inside:
         for path in ("/", "/account", "/inbox", "/counseling", "/trainings", "/forum/", "/pasar/", "/pasar/cari?q=kopi"):
             status = client.get(path).status_code
             assert status == (200 if roles or path == "/" or path.startswith("/pasar") else 302), path
-    finally:
-        event.remove(db.engine, "after_cursor_execute", after)
     assert not inside

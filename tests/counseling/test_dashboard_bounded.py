@@ -10,8 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from psycopg.pq import TransactionStatus
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
@@ -19,7 +18,7 @@ from core.i18n import WITA
 from mentoring.counseling import booking, dashboard, row_parts
 from mentoring.counseling.models import Appointment
 from mentoring.counseling.slots import local_moment
-from tests.conftest import POSTGRES
+from tests.conftest import POSTGRES, statements_inside_a_transaction
 from tests.factories import Auth
 
 
@@ -155,16 +154,7 @@ def test_the_counselor_lists_send_nothing_inside_a_transaction(client, make_coun
     book(profile)
     Auth(client).login(profile.user)
     db.session.commit()
-    inside: list[str] = []
-
-    def after(conn, _cursor, statement, *_args):
-        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
-            inside.append(statement[:80])
-
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
+    with statements_inside_a_transaction() as inside:
         for path in ("/counseling/staff", "/counseling/staff/day", "/counseling/staff/requests"):
             assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "after_cursor_execute", after)
     assert not inside

@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
 from core.db import utcnow
 from core.extensions import db
 from mentoring.kur import applications, listing
-from tests.conftest import POSTGRES
+from tests.conftest import POSTGRES, statements_inside_a_transaction
 
 
 def _start(make_user, kur_start, business: str, days_ago: int, stage: str | None = None, name: str = "Ina"):
@@ -89,16 +88,7 @@ def test_the_staff_list_sends_nothing_inside_a_transaction(client, login_as, mak
     db.session.commit()
     login_as("member", "umkm_staff")
     db.session.commit()
-    inside: list[str] = []
-
-    def after(conn, _cursor, statement, *_args):
-        if conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
-            inside.append(statement[:80])
-
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
+    with statements_inside_a_transaction() as inside:
         for path in ("/staff/kur", "/staff/kur?sort=newest&stage=survey&regency=kota-kupang"):
             assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "after_cursor_execute", after)
     assert not inside
