@@ -58,6 +58,8 @@ PAGES = [
     ("counselor list", "/counseling", "member", False),
     ("slot picker", "/counseling/counselors/{counselor}", "member", False),
     ("counselor dashboard", "/counseling/staff", "counselor", False),
+    ("counselor day view", "/counseling/staff/day?date={busy_day}", "counselor", False),
+    ("counselor requests", "/counseling/staff/requests", "counselor", False),
     ("training list", "/trainings", "member", False),
     ("staff KUR queue", "/staff/kur", "umkm_staff", False),
     ("inbox", "/inbox", "member", False),
@@ -79,6 +81,13 @@ IDS = {
                     "ORDER BY t.last_activity_at DESC LIMIT 1"),
     "counselor": ("SELECT p.id FROM counselor_profiles p JOIN users u ON u.id = p.user_id "
                   "WHERE u.phone = '+6281200000010'"),
+    # The demo counselor's fullest WITA day (UTC+8) of the coming week.
+    "busy_day": ("SELECT to_char((a.starts_at + interval '8 hours')::date, 'YYYY-MM-DD') FROM appointments a "
+                 "JOIN counselor_profiles p ON p.id = a.counselor_id JOIN users u ON u.id = p.user_id "
+                 "WHERE u.phone = '+6281200000010' AND a.starts_at >= now() - interval '1 day' "
+                 "AND a.starts_at < now() + interval '7 days' "
+                 "AND a.status IN ('requested', 'confirmed', 'attended', 'no_show') "
+                 "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
     "business": ("SELECT b.id FROM market_businesses b WHERE b.status = 'approved' AND EXISTS "
                  "(SELECT 1 FROM market_products p WHERE p.business_id = b.id) ORDER BY b.id LIMIT 1"),
     "market_day": ("SELECT d.id FROM market_days d JOIN stall_markets m ON m.id = d.market_id "
