@@ -30,7 +30,11 @@ class Notification(db.Model):
     """One notice in a person's in-app inbox."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+        # The inbox, newest first (ties by id), read backwards off this index.
+        Index("ix_notifications_user_created", "user_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

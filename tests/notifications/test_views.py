@@ -1,7 +1,7 @@
 """Pages: the inbox and bell, preferences, the staff call-task list."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accounts.models import AuditEvent
 from core.extensions import db
 from notifications.models import CallTask, Notification, NotificationPreference
-from notifications.services import N_, add_inbox_notice, call_task_role, open_call_task
+from notifications.services import N_, add_inbox_notice, call_task_role, inbox, open_call_task
 
 
 def _notices(user, count: int, url: str | None = "/account") -> None:
@@ -423,3 +423,24 @@ def test_the_bell_counts_up_to_its_99_plus_only(client, login_as, make_user):
     _bulk_notices(user, 130)
     assert '<span class="bell__count">99+</span>' in client.get("/account").get_data(as_text=True)
     assert unread_count(user) == 100  # counting stops at the bell's cap
+
+
+def test_inbox_pages_newest_first_ties_by_id_never_another_members(make_user):
+    user, stranger = make_user(), make_user()
+    start = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    # Five notices share one moment (ties go by id, newest id first); the
+    # stranger's notices sit in between and after.
+    times = [start + timedelta(hours=h) for h in (3, 1, 2, 2, 2, 2, 2, 0)]
+    for n, when in enumerate(times):
+        db.session.add(Notification(user_id=user.id, key=f"mine:{n}", title=f"mine {n}", created_at=when))
+        db.session.add(Notification(user_id=stranger.id, key=f"theirs:{n}", title=f"theirs {n}",
+                                    created_at=when + timedelta(minutes=30)))
+    db.session.commit()
+    mine = db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+    expected = [n.id for n in sorted(mine, key=lambda n: (n.created_at, n.id), reverse=True)]
+    assert expected[1:6] == sorted(expected[1:6], reverse=True)  # the ties, by id
+
+    pages = [inbox(user, page, per_page=3) for page in (1, 2, 3)]
+    assert [[n.id for n in p.items] for p in pages] == [expected[0:3], expected[3:6], expected[6:8]]
+    assert [p.has_next for p in pages] == [True, True, False]
+    assert all(n.user_id == user.id for p in pages for n in p.items)
