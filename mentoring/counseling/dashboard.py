@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, case, func, select
 
 from accounts.models import User
 from core.db import utcnow
@@ -101,28 +101,29 @@ def _rows():
 def _statements() -> dict:
     """The dashboard's statements, built once per process on first use: a fresh
     statement costs more to build and key than its rows cost to read."""
-    # One part per day, each reading at most its shown rows through
-    # ix_appointments_counselor_starts, so the week costs the same however full it is.
-    parts = []
-    for i in range(7):
-        in_day = (
-            Appointment.counselor_id == bindparam("counselor_id"),
+    # Which of the seven days a row is on: a CASE on the day boundaries, the same on
+    # SQLite and PostgreSQL (WITA has no daylight saving).
+    day_no = case(*[(Appointment.starts_at < bindparam(f"day_{i}"), i - 1) for i in range(1, 7)],
+                  else_=6).label("day_no")
+    ranked = (
+        _rows()
+        .add_columns(
+            day_no,
+            func.row_number().over(partition_by=day_no, order_by=(Appointment.starts_at, Appointment.id))
+            .label("rank"),
+            func.count().over(partition_by=day_no).label("total"),
+        )
+        .where(
             Appointment.status.in_(SHOWN_STATUSES),
-            Appointment.starts_at >= bindparam(f"day_{i}"),
-            Appointment.starts_at < bindparam(f"day_{i + 1}"),
+            Appointment.starts_at >= bindparam("day_0"),
+            Appointment.starts_at < bindparam("day_7"),
         )
-        total = select(func.count()).select_from(Appointment).where(*in_day).scalar_subquery()
-        part = (
-            _rows().add_columns(literal(i).label("day_no"), total.label("total"))
-            .where(*in_day[1:])
-            .order_by(Appointment.starts_at, Appointment.id)
-            .limit(TODAY_ROWS if i == 0 else WEEK_ROWS)
-            .subquery()
-        )
-        parts.append(select(part))
-    week = union_all(*parts).subquery()
+        .subquery()
+    )
     return {
-        "week": select(week).order_by(week.c.day_no, week.c.starts_at, week.c.id),
+        "week": select(ranked)
+        .where(ranked.c.rank <= case((ranked.c.day_no == 0, TODAY_ROWS), else_=WEEK_ROWS))
+        .order_by(ranked.c.day_no, ranked.c.rank),
         "waiting": _rows()
         .add_columns(func.count().over().label("total"))
         .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
