@@ -192,6 +192,15 @@ def login(port: int, phone: str) -> str:
     cookies.update(new)
     if status != 302:
         raise RuntimeError(f"login as {phone} answered {status}")
+    # Land on the home as a browser does after the redirect: logging in starts a new
+    # session, and the first page drawn with a form puts its CSRF token in it (a new
+    # cookie). wrk replays one cookie header, so without this every measured request
+    # would make a fresh token and set a new session cookie, which a member's browser
+    # does once.
+    status, new, _ = request(port, "/", cookies=cookies)
+    cookies.update(new)
+    if status != 200:
+        raise RuntimeError(f"the home after logging in as {phone} answered {status}")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
