@@ -33,6 +33,7 @@ from collections import OrderedDict
 from flask import current_app, request
 from markupsafe import Markup
 
+from community.forms import ReplyForm
 from core.i18n import current_language
 
 MAX_ENTRIES = 8000
@@ -112,6 +113,24 @@ def thread_row_parts(thread, show_category: bool) -> tuple[Markup, Markup]:
         return (macros.thread_before(thread), macros.thread_after(thread, show_category))
 
     return kept(key, draw)
+
+
+def reply_fields(anonymous: bool | None) -> Markup:
+    """The fields and button of the unfilled reply form under a thread: the same for
+    every reader in a language but for the anonymous box (None: not offered; else
+    whether it starts ticked, which is the key). The form around them, with the
+    session's CSRF token, is drawn per request (``_reply_form.html``); a submitted
+    form with what the member typed and its errors is never kept (``reply.html``)."""
+
+    def draw():
+        form = ReplyForm(formdata=None)
+        if anonymous is None:
+            del form.anonymous
+        else:
+            form.anonymous.data = anonymous
+        return _parts_module().reply_fields(form)
+
+    return kept(("reply-fields", current_language(), anonymous), draw)
 
 
 def queue_row(row, overdue: bool, assignee: str | None) -> Markup:

@@ -92,7 +92,7 @@ def reply(thread_id: int):
     thread = _thread_or_404(thread_id)
     if not can_reply(current_user, thread):
         abort(404)
-    form = _reply_form(thread, bound=True)
+    form = _reply_form(thread)
     return _posting_form(
         form,
         thread.category,

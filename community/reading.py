@@ -7,15 +7,24 @@ on every visit cost more than running it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
-from community.models import Category, Flag, Hotline, Post, Reaction, Thread, ThreadMember
+from community.models import (
+    Category,
+    Flag,
+    Hotline,
+    MemberProfile,
+    Post,
+    Reaction,
+    Thread,
+    ThreadMember,
+)
 from core.db import utcnow
 from core.extensions import db
 
@@ -61,16 +70,63 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorRow:
+    """What a page shows of a named author (``profiles.author_label``)."""
+
+    name: str
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    handle: str
+
+
+def author_parts(anonymous: bool, name: str | None, deleted_at, handle: str | None):
+    """``(author, author_profile)`` of a listed row: nothing at all for an anonymous
+    item (so no page or fragment can read who wrote it), None for a deleted account."""
+    if anonymous or name is None:
+        return None, None
+    return AuthorRow(name, deleted_at), (None if handle is None else ProfileRow(handle))
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRow:
+    """A thread as a list of threads shows it: plain values, no ORM object behind it
+    (loading 20 ``Thread`` objects with their authors cost more than the statement).
+    It answers the attributes ``_thread_rows.html`` and ``fragments.thread_row_parts``
+    read, under the same names as ``Thread``."""
+
+    id: int
+    title: str
+    is_anonymous: bool
+    anon_no: int | None
+    is_pinned: bool
+    is_locked: bool
+    reply_count: int
+    last_post_id: int
+    last_activity_at: datetime
+    author: AuthorRow | None
+    author_profile: ProfileRow | None
+    category: Category
+
+
 @cache
 def _threads_page_statement():
     return (
-        select(Thread, ThreadMember.last_read_post_id)
+        select(
+            Thread.id, Thread.title, Thread.is_anonymous, Thread.anon_no, Thread.is_pinned,
+            Thread.is_locked, Thread.reply_count, Thread.last_post_id, Thread.last_activity_at,
+            User.name, User.deleted_at, MemberProfile.handle, ThreadMember.last_read_post_id,
+        )
         .outerjoin(
             ThreadMember,
             and_(ThreadMember.thread_id == Thread.id,
                  ThreadMember.user_id == bindparam("user_id")),
         )
-        .options(*author_options(Thread), lazyload(Thread.category))
+        .outerjoin(User, User.id == Thread.author_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == Thread.author_id)
         .where(Thread.category_id == bindparam("category_id"), Thread.status == "visible")
         .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(bindparam("limit"))
@@ -79,15 +135,20 @@ def _threads_page_statement():
 
 
 def threads_page(category: Category, user: User, page: int, per_page: int = THREADS_PER_PAGE):
-    """Visible threads of a category (pinned first, then latest activity), each with
-    the reader's last read post id. Returns ``([(thread, last_read)], has_next)``."""
+    """Visible threads of a category (pinned first, then latest activity) as
+    ``ThreadRow``s, each with the reader's last read post id. Returns
+    ``([(thread, last_read)], has_next)``."""
     params = {"user_id": user.id, "category_id": category.id,
               "limit": per_page + 1, "offset": (page - 1) * per_page}
-    rows = [(thread, last_read) for thread, last_read
-            in db.session.execute(_threads_page_statement(), params).unique()]
-    for thread, _last_read in rows:
-        set_committed_value(thread, "category", category)  # no query: it is this category
-    return rows[:per_page], len(rows) > per_page
+    rows = db.session.execute(_threads_page_statement(), params).all()
+    threads = [
+        (ThreadRow(row.id, row.title, row.is_anonymous, row.anon_no, row.is_pinned, row.is_locked,
+                   row.reply_count, row.last_post_id, row.last_activity_at,
+                   *author_parts(row.is_anonymous, row.name, row.deleted_at, row.handle), category),
+         row.last_read_post_id)
+        for row in rows[:per_page]
+    ]
+    return threads, len(rows) > per_page
 
 
 def visible_posts_clause(staff: bool, author=None):

@@ -11,10 +11,12 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy.orm import lazyload
 
 from accounts.models import User
 from community import reading
 from community.models import Flag, MemberProfile, Post, Reaction, Suspension, Thread, ThreadMember
+from community.permissions import can_delete_post, can_edit_post, can_flag_post, can_react
 from core.db import utcnow
 from core.extensions import db
 from core.read_only import writes_ahead
@@ -58,13 +60,15 @@ def _thread_statement():
             suspended.label("suspended"),
             last_own_anonymous.label("wrote_anonymously"),
         )
-        .options(*reading.author_options(Thread))
+        # The page names the authors of its posts (``posts_with_marks``), never the
+        # thread's own: its author and their profile are not joined in.
+        .options(lazyload(Thread.author), lazyload(Thread.author_profile))
         .where(Thread.id == bindparam("thread_id"))
     )
 
 
 def thread_for(thread_id: int, user: User) -> tuple[Thread | None, ReaderState | None]:
-    """The thread (author and category loaded) and this reader's state in it."""
+    """The thread (its category loaded, not its author) and this reader's state in it."""
     row = db.session.execute(
         _thread_statement(), {"thread_id": thread_id, "user_id": user.id, "now": utcnow()}
     ).unique().one_or_none()
@@ -75,19 +79,6 @@ def thread_for(thread_id: int, user: User) -> tuple[Thread | None, ReaderState |
         last_read=last_read, following=bool(following), suspended=bool(suspended),
         wrote_anonymously=bool(wrote_anonymously),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PostAuthor:
-    """What a page shows of a named post's author (``profiles.author_label``)."""
-
-    name: str
-    deleted_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PostProfile:
-    handle: str
 
 
 @dataclass(slots=True)
@@ -107,8 +98,8 @@ class PostRow:
     created_at: datetime
     edited_at: datetime | None
     hidden_by_reports: bool
-    author: PostAuthor | None
-    author_profile: PostProfile | None
+    author: reading.AuthorRow | None
+    author_profile: reading.ProfileRow | None
     thread: Thread
 
 
@@ -120,7 +111,7 @@ def _posts_statement(staff: bool):
         select(
             Post.id, Post.author_id, Post.is_anonymous, Post.anon_no, Post.body_html, Post.status,
             Post.reaction_count, Post.created_at, Post.edited_at, Post.hidden_by_reports,
-            User.id.label("user_id"), User.name, User.deleted_at, MemberProfile.handle,
+            User.name, User.deleted_at, MemberProfile.handle,
             exists().where(Reaction.post_id == Post.id, Reaction.user_id == mine).label("reacted"),
             exists().where(Flag.post_id == Post.id, Flag.user_id == mine).label("reported"),
         )
@@ -145,12 +136,10 @@ def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = read
     rows = db.session.execute(_posts_statement(staff), params).all()
     posts, reacted, reported = [], set(), set()
     for row in rows[:per_page]:
-        named = not row.is_anonymous and row.user_id is not None
         posts.append(PostRow(
             row.id, row.author_id, row.is_anonymous, row.anon_no, row.body_html, row.status,
             row.reaction_count, row.created_at, row.edited_at, row.hidden_by_reports,
-            PostAuthor(row.name, row.deleted_at) if named else None,
-            PostProfile(row.handle) if named and row.handle is not None else None,
+            *reading.author_parts(row.is_anonymous, row.name, row.deleted_at, row.handle),
             thread,
         ))
         if row.reacted:
@@ -158,6 +147,27 @@ def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = read
         if row.reported:
             reported.add(row.id)
     return posts, len(rows) > per_page, reacted, reported
+
+
+@dataclass(frozen=True, slots=True)
+class PostActions:
+    """What this reader may do with one post of the page: the ``can_*`` predicates,
+    asked here once per post instead of through the template (where every call
+    goes through Jinja and the ``current_user`` proxy)."""
+
+    react: bool
+    flag: bool
+    edit: bool
+    delete: bool
+
+
+def with_actions(user: User, posts: list[PostRow]) -> list[tuple[PostRow, PostActions]]:
+    """Each post of the page with what ``user`` may do with it."""
+    return [
+        (post, PostActions(can_react(user, post), can_flag_post(user, post),
+                           can_edit_post(user, post), can_delete_post(user, post)))
+        for post in posts
+    ]
 
 
 def mark_read(user: User, thread: Thread, state: ReaderState, post_id: int) -> bool:

@@ -85,17 +85,21 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
-def _reply_form(thread: Thread, *, bound: bool, anonymous: bool | None = None) -> ReplyForm:
-    """The reply form of ``thread``; its anonymous box (safe rooms only) starts ticked
-    when the member's last post there was anonymous. ``bound=False``: the form drawn
-    under the thread, already without the box where anonymity is not honoured."""
-    form = ReplyForm() if bound else ReplyForm(formdata=None)
+def _reply_anonymous(thread: Thread, state: thread_page.ReaderState) -> bool | None:
+    """The reply form's anonymous box under ``thread``: None where anonymity is not
+    honoured (no box), else whether it starts ticked (the member's last post there
+    was anonymous, so one tap cannot reveal them)."""
     if not can_post_anonymously(current_user, thread.category):
-        if not bound:
-            del form.anonymous
-    elif request.method == "GET":
-        form.anonymous.data = (reading.wrote_anonymously(current_user, thread)
-                               if anonymous is None else anonymous)
+        return None
+    return state.wrote_anonymously
+
+
+def _reply_form(thread: Thread) -> ReplyForm:
+    """The submitted (or asked for) reply form of ``thread``; its anonymous box (safe
+    rooms only) starts ticked when the member's last post there was anonymous."""
+    form = ReplyForm()
+    if can_post_anonymously(current_user, thread.category) and request.method == "GET":
+        form.anonymous.data = reading.wrote_anonymously(current_user, thread)
     return form
 
 
@@ -147,7 +151,7 @@ def thread(thread_id: int):
     html = render_template(
         "community/thread.html",
         thread=thread,
-        posts=posts,
+        posts=thread_page.with_actions(current_user._get_current_object(), posts),
         page=page,
         has_next=has_next,
         reacted=reacted,
@@ -155,8 +159,7 @@ def thread(thread_id: int):
         following=state.following,
         last_read=state.last_read or 0,
         suspension_message=safety.suspension_message(suspension) if suspension else None,
-        reply_form=_reply_form(thread, bound=False, anonymous=state.wrote_anonymously)
-        if replying else None,
+        reply_fields=fragments.reply_fields(_reply_anonymous(thread, state)) if replying else None,
         action_form=EmptyForm(),
         hotlines=reading.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,

@@ -9,7 +9,6 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.datastructures import MultiDict
 
 from core.links import message_link
 from core.read_only import read_only
@@ -25,8 +24,6 @@ from marketplace.whatsapp import order_text, wa_link
 
 MAX_QUANTITY = 999
 MAX_PAGE = 500
-# A search is kept only when its words fit in this many characters (real ones do).
-MAX_KEPT_QUERY = 40
 
 
 def order_link(business: Business, product: Product | None = None, quantity: int = 1,
@@ -107,47 +104,31 @@ def index():
             photos=browsing.first_photos([p.id for p in products]),
             returnees=returnees,
             covers=browsing.business_cover_photos([b.id for b in returnees]),
-            form=SearchForm(formdata=None), absolute=absolute,
+            form=SearchForm(request.args), absolute=absolute,
         )
 
-    # One page for everyone: the query string is not read.
-    return page_from_parts(cache.cached(render, "home"))
-
-
-def _search_args() -> dict:
-    """The query string's valid search filters, normalised (``SearchForm.query_args``):
-    all a search page shows of the request, so its kept page's key. Unknown
-    parameters and values that do not validate are left out."""
-    asked = SearchForm(request.args)
-    asked.filters()
-    return {name: str(value) for name, value in asked.query_args().items()}
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/cari")
 @read_only
 def search():
-    args = _search_args()
+    form = SearchForm(request.args)
+    filters = form.filters()
     page = page_arg(max_page=MAX_PAGE)
 
     def render():
-        form = SearchForm(MultiDict(args))
-        filters = form.filters()
         products, has_next = browsing.search_products(filters, page)
         businesses = browsing.search_businesses(filters) if page == 1 else []
-        parts = render_parts(
+        return render_parts(
             "marketplace/search.html",
             form=form, filters=filters, page=page, has_next=has_next,
             products=products, photos=browsing.first_photos([p.id for p in products]),
-            businesses=businesses, args=args,
+            businesses=businesses, args=form.query_args(),
             category_name=CATEGORY_LABELS.get(filters.category or ""),
         )
-        # Only short searches that find something are worth a place (junk finds
-        # nothing; nor do pages past the last).
-        if len(filters.query) > MAX_KEPT_QUERY or not (products or businesses):
-            return cache.not_kept(parts)
-        return parts
 
-    return page_from_parts(cache.cached(render, "search", (page, *sorted(args.items()))))
+    return page_from_parts(cache.cached(render))
 
 
 @bp.route("/usaha/<int:business_id>")
@@ -165,8 +146,7 @@ def business_detail(business_id: int):
             stall=next_stall(business), absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    parts = cache.cached(render, "business", (business_id,), buyer_bits.variant(buyer), business_id=business_id)
-    return page_from_parts(buyer_bits.fill(parts, buyer))
+    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
 
 
 @bp.route("/produk/<int:product_id>")
@@ -184,8 +164,7 @@ def product_detail(product_id: int):
             photos=photos, absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    parts = cache.cached(render, "product", (product_id,), buyer_bits.variant(buyer))
-    return page_from_parts(buyer_bits.fill(parts, buyer))
+    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
 
 
 @bp.route("/produk/<int:product_id>/pesan")

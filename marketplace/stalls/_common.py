@@ -45,15 +45,10 @@ def change_status(application: StallApplication, expected: tuple[str, ...], new:
     db.session.refresh(application)
 
 
-def vendor_locale(application: StallApplication) -> str:
-    """The language the applicant reads their notices in."""
-    recipient = application.applicant
-    return (recipient.locale if recipient else None) or "id"
-
-
 def vendor_day(application: StallApplication, day) -> str:
     """A market day (or a lease's end) as the applicant reads it (the kit's "date" style)."""
-    return format_wita(day, "date", locale=vendor_locale(application))
+    recipient = application.applicant
+    return format_wita(day, "date", locale=(recipient.locale if recipient else None) or "id")
 
 
 def tell_vendor(application: StallApplication, event: str, title: str, body: str | None = None,

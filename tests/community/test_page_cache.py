@@ -4,6 +4,8 @@ never in any kept fragment or page, every change shows at the next request, the
 language is the reader's, and keeping fragments costs no query."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select, update
 
@@ -251,3 +253,86 @@ def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(a
         assert anonymous.author_id == writer.id  # the reader's own-post checks still work
         _assert_not_named(repr(anonymous))
         assert named.author.name == "Daniel Lay" and named.author_profile.handle
+
+
+def test_the_thread_list_reads_threads_as_plain_rows_without_an_anonymous_author(app, forum, member, write):
+    """A category's thread list is plain rows (no ORM objects to build), and an
+    anonymous thread's row has no author at all: not the name, not the profile."""
+    from community import reading
+
+    writer = member(name=SECRET_NAME)
+    profiles.profile_for(writer)
+    helper = member(name="Daniel Lay")
+    profiles.profile_for(helper)
+    moderator = member(roles=("member", "moderator"))
+    hidden = write.thread(writer, forum.safe, title="Paspor saya ditahan agen", body="Saya takut.",
+                          anonymous=True)
+    first = db.session.scalar(select(Post).where(Post.thread_id == hidden.id))
+    if first.status == "pending":
+        moderation.approve(moderator, first)
+    write.thread(helper, forum.safe, title="Hotline BP3MI", body="Nomornya ada di sini.")
+    db.session.commit()
+    for reader in (member(name="Ana Tefa"), moderator):
+        with app.test_request_context("/"):
+            rows, _has_next = reading.threads_page(forum.safe, reader, 1)
+        threads = {thread.title: thread for thread, _last_read in rows}
+        assert len(threads) == 2 and not any(isinstance(thread, Thread) for thread in threads.values())
+        anonymous, named = threads["Paspor saya ditahan agen"], threads["Hotline BP3MI"]
+        assert anonymous.is_anonymous and anonymous.author is None and anonymous.author_profile is None
+        _assert_not_named(repr(anonymous))
+        assert named.author.name == "Daniel Lay" and named.author_profile.handle
+
+
+def _anonymous_box(html):
+    start = html.index('name="anonymous"')
+    return html[html.rindex("<input", 0, start):html.index(">", start) + 1]
+
+
+def _csrf_tokens(html):
+    return set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html))
+
+
+def test_each_member_gets_their_own_reply_form(app, client, second_client, forum, member, write, monkeypatch):
+    """The fields of the reply form under a thread are drawn once per language and
+    anonymous box (``fragments.reply_fields``): around them each member still gets
+    their own session's CSRF token, their own box (ticked for the one whose last
+    post there was anonymous), their own "following", and a bad submit without
+    JavaScript still gives the form back with its error and what was typed."""
+    writer, reader = member(name=SECRET_NAME), member(name="Ana Tefa")
+    profiles.profile_for(writer)
+    moderator = member(roles=("member", "moderator"))
+    thread = write.thread(writer, forum.safe, title="Paspor saya ditahan agen", body="Saya takut.",
+                          anonymous=True)
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
+    if first.status == "pending":
+        moderation.approve(moderator, first)
+        db.session.commit()
+    _login(client, writer)
+    _login(second_client, reader)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    url = f"/forum/t/{thread.id}"
+    for _round in range(2):  # the second round's fields are kept ones
+        writer_html, reader_html = _html(client, url), _html(second_client, url)
+        writer_tokens, reader_tokens = _csrf_tokens(writer_html), _csrf_tokens(reader_html)
+        assert len(writer_tokens) == len(reader_tokens) == 1  # the reply form's is the page's
+        assert writer_tokens != reader_tokens
+        assert "checked" in _anonymous_box(writer_html)
+        assert "checked" not in _anonymous_box(reader_html)
+        assert "Berhenti mengikuti" in writer_html and "Ikuti topik ini" not in writer_html
+        assert "Ikuti topik ini" in reader_html and "Berhenti mengikuti" not in reader_html
+        _assert_not_named(reader_html)
+    kept = fragments.entries()
+    assert any(key[0] == "reply-fields" for key in kept)
+    for token in writer_tokens | reader_tokens:
+        assert token not in repr(kept)
+    _assert_not_named(repr(kept))
+
+    (writer_token,), (reader_token,) = writer_tokens, reader_tokens
+    another_sessions = second_client.post(f"{url}/reply", data={"body": "Semangat ya.", "csrf_token": writer_token})
+    assert another_sessions.status_code == 400
+    blank = second_client.post(f"{url}/reply", data={"body": " ", "anonymous": "y", "csrf_token": reader_token})
+    html = blank.get_data(as_text=True)
+    assert blank.status_code == 200 and "field__error" in html and "checked" in _anonymous_box(html)
+    assert second_client.post(f"{url}/reply", data={"body": "Semangat ya.", "csrf_token": reader_token}
+                              ).status_code == 302
+    assert "Semangat ya." in _html(client, url)
