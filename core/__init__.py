@@ -26,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_handlers()
     register_template_helpers(app)
+    serve_static_files(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_commands(app)
@@ -40,6 +41,12 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("rumahpurna").setLevel(level)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def serve_static_files(app: Flask) -> None:
+    from core.static_files import init_static_files
+
+    init_static_files(app)  # versioned links, kept a year by the browser
 
 
 def configure_proxy(app: Flask) -> None:

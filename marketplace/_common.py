@@ -21,14 +21,14 @@ def change_status(business: Business, expected: tuple[str, ...], new: str, **val
     """Move ``business`` to ``new`` only from one of ``expected`` (``core.status``:
     of two people at the same moment, only one succeeds; the other is refused with
     "changed meanwhile"). The cache row is taken first, as in every market write."""
-    bump()
+    bump(business_ids=(business.id,))
     _guarded(Business, business, expected, new, updated_at=utcnow(), **values)
     db.session.refresh(business)
 
 
 def change_flag(business: Business, name: str, expected: bool, new: bool, **values) -> None:
     """Set a boolean column (paused, suspended) only from the value the actor saw."""
-    bump()
+    bump(business_ids=(business.id,))
     _guarded(Business, business, (expected,), new, column=name, updated_at=utcnow(), **values)
     db.session.refresh(business)
 

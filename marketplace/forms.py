@@ -152,9 +152,8 @@ class SearchForm(BaseForm):
         from marketplace.browsing import Filters
 
         self.validate()
-        query = (self.q.data or "")[:100] if not self.q.errors else ""
         return Filters(
-            query=query,
+            query=self._query(),
             category=self.kategori.data or None if not self.kategori.errors else None,
             regency=self.wilayah.data or None if not self.wilayah.errors else None,
             delivers=bool(self.antar.data),
@@ -163,10 +162,15 @@ class SearchForm(BaseForm):
             max_price=self.maks.data if not self.maks.errors else None,
         )
 
+    def _query(self) -> str:
+        """The words searched for: spaces collapsed, at most 100 characters."""
+        return " ".join((self.q.data or "").split())[:100].strip() if not self.q.errors else ""
+
     def query_args(self) -> dict:
-        """The filters as query arguments, for the pager's links."""
-        args = {}
-        for name in ("q", "kategori", "wilayah", "min", "maks"):
+        """The valid filters as query arguments (after ``filters()``), for the
+        pager's links and the kept page's key."""
+        args = {"q": self._query()} if self._query() else {}
+        for name in ("kategori", "wilayah", "min", "maks"):
             value = self[name].data
             if value not in (None, "") and not self[name].errors:
                 args[name] = value

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from core.links import message_link
 from core.read_only import read_only
@@ -24,6 +25,8 @@ from marketplace.whatsapp import order_text, wa_link
 
 MAX_QUANTITY = 999
 MAX_PAGE = 500
+# A search is kept only when its words fit in this many characters (real ones do).
+MAX_KEPT_QUERY = 40
 
 
 def order_link(business: Business, product: Product | None = None, quantity: int = 1,
@@ -104,31 +107,47 @@ def index():
             photos=browsing.first_photos([p.id for p in products]),
             returnees=returnees,
             covers=browsing.business_cover_photos([b.id for b in returnees]),
-            form=SearchForm(request.args), absolute=absolute,
+            form=SearchForm(formdata=None), absolute=absolute,
         )
 
-    return page_from_parts(cache.cached(render))
+    # One page for everyone: the query string is not read.
+    return page_from_parts(cache.cached(render, "home"))
+
+
+def _search_args() -> dict:
+    """The query string's valid search filters, normalised (``SearchForm.query_args``):
+    all a search page shows of the request, so its kept page's key. Unknown
+    parameters and values that do not validate are left out."""
+    asked = SearchForm(request.args)
+    asked.filters()
+    return {name: str(value) for name, value in asked.query_args().items()}
 
 
 @bp.route("/cari")
 @read_only
 def search():
-    form = SearchForm(request.args)
-    filters = form.filters()
+    args = _search_args()
     page = page_arg(max_page=MAX_PAGE)
 
     def render():
+        form = SearchForm(MultiDict(args))
+        filters = form.filters()
         products, has_next = browsing.search_products(filters, page)
         businesses = browsing.search_businesses(filters) if page == 1 else []
-        return render_parts(
+        parts = render_parts(
             "marketplace/search.html",
             form=form, filters=filters, page=page, has_next=has_next,
             products=products, photos=browsing.first_photos([p.id for p in products]),
-            businesses=businesses, args=form.query_args(),
+            businesses=businesses, args=args,
             category_name=CATEGORY_LABELS.get(filters.category or ""),
         )
+        # Only short searches that find something are worth a place (junk finds
+        # nothing; nor do pages past the last).
+        if len(filters.query) > MAX_KEPT_QUERY or not (products or businesses):
+            return cache.not_kept(parts)
+        return parts
 
-    return page_from_parts(cache.cached(render))
+    return page_from_parts(cache.cached(render, "search", (page, *sorted(args.items()))))
 
 
 @bp.route("/usaha/<int:business_id>")
@@ -146,7 +165,8 @@ def business_detail(business_id: int):
             stall=next_stall(business), absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
+    parts = cache.cached(render, "business", (business_id,), buyer_bits.variant(buyer), business_id=business_id)
+    return page_from_parts(buyer_bits.fill(parts, buyer))
 
 
 @bp.route("/produk/<int:product_id>")
@@ -164,7 +184,8 @@ def product_detail(product_id: int):
             photos=photos, absolute=absolute, **buyer_bits.marks(buyer),
         )
 
-    return page_from_parts(buyer_bits.fill(cache.cached(render, buyer_bits.variant(buyer)), buyer))
+    parts = cache.cached(render, "product", (product_id,), buyer_bits.variant(buyer))
+    return page_from_parts(buyer_bits.fill(parts, buyer))
 
 
 @bp.route("/produk/<int:product_id>/pesan")

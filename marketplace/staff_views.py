@@ -29,17 +29,18 @@ def staff_queue():
 
     def render():
         businesses, has_next = review.review_queue(status, page)
-        return render_parts(
+        parts = render_parts(
             "marketplace/staff_queue.html",
             businesses=businesses, page=page, has_next=has_next,
             counts=review.queue_counts(),
             status=status,
         )
+        return parts if businesses or page == 1 else cache.not_kept(parts)  # past the last page
 
     # The queue is the same for every staff member (no forms, no reader's bits): its
     # parts are kept under the market cache's version, which every change to a
-    # business raises, in a variant of its own; the role check above comes first.
-    return no_store(make_response(page_from_parts(cache.cached(render, "staff"))))
+    # business raises, in a store of its own; the role check above comes first.
+    return no_store(make_response(page_from_parts(cache.cached(render, "staff", (status, page)))))
 
 
 @bp.route("/staf/usaha/<int:business_id>")

@@ -45,10 +45,15 @@ def change_status(application: StallApplication, expected: tuple[str, ...], new:
     db.session.refresh(application)
 
 
+def vendor_locale(application: StallApplication) -> str:
+    """The language the applicant reads their notices in."""
+    recipient = application.applicant
+    return (recipient.locale if recipient else None) or "id"
+
+
 def vendor_day(application: StallApplication, day) -> str:
     """A market day (or a lease's end) as the applicant reads it (the kit's "date" style)."""
-    recipient = application.applicant
-    return format_wita(day, "date", locale=(recipient.locale if recipient else None) or "id")
+    return format_wita(day, "date", locale=vendor_locale(application))
 
 
 def tell_vendor(application: StallApplication, event: str, title: str, body: str | None = None,

@@ -18,7 +18,7 @@ from core.extensions import db
 from core.i18n import format_wita
 from core.links import absolute_url, site_path
 from marketplace.stalls import schedule
-from marketplace.stalls._common import change_status, tell_vendor, vendor_day
+from marketplace.stalls._common import change_status, tell_vendor, vendor_day, vendor_locale
 from marketplace.stalls.models import APPROVED, EXPIRED, StallApplication
 from notifications.services import N_, cancel_messages
 from payments import services as payments
@@ -97,7 +97,7 @@ def _schedule_day_reminders(application: StallApplication) -> None:
     params = {
         "stall": application.stall.code,
         "day": vendor_day(application, day.day),
-        "setup": schedule.clock(market.setup_minute),
+        "setup": schedule.clock(market.setup_minute, vendor_locale(application)),
         "place": market.name,
         # Read outside the platform too: an absolute link from SITE_URL when it is set.
         "map": absolute_url("marketplace.stalls.day_map", day_id=day.id)

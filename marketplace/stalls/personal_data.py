@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
+from marketplace import cache
 from marketplace.stalls import fees
-from marketplace.stalls.models import IN_PLAY, WITHDRAWN, StallApplication
+from marketplace.stalls.models import IN_PLAY, STALL_HOLDING, WITHDRAWN, StallApplication
 
 
 def _applications_of(user: User) -> list[StallApplication]:
@@ -42,6 +43,8 @@ def export_for(user: User) -> dict | None:
 def erase_for(user: User) -> None:
     for application in _applications_of(user):
         if application.status in IN_PLAY:
+            if application.status in STALL_HOLDING:
+                cache.bump()  # the stall map and the business's page show the holding
             application.status = WITHDRAWN
             fees.application_closed(application, "account deleted")
         application.applicant_id = None

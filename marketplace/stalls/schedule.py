@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from core.i18n import WITA
+from core.i18n import WITA, format_wita
 
 ZONE_COLOURS = {
     "food": "#f2c9a0",
@@ -30,8 +30,10 @@ def wita_moment(day: date, minute: int) -> datetime:
     return datetime.combine(day, time(0), tzinfo=WITA) + timedelta(minutes=minute)
 
 
-def clock(minute: int) -> str:
-    return f"{minute // 60:02d}.{minute % 60:02d}"
+def clock(minute: int, locale: str = "id") -> str:
+    """A minute of the day as ``locale`` writes it: "07.00" in Indonesian, "07:00" in
+    English (``format_wita``'s "clock" style; WITA has no summer time, any day does)."""
+    return format_wita(wita_moment(date(2026, 1, 1), minute), "clock", locale)
 
 
 @dataclass(frozen=True)

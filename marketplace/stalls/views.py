@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from core.db import utcnow
 from core.extensions import db
 from core.forms import EmptyForm
-from core.i18n import format_wita
+from core.i18n import current_language, format_wita
 from core.read_only import read_only
 from core.views_kit import refusal_to_flash
 from marketplace import cache
@@ -33,7 +33,7 @@ INVOICE_KIND = "stall_application"
 TEMPLATE_HELPERS = {
     "stall_zone_label": lambda zone: ZONE_LABELS.get(zone, zone),
     "stall_status_label": lambda status: STATUS_LABELS.get(status, status),
-    "stall_clock": schedule.clock,
+    "stall_clock": lambda minute: schedule.clock(minute, current_language()),
     "format_day": lambda day: format_wita(day, "date"),
     "zone_colours": schedule.ZONE_COLOURS,
 }
@@ -179,12 +179,15 @@ def day_map(day_id: int):
 
     def render():
         day = _day_or_404(day_id)
-        return render_parts("marketplace/stalls/day_map.html", day=day,
-                            map=maps.stall_map(day.market, day, highlight))
+        stall_map = maps.stall_map(day.market, day, highlight)
+        parts = render_parts("marketplace/stalls/day_map.html", day=day, map=stall_map)
+        if highlight is not None and highlight not in {stall.id for stall in stall_map.stalls}:
+            return cache.not_kept(parts)  # pointing at no stall of this market: not worth a place
+        return parts
 
     # Every reader gets the parts kept for the market pages: every change to a
     # stall, a market, a market day or a holding raises the cache's version.
-    return page_from_parts(cache.cached(render))
+    return page_from_parts(cache.cached(render, "map", (day_id, highlight)))
 
 
 @bp.route("/peta/<int:day_id>/peta.svg")

@@ -62,12 +62,3 @@ def make_product():
 
 
 from tests.uploads.conftest import upload_root  # noqa: E402,F401  (the local upload folder, emptied)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    from marketplace import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -28,7 +28,7 @@ def clients(app):
 
 
 def _kept_bodies() -> list[str]:
-    return [str(parts["body"]) for _version, _at, parts in cache._entries.values()]
+    return [str(parts["body"]) for _kind, _key, parts in cache.kept()]
 
 
 def test_two_members_one_the_owner_each_see_only_their_own_name(app, clients, make_user, make_business,

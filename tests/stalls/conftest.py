@@ -78,9 +78,3 @@ def wita_today():
 
 def in_days(n: int):
     return wita_today() + timedelta(days=n)
-
-
-
-# The anonymous stall map is kept with the market pages (marketplace/cache.py):
-# the same autouse fixture empties that cache around each test.
-from tests.marketplace.conftest import _fresh_page_cache  # noqa: E402,F401

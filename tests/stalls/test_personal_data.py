@@ -50,3 +50,21 @@ def test_erase_withdraws_and_unnames(make_user, make_business, make_market, next
     erase_for(owner)
     db.session.commit()
     assert (application.status, application.applicant_id, application.note) == ("withdrawn", None, None)
+
+
+def test_a_stall_given_up_with_the_account_leaves_the_kept_map_at_once(client, make_user, make_business,
+                                                                       make_market, next_day):
+    from marketplace.stalls.personal_data import erase_for
+
+    day = next_day(make_market(fee=25_000))
+    business = make_business(name="Jagung Bose Ina Maria")
+    owner = business.members[0].user
+    application = apps.apply_for_days(owner, business, [day], "food")[0]
+    decisions.approve(make_user(roles=("umkm_staff",)), application,
+                      db.session.scalar(select(Stall).where(Stall.code == "A-01")))
+    db.session.commit()
+    url = f"/pasar/lapak/peta/{day.id}"
+    assert "Jagung Bose Ina Maria" in client.get(url).get_data(as_text=True)
+    erase_for(owner)  # the stalls part alone: the business stays (run by others, say)
+    db.session.commit()
+    assert "Jagung Bose Ina Maria" not in client.get(url).get_data(as_text=True)

@@ -98,6 +98,16 @@ def test_approve_gives_the_stall_and_tells_with_reminders(make_business, make_us
     assert payments.invoices_for("stall_application", [application.id]) == {}
 
 
+def test_the_reminders_write_the_setup_time_in_the_vendors_language(make_business, make_user, saboak_day):
+    business = make_business(owner=make_user(locale="en"))
+    application = _apply(business, saboak_day)
+    decisions.approve(make_user(roles=("umkm_staff",)), application, _stall(saboak_day.market, "A-01"))
+    db.session.commit()
+    key = f"stall-application:{application.id}:remind-2d"
+    reminder = db.session.scalar(select(OutboxMessage).where(OutboxMessage.base_key == key))
+    assert reminder.params["setup"] == "14:00"
+
+
 def test_zone_respected_on_approval(make_business, make_user, saboak_day):
     application = _apply(make_business(), saboak_day, zone="food")
     with pytest.raises(StallError, match="zona lain"):

@@ -276,7 +276,7 @@ def test_stall_map_is_kept_once_for_members_and_visitors_alike(app, make_user, m
         assert second.get(url).status_code == 200
     assert not [s for s in log.statements if "stall_" in s or "market_days" in s], log.statements
     nobody = anonymous.get(url).get_data(as_text=True)
-    assert len(cache._entries) == 1  # one rendering for everyone
+    assert len(list(cache.kept())) == 1  # one rendering for everyone
     # The layout around the kept parts is drawn per request: each member gets their
     # own (the account link and their CSRF token), a visitor never a member's.
     tokens = set()
@@ -286,7 +286,7 @@ def test_stall_map_is_kept_once_for_members_and_visitors_alike(app, make_user, m
         tokens.add(re.search(r'name="csrf_token" value="([^"]+)"', text).group(1))
     again = anonymous.get(url).get_data(as_text=True)
     assert "/login" in again and "/account" not in again
-    body = str(next(iter(cache._entries.values()))[2]["body"])
+    body = str(next(cache.kept())[2]["body"])
     assert body in again and body in nobody and "/account" not in body and "/login" not in body
     assert not any(token in body or token in again for token in tokens)
     # A new holding shows to a member at once too.
@@ -310,3 +310,12 @@ def test_business_page_says_where_to_find_it_next(client, make_business, make_us
         text, url = next_stall(db.session.get(type(business), business.id))
     assert "lapak A-02, SABOAK" in text and url == f"/pasar/lapak/peta/{saboak_day.id}?lapak={application.stall_id}"
 
+
+
+def test_the_setup_time_is_written_as_each_language_writes_it(client, saboak_day):
+    """Indonesian "14.00", English "14:00", on the kept map of each language."""
+    url = f"/pasar/lapak/peta/{saboak_day.id}"
+    assert "pukul 14.00 WITA" in client.get(url).get_data(as_text=True)
+    client.set_cookie("rp_lang", "en")
+    english = client.get(url).get_data(as_text=True)
+    assert '<html lang="en">' in english and "14:00 WITA" in english and "14.00" not in english
