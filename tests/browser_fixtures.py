@@ -136,7 +136,8 @@ def _check_before(page) -> None:
 
 
 def _install_axe_hooks() -> None:
-    """Check the page before each action that may leave it (idempotent)."""
+    """Check the page before each action that may leave it, and let ``content()``
+    wait for the page to load (idempotent)."""
     from playwright.sync_api import BrowserContext, Locator, Page
 
     if getattr(Page, "_axe_hooked", False):
@@ -156,6 +157,17 @@ def _install_axe_hooks() -> None:
         wrap(Page, name, lambda page: page)
     for name in ("click", "press", "dispatch_event", "select_option", "check", "uncheck", "set_checked"):
         wrap(Locator, name, lambda locator: locator.page)
+
+    # A click that navigates returns once the next page is committed, not once it is
+    # drawn: on a busy machine ``content()`` right after it read an empty document.
+    original_content = Page.content
+
+    @functools.wraps(original_content)
+    def content(self):
+        self.wait_for_load_state()
+        return original_content(self)
+
+    Page.content = content
 
     original_close = BrowserContext.close
 
