@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, select
 
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from mentoring.counseling import slot_cache
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling.models import (
     ATTENDED,
@@ -33,6 +34,7 @@ from mentoring.counseling.models import (
     NO_SHOW,
     REQUESTED,
     Appointment,
+    AvailabilityRange,
     CounselorProfile,
 )
 from mentoring.counseling.wellbeing import UrgentFlag, open_urgent_checks
@@ -45,13 +47,14 @@ PAGE_ROWS = 20
 # What the schedule shows: neither cancelled nor declined sessions.
 SHOWN_STATUSES = (REQUESTED, CONFIRMED, ATTENDED, NO_SHOW)
 
-_pseudonymous = and_(
-    Appointment.pseudonym.is_not(None),
-    Appointment.pseudonym != "",
-    Appointment.identity_shared_at.is_(None),
-)
-# The same as ``Appointment.client_label``, in SQL.
-CLIENT_LABEL = case((_pseudonymous, Appointment.pseudonym), else_=User.name).label("client_label")
+
+def _client_label(pseudonym, identity_shared_at):
+    """``Appointment.client_label`` in SQL, from these two columns and ``User.name``."""
+    pseudonymous = and_(pseudonym.is_not(None), pseudonym != "", identity_shared_at.is_(None))
+    return case((pseudonymous, pseudonym), else_=User.name).label("client_label")
+
+
+CLIENT_LABEL = _client_label(Appointment.pseudonym, Appointment.identity_shared_at)
 ROW_COLUMNS = (
     Appointment.id,
     Appointment.starts_at,
@@ -83,6 +86,7 @@ class Dashboard:
     waiting_total: int = 0
     urgent: list[UrgentFlag] = field(default_factory=list)
     no_shows: list = field(default_factory=list)
+    has_ranges: bool = True
 
     @property
     def waiting_more(self) -> int:
@@ -105,15 +109,18 @@ def _statements() -> dict:
     # SQLite and PostgreSQL (WITA has no daylight saving).
     day_no = case(*[(Appointment.starts_at < bindparam(f"day_{i}"), i - 1) for i in range(1, 7)],
                   else_=6).label("day_no")
+    # Ranked without the member: only the rows kept below are joined to their name.
     ranked = (
-        _rows()
-        .add_columns(
-            day_no,
+        select(
+            Appointment.id, Appointment.starts_at, Appointment.status, Appointment.urgent,
+            Appointment.mode, Appointment.member_id, Appointment.pseudonym,
+            Appointment.identity_shared_at, day_no,
             func.row_number().over(partition_by=day_no, order_by=(Appointment.starts_at, Appointment.id))
             .label("rank"),
             func.count().over(partition_by=day_no).label("total"),
         )
         .where(
+            Appointment.counselor_id == bindparam("counselor_id"),
             Appointment.status.in_(SHOWN_STATUSES),
             Appointment.starts_at >= bindparam("day_0"),
             Appointment.starts_at < bindparam("day_7"),
@@ -121,17 +128,32 @@ def _statements() -> dict:
         .subquery()
     )
     return {
-        "week": select(ranked)
+        # The counselor's profile id, whether it has weekly ranges (the dashboard's
+        # notice) and the slot cache's token, read before the lists it keeps.
+        "profile": select(
+            CounselorProfile.id,
+            exists().where(AvailabilityRange.counselor_id == CounselorProfile.id).label("has_ranges"),
+            slot_cache.VERSION.label("version"),
+        ).where(CounselorProfile.user_id == bindparam("user_id")),
+        "week": select(
+            ranked.c.id, ranked.c.starts_at, ranked.c.status, ranked.c.urgent, ranked.c.mode,
+            _client_label(ranked.c.pseudonym, ranked.c.identity_shared_at), ranked.c.day_no,
+            ranked.c.total,
+        )
+        .join(User, User.id == ranked.c.member_id)
         .where(ranked.c.rank <= case((ranked.c.day_no == 0, TODAY_ROWS), else_=WEEK_ROWS))
         .order_by(ranked.c.day_no, ranked.c.rank),
         "waiting": _rows()
-        .add_columns(func.count().over().label("total"))
+        # How many wait in all, and when the first of them begins (and leaves the list).
+        .add_columns(func.count().over().label("total"), func.min(Appointment.starts_at).over().label("first"))
         .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
         .order_by(Appointment.urgent.desc(), Appointment.starts_at, Appointment.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset")),
         "no_shows": _rows()
-        .where(Appointment.status == NO_SHOW)
+        # A no-show is marked once its session has begun: read back from now, not
+        # from the last session booked (months of confirmed ones ahead).
+        .where(Appointment.status == NO_SHOW, Appointment.starts_at <= bindparam("now"))
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
         .limit(NO_SHOW_ROWS),
         "day": _rows()
@@ -154,23 +176,48 @@ def today_of(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(WITA).date()
 
 
-def dashboard(profile: CounselorProfile, now: datetime | None = None) -> Dashboard:
-    """Today, the next six days, waiting requests, urgent flags and recent no-shows,
-    each bounded (see the module); three statements for the appointments."""
+def dashboard_for(user: User, now: datetime | None = None) -> Dashboard | None:
+    """The counselor's dashboard (None without a profile): today, the next six days,
+    waiting requests, urgent flags and recent no-shows, each bounded (see the module).
+
+    One statement reads the profile, and the urgent flags are read on every visit.
+    The appointment lists (three statements) are kept per counselor and process
+    under the slot cache's token (``slot_cache.kept``): any write to an appointment,
+    a member's name or an availability range gives a new token, so a kept list is
+    never older than the data it shows, and it goes stale by the clock when today
+    ends or the first waiting request begins. The key is the counselor's own
+    profile id: another counselor never reads it."""
+    found = _run("profile", user_id=user.id)
+    if not found:
+        return None
+    counselor_id, has_ranges, version = found[0]
     now = now or utcnow()
+    lists = slot_cache.kept(("dashboard", counselor_id), now, lambda: _lists(counselor_id, now),
+                            version=version)
+    return Dashboard(**lists, urgent=open_urgent_checks(), has_ranges=bool(has_ranges))
+
+
+def _lists(counselor_id: int, now: datetime) -> tuple[dict, datetime]:
+    """The dashboard's appointment lists at ``now`` (three statements), and until
+    when they are exact whatever the clock: the end of today, or the start of the
+    first waiting request, whichever comes first."""
     today = today_of(now)
-    days = [today + timedelta(days=i) for i in range(7)]
     bounds = {f"day_{i}": slotlib.local_moment(today + timedelta(days=i), 0) for i in range(8)}
-    week = [DaySummary(day) for day in days]
-    for row in _run("week", counselor_id=profile.id, **bounds):
+    week = [DaySummary(today + timedelta(days=i)) for i in range(7)]
+    for row in _run("week", counselor_id=counselor_id, **bounds):
         summary = week[row.day_no]
         summary.rows.append(row)
         summary.total = row.total
-    waiting, waiting_total = waiting_rows(profile, 1, WAITING_ROWS, now)
-    board = Dashboard(today=week[0], week=week, waiting=waiting, waiting_total=waiting_total)
-    board.urgent = open_urgent_checks()
-    board.no_shows = _run("no_shows", counselor_id=profile.id)
-    return board
+    waiting = _run("waiting", counselor_id=counselor_id, now=now, limit=WAITING_ROWS, offset=0)
+    lists = {
+        "today": week[0], "week": week, "waiting": waiting,
+        "waiting_total": waiting[0].total if waiting else 0,
+        "no_shows": _run("no_shows", counselor_id=counselor_id, now=now),
+    }
+    until = bounds["day_1"]
+    if waiting:
+        until = min(until, waiting[0].first)
+    return lists, until
 
 
 def waiting_rows(profile: CounselorProfile, page: int = 1, per_page: int = PAGE_ROWS,

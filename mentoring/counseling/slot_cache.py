@@ -21,7 +21,10 @@ kept answer only while both of these hold:
   reaches a slot start that the counselor's ranges offer beyond what was seen.
   A kept answer is never used for a moment before the one it was computed for.
 
-Nothing per member is kept here: only times, by counselor id.
+Nothing per member is kept here: only times, by counselor id. The counselor
+dashboard keeps its appointment lists here too (``dashboard.dashboard_for``):
+they depend on the same rows, are keyed by the counselor's own profile id and
+are only ever shown to that counselor.
 """
 from __future__ import annotations
 
@@ -63,8 +66,14 @@ class Kept:
 _entries: OrderedDict[tuple, Kept] = OrderedDict()
 
 
+_VERSION = select(CounselingCacheState.version).where(CounselingCacheState.id == 1)
+# The token as a column, for a statement that reads it along (the counselor dashboard).
+VERSION = _VERSION.scalar_subquery()
+_UNREAD = object()
+
+
 def current_version() -> int | None:
-    return db.session.scalar(select(CounselingCacheState.version).where(CounselingCacheState.id == 1))
+    return db.session.scalar(_VERSION)
 
 
 def clear() -> None:
@@ -72,10 +81,13 @@ def clear() -> None:
     _entries.clear()
 
 
-def kept(key: tuple, now: datetime, compute: Callable[[], tuple[object, datetime]]) -> object:
+def kept(key: tuple, now: datetime, compute: Callable[[], tuple[object, datetime]],
+         version: int | None | object = _UNREAD) -> object:
     """``compute()``'s value (it returns the value and when it goes stale), kept
-    under the current token while ``computed_at <= now < valid_until``."""
-    version = current_version()  # read before computing: a change after it gives a new token
+    under the current token while ``computed_at <= now < valid_until``. ``version``:
+    the token, when the caller has read it already (``VERSION``) before computing."""
+    if version is _UNREAD:
+        version = current_version()  # read before computing: a change after it gives a new token
     if version is None:
         return compute()[0]
     hit = _entries.get(key)

@@ -47,20 +47,25 @@ def my_profile() -> CounselorProfile:
     never creates it."""
     profile = availability.get_profile_for(current_user)
     if profile is None:
-        flash(_("Lengkapi dulu profil konselor Anda."), "info")
-        abort(redirect(url_for("mentoring.counseling.staff_profile")))
+        _set_up_first()
     return profile
+
+
+def _set_up_first():
+    flash(_("Lengkapi dulu profil konselor Anda."), "info")
+    abort(redirect(url_for("mentoring.counseling.staff_profile")))
 
 
 @bp.route("/counseling/staff")
 @read_only
 @roles_required("counselor")
 def staff_dashboard():
-    profile = my_profile()
+    board = dashboard.dashboard_for(current_user)
+    if board is None:
+        _set_up_first()
     return render_template(
         "mentoring/counseling/staff/dashboard.html",
-        profile=profile,
-        board=dashboard.dashboard(profile),
+        board=board,
         week_rows=dashboard.WEEK_ROWS,
         form=EmptyForm(),
     )

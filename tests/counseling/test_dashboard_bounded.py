@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
-from mentoring.counseling import booking, dashboard, row_parts
+from mentoring.counseling import booking, dashboard, row_parts, slot_cache
 from mentoring.counseling.models import Appointment
 from mentoring.counseling.slots import local_moment
 from tests.conftest import POSTGRES, statements_inside_a_transaction
@@ -25,8 +25,10 @@ from tests.factories import Auth
 @pytest.fixture(autouse=True)
 def fresh_rows():
     row_parts.clear()
+    slot_cache.clear()
     yield
     row_parts.clear()
+    slot_cache.clear()
 
 
 def _add(profile, member, start, status="confirmed", pseudonym=None):
@@ -145,6 +147,79 @@ def test_kept_rows_follow_every_change_and_never_cross_counselors(client, make_c
     html = client.get("/counseling/staff").get_data(as_text=True)
     row = html.split(f'/counseling/staff/appointments/{named.id}"')[1].split("</li>")[0]
     assert "confirmed" in row and "dikonfirmasi" not in row
+
+
+def _week_day(html: str, index: int) -> str:
+    week = html.split('<div class="week">')[1]
+    return week.split('<section class="week__day">')[index + 1].split("</section>")[0]
+
+
+def test_a_crowded_day_shows_its_first_rows_only_and_never_another_counselors(
+        client, make_counselor, make_user, count_queries):
+    mine, other = make_counselor(), make_counselor()
+    maria, yohana = make_user(name="Maria Nenobais"), make_user(name="Yohana Lain")
+    today = utcnow().astimezone(WITA).date()
+    crowded = today + timedelta(days=2)
+    for i in range(40):  # 40 sessions on one day, every 30 minutes from 01.00, for each of them
+        _add(mine, maria, local_moment(crowded, 60 + 30 * i))
+        _add(other, yohana, local_moment(crowded, 60 + 30 * i))
+    for i in range(3):  # the other counselor also has today, a waiting request and a no-show
+        _add(other, yohana, local_moment(today, 60 + 30 * i), status="no_show")
+        _add(other, yohana, local_moment(today + timedelta(days=4), 60 + 30 * i), status="requested")
+    db.session.commit()
+    auth = Auth(client)
+    auth.login(mine.user)
+
+    with count_queries() as computed:
+        html = client.get("/counseling/staff").get_data(as_text=True)
+    with count_queries() as kept:
+        again = client.get("/counseling/staff").get_data(as_text=True)
+    assert computed.count <= 6, computed.statements  # the user, the profile, three lists, the flags
+    assert kept.count <= 3, kept.statements  # the lists kept: the user, the profile, the flags
+    assert again == html
+    day = _week_day(html, 2)
+    assert len(_links(day)) == dashboard.WEEK_ROWS and f"+{40 - dashboard.WEEK_ROWS} lagi" in day
+    assert _links(html) == _links(day) and _links(day) <= _ids_on(crowded, mine)
+    assert "Yohana Lain" not in html and "Tidak ada permintaan yang menunggu." in html
+    assert "Tidak ada sesi hari ini." in html and "Tidak hadir" not in html
+
+    # The other counselor, through the same process's kept lists, sees only her own.
+    auth.logout()
+    auth.login(other.user)
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    assert "Maria Nenobais" not in html and "Yohana Lain" in html
+    assert _links(_week_day(html, 2)) <= _ids_on(crowded, other)
+    assert "Semua permintaan" not in html and len(_links(html.split("<h2>Hari ini</h2>")[0])) == 3
+
+
+def test_kept_lists_follow_every_change_and_the_clock(client, make_counselor, make_user, book):
+    profile = make_counselor()
+    member = make_user(name="Maria Nenobais")
+    now = utcnow()
+    today = now.astimezone(WITA).date()
+    soon = now + timedelta(hours=2)
+    _add(profile, member, soon, status="requested")
+    db.session.commit()
+    Auth(client).login(profile.user)
+    assert "Maria Nenobais" in client.get("/counseling/staff").get_data(as_text=True)
+
+    # A booking, a member's new name and a new status show on the next visit.
+    booked = book(profile, member=make_user(name="Agustina Kase"), index=3)
+    member.name = "Maria Nenobais-Lay"
+    db.session.commit()
+    html = client.get("/counseling/staff").get_data(as_text=True)
+    assert "Agustina Kase" in html and "Maria Nenobais-Lay" in html
+    booking.decline_appointment(profile.user, booked, "Maaf, saya berhalangan.")
+    db.session.commit()
+    assert "Agustina Kase" not in client.get("/counseling/staff").get_data(as_text=True)
+
+    # The clock: a waiting request leaves the list when it begins; tomorrow starts a new week.
+    board = dashboard.dashboard_for(profile.user, now)
+    assert [row.client_label for row in board.waiting] == ["Maria Nenobais-Lay"]
+    assert dashboard.dashboard_for(profile.user, soon + timedelta(minutes=1)).waiting == []
+    tomorrow = local_moment(today + timedelta(days=1), 60)
+    later = dashboard.dashboard_for(profile.user, tomorrow)
+    assert later.today.day == today + timedelta(days=1) and later.week[-1].day == today + timedelta(days=7)
 
 
 @pytest.mark.postgres
