@@ -4,8 +4,9 @@ client history and today's sessions (the dashboard is ``dashboard.py``), the cou
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import defaultload, lazyload
 
 from accounts.models import User
@@ -22,6 +23,7 @@ from mentoring.counseling.models import (
     CONFIRMED,
     RELATIONSHIP_STATUSES,
     Appointment,
+    CounselingCacheState,
     CounselorProfile,
 )
 from notifications.services import N_, notify
@@ -52,27 +54,44 @@ def member_appointments(member: User, now: datetime | None = None):
     return upcoming, past
 
 
-def next_appointment(member: User, now: datetime | None = None) -> Appointment | None:
-    """The member's next active appointment (for the home card and lists)."""
-    global _NEXT_APPOINTMENT
-    if _NEXT_APPOINTMENT is None:  # built once, on first use (see availability.py)
-        _NEXT_APPOINTMENT = (
-            select(Appointment)
-            .options(*APPOINTMENT_LOAD)
-            .where(
-                Appointment.member_id == bindparam("member_id"),
-                Appointment.status.in_(ACTIVE_STATUSES),
-                Appointment.ends_at > bindparam("now"),
-            )
-            .order_by(Appointment.starts_at)
-            .limit(1)
+def next_appointment(member: User, now: datetime | None = None):
+    """The member's next active appointment as a plain row (id, starts_at, status,
+    counselor_name) or None, and the slot cache's token read along in the same
+    statement (the counselor list is kept under it): one round trip for both.
+    Without the token's row (an emptied test database) the token is None."""
+    params = {"member_id": member.id, "now": now or utcnow()}
+    found = db.session.execute(_next_appointment()[1], params).first()
+    if found is None:  # no token row: nothing is kept, the appointment read alone
+        return db.session.execute(_next_appointment()[0], params).first(), None
+    version, *row = found
+    return (found if row[0] is not None else None), version
+
+
+@cache
+def _next_appointment():
+    """(the next appointment, the token LEFT JOINed to it), built once on first use
+    (see availability.py). Plain rows: the card shows four fields, not the
+    appointment's encrypted topic or both people's accounts."""
+    upcoming = (
+        select(Appointment.id, Appointment.starts_at, Appointment.status, User.name.label("counselor_name"))
+        .join(CounselorProfile, CounselorProfile.id == Appointment.counselor_id)
+        .join(User, User.id == CounselorProfile.user_id)
+        .where(
+            Appointment.member_id == bindparam("member_id"),
+            Appointment.status.in_(ACTIVE_STATUSES),
+            Appointment.ends_at > bindparam("now"),
         )
-    return db.session.scalar(
-        _NEXT_APPOINTMENT, {"member_id": member.id, "now": now or utcnow()}
+        .order_by(Appointment.starts_at)
+        .limit(1)
     )
-
-
-_NEXT_APPOINTMENT = None
+    along = upcoming.subquery()
+    with_token = (
+        select(CounselingCacheState.version, *along.c)
+        .select_from(CounselingCacheState)
+        .outerjoin(along, true())
+        .where(CounselingCacheState.id == 1)
+    )
+    return upcoming, with_token
 
 
 def is_first_session(member: User) -> bool:

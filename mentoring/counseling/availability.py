@@ -13,6 +13,7 @@ from accounts.models import User, UserRole
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import WITA
+from mentoring.counseling import slot_cache
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling._common import CounselingError
 from mentoring.counseling.models import (
@@ -287,19 +288,31 @@ def list_counselors(language: str | None = None, mode: str | None = None) -> lis
 _ONE_COUNSELOR: dict[bool, object] = {}
 
 
-def get_counselor(profile_id: int, *, with_availability: bool = True) -> CounselorProfile | None:
-    """One active counselor (as ``list_counselors`` would show), or None; without
-    ``with_availability`` the ranges and exceptions load only when asked for
-    (the slot picker needs them only when its kept slots are stale)."""
-    statement = _ONE_COUNSELOR.get(with_availability)
-    if statement is None:  # built once: its cache key cost more than the query
-        options = AVAILABILITY_LOAD if with_availability else (
+def get_counselor(profile_id: int) -> CounselorProfile | None:
+    """One active counselor (as ``list_counselors`` would show) with availability, or None."""
+    return db.session.scalar(_one_counselor(picker=False), {"profile_id": profile_id})
+
+
+def get_counselor_and_token(profile_id: int):
+    """The slot picker's counselor, its ranges and exceptions loaded only when asked
+    for (only when its kept slots are stale), and the slot cache's token read
+    along in the same statement: a row (profile, version), or None."""
+    return db.session.execute(_one_counselor(picker=True), {"profile_id": profile_id}).first()
+
+
+def _one_counselor(picker: bool):
+    """The statement for one counselor, built once: its cache key cost more than the query."""
+    statement = _ONE_COUNSELOR.get(picker)
+    if statement is None:
+        options = AVAILABILITY_LOAD if not picker else (
             lazyload(CounselorProfile.ranges), lazyload(CounselorProfile.exceptions),
             defaultload(CounselorProfile.user).lazyload(User.role_rows),
         )
-        statement = _ONE_COUNSELOR[with_availability] = _counselor_query(*options).where(
-            CounselorProfile.id == bindparam("profile_id"))
-    return db.session.scalar(statement, {"profile_id": profile_id})
+        statement = _counselor_query(*options).where(CounselorProfile.id == bindparam("profile_id"))
+        if picker:
+            statement = statement.add_columns(slot_cache.VERSION)
+        _ONE_COUNSELOR[picker] = statement
+    return statement
 
 
 _RANGES = (

@@ -205,8 +205,9 @@ def first_free_until(profiles, now: datetime) -> tuple[dict[int, datetime | None
     return result, until
 
 
-def free_slots(profile, now: datetime | None = None) -> list[datetime]:
-    """``availability.free_slots_for(profile)``, kept (see the module notes)."""
+def free_slots(profile, now: datetime | None = None, version: int | None | object = _UNREAD) -> list[datetime]:
+    """``availability.free_slots_for(profile)``, kept (see the module notes);
+    ``version`` as for ``kept``."""
     from mentoring.counseling import availability
 
     now = now or utcnow()
@@ -217,6 +218,6 @@ def free_slots(profile, now: datetime | None = None) -> list[datetime]:
         slots = availability.free_slots_for(profile, now)
         return slots, horizon_stale_at(rules, weekly, exceptions, now)
 
-    slots = kept(("free", profile.id), now, compute)
+    slots = kept(("free", profile.id), now, compute, version=version)
     return slots[bisect_left(slots, now + rules.min_notice):]
 

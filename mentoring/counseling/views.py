@@ -66,8 +66,8 @@ def _member_appointment_or_404(appointment_id: int) -> Appointment:
     return appointment
 
 
-def _counselor_or_404(profile_id: int, **options):
-    profile = availability.get_counselor(profile_id, **options)
+def _counselor_or_404(profile_id: int):
+    profile = availability.get_counselor(profile_id)
     if profile is None:
         abort(404)
     return profile
@@ -96,18 +96,19 @@ def counselors():
     form = CounselorFilterForm(request.args)
     language = form.language.data if form.validate() else None
     mode = form.mode.data if form.mode.data in MODE_NAMES else None
-    upcoming = agenda.next_appointment(current_user)
+    upcoming, version = agenda.next_appointment(current_user)
     return render_template(
         "mentoring/counseling/counselors.html",
         form=form,
-        counselor_list=_counselor_list(language or None, mode),
+        counselor_list=_counselor_list(language or None, mode, version),
         upcoming=upcoming,
     )
 
 
-def _counselor_list(language: str | None, mode: str | None) -> Markup:
+def _counselor_list(language: str | None, mode: str | None, version: int | None) -> Markup:
     """The list's HTML, the same for every member: kept per page language and
-    filter for as long as the first free slots in it are exact (slot_cache)."""
+    filter for as long as the first free slots in it are exact (slot_cache,
+    under the token ``version`` read before it)."""
     now = utcnow()
 
     def compute():
@@ -116,15 +117,18 @@ def _counselor_list(language: str | None, mode: str | None) -> Markup:
         html = render_template("mentoring/counseling/_counselor_list.html", profiles=profiles, first=first)
         return Markup(html), until  # noqa: S704 (rendered by an autoescaping template)
 
-    return slot_cache.kept(("list", current_language(), language, mode), now, compute)
+    return slot_cache.kept(("list", current_language(), language, mode), now, compute, version=version)
 
 
 @bp.route("/counseling/counselors/<int:profile_id>")
 @read_only
 @login_required
 def counselor_detail(profile_id: int):
-    profile = _counselor_or_404(profile_id, with_availability=False)
-    free = slot_cache.free_slots(profile) if profile.user_id != current_user.id else []
+    found = availability.get_counselor_and_token(profile_id)
+    if found is None:
+        abort(404)
+    profile, version = found
+    free = slot_cache.free_slots(profile, version=version) if profile.user_id != current_user.id else []
     days, more = _first_days(free)
     book_url = url_for("mentoring.counseling.book", profile_id=profile.id) + "?start="
     return render_template(

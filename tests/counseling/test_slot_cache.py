@@ -272,3 +272,35 @@ def test_query_counts_small_and_flat_kept_or_not(client, login_as, make_counselo
     assert counts[0] == counts[1], counts
     assert max(counts[1]) <= 10, counts
     assert counts[1][1] < counts[1][0], counts  # keeping saves queries, too
+
+
+def test_the_token_is_read_along_with_the_card_and_the_counselor(client, auth, make_counselor, make_user, book,
+                                                                 count_queries, clock):
+    """The list reads the token in the statement of the member's own next session, the
+    picker in the statement of the counselor: kept, each page is the user and one more."""
+    profile = make_counselor(name="Agustina Manafe")
+    mine = book(profile, member=make_user(name="Maria Nenobais"), now=clock.at)
+    other = make_user(name="Yohanes Tefa")
+    auth.login(mine.member)
+    for url in ("/counseling", f"/counseling/counselors/{profile.id}"):
+        client.get(url)
+        with count_queries() as kept:
+            client.get(url)
+        assert kept.count <= 2, (url, kept.statements)
+    card = client.get("/counseling").get_data(as_text=True).split('<section class="card card--highlight">')[1]
+    card = card.split("</section>")[0]
+    assert "Agustina Manafe" in card and "menunggu" in card and f"/counseling/appointments/{mine.id}" in card
+    auth.logout()
+    auth.login(other)
+    assert "Sesi Anda berikutnya" not in client.get("/counseling").get_data(as_text=True)
+
+    # Without the token's row nothing is kept, and the card still shows.
+    db.session.query(CounselingCacheState).delete()
+    db.session.commit()
+    slot_cache.clear()
+    auth.logout()
+    auth.login(mine.member)
+    html = client.get("/counseling").get_data(as_text=True)
+    assert "Sesi Anda berikutnya" in html and "Agustina Manafe" in html
+    assert slot_value(availability.free_slots_for(profile, clock.at)[0]) in picker_starts(client, profile)
+    assert slot_cache.current_version() is None  # the pages took the path without a token
