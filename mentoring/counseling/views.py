@@ -5,6 +5,8 @@ the ``staff_*views.py`` modules.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -130,11 +132,22 @@ def counselor_detail(profile_id: int):
     profile, version = found
     free = slot_cache.free_slots(profile, version=version) if profile.user_id != current_user.id else []
     days, more = _first_days(free)
-    book_url = url_for("mentoring.counseling.book", profile_id=profile.id) + "?start="
-    return render_template(
-        "mentoring/counseling/counselor_detail.html", profile=profile, days=days, more=more,
+    slot_days = _slot_days(current_language(), request.script_root, profile.id,
+                           tuple((day, tuple(slots)) for day, slots in days), more)
+    return render_template("mentoring/counseling/counselor_detail.html", profile=profile, slot_days=slot_days)
+
+
+@lru_cache(maxsize=slot_cache.MAX_ENTRIES)
+def _slot_days(_language: str, _root: str, profile_id: int, days: tuple, more: bool) -> Markup:
+    """The picker's days and slot links, drawn once per content and kept per process:
+    the arguments are all it shows (the page's language and mount point, the
+    counselor, the slots), the same for every member; nothing of the viewer is in it."""
+    book_url = url_for("mentoring.counseling.book", profile_id=profile_id) + "?start="
+    html = render_template(
+        "mentoring/counseling/_slot_days.html", days=days, more=more,
         slot_url=lambda slot: book_url + slot_value(slot),  # the same link url_for gives, per slot
     )
+    return Markup(html)  # noqa: S704 (rendered by an autoescaping template)
 
 
 @bp.route("/counseling/counselors/<int:profile_id>/book", methods=["GET", "POST"])

@@ -240,6 +240,19 @@ def test_each_language_gets_its_own_list(client, auth, make_counselor, make_user
     assert "Waktu kosong pertama" in counselor_list(client)
 
 
+def test_each_language_gets_its_own_picker(client, auth, make_counselor, make_user, clock):
+    profile = make_counselor()
+    titles = []
+    for locale in ("id", "en", "id"):
+        auth.login(make_user(locale=locale))
+        html = client.get(f"/counseling/counselors/{profile.id}").get_data(as_text=True)
+        titles.append(re.findall(r'<h3 class="slot-day__title">([^<]+)</h3>', html))
+        assert ("Tampilkan hari-hari berikutnya" in html) == (locale == "id"), locale
+        auth.logout()
+    assert titles[0] == titles[2] and titles[0] != titles[1] and len(titles[1]) == 7
+    assert titles[0][0].startswith("Selasa") and titles[1][0].startswith("Tue"), titles
+
+
 def test_filters_get_their_own_list(client, login_as, make_counselor, clock):
     make_counselor(name="Agustina Manafe", languages=["id", "dawan"])
     make_counselor(name="Daniel Lay", languages=["id", "rote"])
