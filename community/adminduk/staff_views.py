@@ -33,12 +33,14 @@ from community.adminduk.models import (
 )
 from community.adminduk.views import bp, conversation
 from core.extensions import db
+from core.filter_forms import read_filters
 from core.i18n import WITA
 from core.read_only import read_only
 from core.uploads import send_stored
 from core.views_kit import page_arg, refusal_to_flash
 
 REGISTRAR = ("registrar", "admin")
+QUEUE_FILTERS = ("status", "service", "regency", "assigned")
 
 
 def _per_page() -> int:
@@ -59,15 +61,16 @@ def desk_request_or_404(request_id: int) -> HelpRequest:
 @read_only
 @roles_required(*REGISTRAR)
 def desk_queue():
-    form = QueueFilterForm(request.args)
+    chosen = read_filters(QueueFilterForm, "community/adminduk/_queue_filters.html", QUEUE_FILTERS)
     filters = desk.QueueFilters()
-    if form.validate():
-        filters = desk.QueueFilters(status=form.status.data or "open", service=form.service.data or "",
-                                    regency=form.regency.data or "", assigned=form.assigned.data or "")
+    if chosen.data is not None:
+        data = chosen.data
+        filters = desk.QueueFilters(status=data["status"] or "open", service=data["service"] or "",
+                                    regency=data["regency"] or "", assigned=data["assigned"] or "")
     page = desk.queue_page(filters, current_user, page_arg(), per_page=_per_page())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "community/adminduk/desk_queue.html", form=form, page=page, rows=page.items,
+        "community/adminduk/desk_queue.html", filter_fields=chosen.markup, page=page, rows=page.items,
         cutoff=desk.overdue_cutoff(), pager_args=args,
         waiting_on_us=desk.WAITING_ON_US,
     )

@@ -3,7 +3,7 @@
 identifier, and the province dashboard."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,9 +14,12 @@ from community.reports.models import Report
 from community.reports.permissions import DESK_ROLES, can_see_contact, can_work_reports
 from community.reports.views import bp
 from core.extensions import db
+from core.filter_forms import read_filters
 from core.read_only import read_only
 from core.uploads import send_stored
 from core.views_kit import page_arg, refusal_to_flash
+
+QUEUE_FILTERS = ("kind", "regency", "status", "when", "sort")
 
 
 def _report_or_404(report_id: int) -> Report:
@@ -30,14 +33,17 @@ def _report_or_404(report_id: int) -> Report:
 @read_only
 @roles_required(*DESK_ROLES)
 def queue():
-    form = QueueFilterForm(request.args)
-    form.validate()
-    filters = {name: (getattr(form, name).data or None) if not getattr(form, name).errors else None
-               for name in ("kind", "regency", "status", "when", "sort")}
+    chosen = read_filters(QueueFilterForm, "community/reports/_queue_filters.html", QUEUE_FILTERS)
+    if chosen.data is not None:
+        filters = {name: value or None for name, value in chosen.data.items()}
+    else:  # the fields that are valid still filter
+        form = chosen.form
+        filters = {name: (form[name].data or None) if not form[name].errors else None
+                   for name in QUEUE_FILTERS}
     page = page_arg()
     rows, has_next = desk.queue_page(page, **filters)
     return render_template(
-        "community/reports/queue.html", form=form, rows=rows, page=page, has_next=has_next,
+        "community/reports/queue.html", filter_fields=chosen.markup, rows=rows, page=page, has_next=has_next,
         pager_args={k: v for k, v in filters.items() if v},
     )
 

@@ -7,6 +7,7 @@ from flask import Blueprint
 
 from accounts.data import REGENCY_NAMES
 from mentoring.kur.data import BANK_NAMES, STAGE_NAMES
+from mentoring.kur.listing import staff_row
 
 bp = Blueprint("kur", __name__)
 
@@ -15,4 +16,5 @@ TEMPLATE_HELPERS = {
     "regency_names": REGENCY_NAMES,
     "bank_names": BANK_NAMES,
     "stage_names": STAGE_NAMES,
+    "kur_staff_row": staff_row,
 }

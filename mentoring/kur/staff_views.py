@@ -2,7 +2,7 @@
 moving one to its next stage. URLs under ``/staff/kur``."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
+from core.filter_forms import read_filters
 from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
 from mentoring.kur import applications, listing, permissions
@@ -29,17 +30,15 @@ STAFF = "umkm_staff"
 @read_only
 @roles_required(STAFF)
 def kur_applications():
-    form = KurFilterForm(request.args)
-    valid = form.validate()
-    stage = form.stage.data if valid else None
-    regency = form.regency.data if valid else None
-    sort = (form.sort.data if valid else None) or "stuck"
+    chosen = read_filters(KurFilterForm, "mentoring/kur/_filters.html", ("stage", "regency", "sort"))
+    data = chosen.data or {}
+    stage, regency = data.get("stage"), data.get("regency")
+    sort = data.get("sort") or "stuck"
     pagination = listing.kur_applications_for_staff(stage or None, regency or None, sort, page_arg())
     return render_template(
         "mentoring/kur/kur_applications.html",
-        form=form,
+        filter_fields=chosen.markup,
         pagination=pagination,
-        days_in_stage=listing.days_in_stage,
         filters={"stage": stage or "", "regency": regency or "", "sort": sort},
     )
 

@@ -9,33 +9,47 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import get_template_attribute, request
+from markupsafe import Markup
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
+from community.fragments import kept
 from core.db import utcnow
 from core.extensions import db
+from core.i18n import current_language
 from mentoring.training._common import ACTIVE_STATUSES
 from mentoring.training.models import TrainingRegistration, TrainingSession
 
-# What a row of the members' training list shows (``_training_row.html``), and
-# ``updated_at``, the key of its kept seat counts (``listed_seat_counts``).
-LIST_COLUMNS = load_only(
-    TrainingSession.title, TrainingSession.place, TrainingSession.regency,
-    TrainingSession.starts_at, TrainingSession.capacity, TrainingSession.status,
-    TrainingSession.updated_at,
+# The viewer's own active registration status on a listed session ("confirmed",
+# "waitlisted" or NULL); a person holds at most one active registration per
+# session (uq_training_registrations_active_user).
+_MY_STATUS = (
+    select(TrainingRegistration.status)
+    .where(
+        TrainingRegistration.session_id == TrainingSession.id,
+        TrainingRegistration.user_id == bindparam("viewer_id"),
+        TrainingRegistration.status.in_(ACTIVE_STATUSES),
+    )
+    .limit(1)
+    .scalar_subquery()
 )
 
 
 def _upcoming_statement(tag: bool, regency: bool):
     """The training list's statement with these filters, built once each: building
-    it and its cache key on every visit cost more than running it."""
+    it and its cache key on every visit cost more than running it. Plain rows of
+    what a row of the list shows (``_training_row.html``), ``updated_at`` (the key
+    of its kept seat counts, ``listed_seat_counts``) and the viewer's status."""
     key = (tag, regency)
     built = _UPCOMING.get(key)
     if built is None:
-        statement = select(TrainingSession).options(LIST_COLUMNS).where(
-            TrainingSession.status == "scheduled", TrainingSession.starts_at > bindparam("now")
-        )
+        statement = select(
+            TrainingSession.id, TrainingSession.title, TrainingSession.place, TrainingSession.regency,
+            TrainingSession.starts_at, TrainingSession.capacity, TrainingSession.status,
+            TrainingSession.updated_at, _MY_STATUS.label("my_status"),
+        ).where(TrainingSession.status == "scheduled", TrainingSession.starts_at > bindparam("now"))
         if tag:
             statement = statement.where(TrainingSession.tags.like(bindparam("tag"), escape="/"))
         if regency:
@@ -55,21 +69,23 @@ class TrainingPage:
     """One page of the members' training list (``page``, ``items``, ``has_next``:
     what the pager needs; no count of every session)."""
     page: int
-    items: list[TrainingSession]
+    items: list
     has_next: bool
 
 
-def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page: int = 20) -> TrainingPage:
-    """Scheduled sessions that have not started yet, soonest first (only the
-    columns the list shows); one statement, a row more than a page to know
-    whether another page follows."""
-    params: dict = {"now": utcnow(), "limit": per_page + 1, "offset": (page - 1) * per_page}
+def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page: int = 20,
+                       viewer: User | None = None) -> TrainingPage:
+    """Scheduled sessions that have not started yet, soonest first, as plain rows
+    with ``viewer``'s own registration status on each (``my_status``); one
+    statement, a row more than a page to know whether another page follows."""
+    params: dict = {"now": utcnow(), "limit": per_page + 1, "offset": (page - 1) * per_page,
+                    "viewer_id": viewer.id if viewer is not None else None}
     if tag:
         escaped = tag.replace("/", "//").replace("%", "/%").replace("_", "/_")
         params["tag"] = f"%,{escaped},%"
     if regency:
         params["regency"] = regency
-    rows = list(db.session.execute(_upcoming_statement(bool(tag), bool(regency)), params).unique().scalars())
+    rows = db.session.execute(_upcoming_statement(bool(tag), bool(regency)), params).all()
     return TrainingPage(page=page, items=rows[:per_page], has_next=len(rows) > per_page)
 
 
@@ -88,16 +104,6 @@ _SEAT_COUNTS = (
         TrainingRegistration.status.in_(ACTIVE_STATUSES),
     )
     .group_by(TrainingRegistration.session_id, TrainingRegistration.status)
-)
-# The sessions are already loaded by the list: no need to join them again.
-_REGISTRATIONS_OF = (
-    select(TrainingRegistration)
-    .options(lazyload(TrainingRegistration.session))
-    .where(
-        TrainingRegistration.user_id == bindparam("user_id"),
-        TrainingRegistration.session_id.in_(bindparam("ids", expanding=True)),
-        TrainingRegistration.status.in_(ACTIVE_STATUSES),
-    )
 )
 
 
@@ -130,8 +136,8 @@ def forget_seat_counts() -> None:
     _kept_counts.clear()
 
 
-def listed_seat_counts(trainings: Iterable[TrainingSession]) -> dict[int, dict[str, int]]:
-    """``seat_counts`` for sessions loaded with ``updated_at``: kept ones from this
+def listed_seat_counts(trainings: Iterable) -> dict[int, dict[str, int]]:
+    """``seat_counts`` for sessions (or rows) with ``id`` and ``updated_at``: kept ones from this
     process, the others in one query (none when every count is kept)."""
     counts: dict[int, dict[str, int]] = {}
     missing: dict[int, tuple[int, datetime]] = {}
@@ -151,13 +157,22 @@ def listed_seat_counts(trainings: Iterable[TrainingSession]) -> dict[int, dict[s
     return counts
 
 
-def registrations_of(user: User, training_ids: Iterable[int]) -> dict[int, TrainingRegistration]:
-    """The user's active registrations among these sessions, by session id."""
-    ids = list(training_ids)
-    if not ids:
-        return {}
-    rows = db.session.scalars(_REGISTRATIONS_OF, {"user_id": user.id, "ids": ids})
-    return {r.session_id: r for r in rows}
+NO_SEATS_TAKEN = {"confirmed": 0, "waitlisted": 0}
+
+
+def list_row(training, counts: dict) -> Markup:
+    """A row of the members' list (a row of ``upcoming_trainings``), drawn once
+    per what it shows (title, time, place, state, seats left) and the viewer's
+    own status on it ("confirmed", "waitlisted" or none), then kept: the key holds
+    that status only, never who the viewer is, so members with the same status
+    share it."""
+    seats = counts.get(training.id, NO_SEATS_TAKEN)
+    status = training.my_status
+    key = ("training-row", current_language(), request.script_root, training.id, training.title,
+           training.starts_at, training.regency, bool(training.place), training.status, training.capacity,
+           seats["confirmed"], status)
+    return kept(key, lambda: get_template_attribute("mentoring/training/_training_row.html", "training_row")(
+        training, seats, status))
 
 
 def waitlist_position(registration: TrainingRegistration) -> int:

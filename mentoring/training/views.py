@@ -2,13 +2,14 @@
 calendar file. URLs under ``/trainings``."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from core.db import utcnow
 from core.extensions import db
+from core.filter_forms import read_filters
 from core.forms import EmptyForm
 from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
@@ -41,18 +42,15 @@ def _staff_training_or_404(training_id: int) -> TrainingSession:
 @read_only
 @login_required
 def trainings():
-    form = TrainingFilterForm(request.args)
-    valid = form.validate()
-    tag = form.tag.data if valid else None
-    regency = form.regency.data if valid else None
-    pagination = listing.upcoming_trainings(tag or None, regency or None, page_arg())
-    ids = [t.id for t in pagination.items]
+    chosen = read_filters(TrainingFilterForm, "mentoring/training/_filters.html", ("tag", "regency"))
+    data = chosen.data or {}
+    tag, regency = data.get("tag"), data.get("regency")
+    pagination = listing.upcoming_trainings(tag or None, regency or None, page_arg(), viewer=current_user)
     return render_template(
         "mentoring/training/trainings.html",
-        form=form,
+        filter_fields=chosen.markup,
         pagination=pagination,
         counts=listing.listed_seat_counts(pagination.items),
-        mine=listing.registrations_of(current_user, ids),
         filters={"tag": tag or "", "regency": regency or ""},
     )
 

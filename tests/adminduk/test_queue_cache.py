@@ -1,7 +1,8 @@
 """The registrars' queue draws each row once and keeps it (community/fragments.py,
 ``queue_row``): the rows are kept, every change to a request shows on the next
 visit (status, assignee, the member's name, becoming overdue, services), the
-language is the registrar's, and only registrars ever see a kept row."""
+language is the registrar's, and only registrars ever see a kept row. Its filter
+form is drawn once per choice and language too (core/filter_forms.py)."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy import update
 from accounts.models import User
 from community import fragments
 from community.adminduk import desk
+from community.adminduk.forms import QueueFilterForm
 from community.adminduk.models import HelpRequest, RequestService
+from core import filter_forms
 from core.extensions import db
 from tests.factories import Auth
 
@@ -29,8 +32,8 @@ def _row(html: str, request_id: int) -> str:
     return html[start:html.index("</li>", start)]
 
 
-def _queue(client) -> str:
-    response = client.get(f"{PREFIX}/desk")
+def _queue(client, query: str = "") -> str:
+    response = client.get(f"{PREFIX}/desk{query}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -104,3 +107,46 @@ def test_kept_rows_are_shown_to_registrars_only(app, client, auth, registrar, me
     Auth(colleague_phone).login(colleague)
     mine = colleague_phone.get(f"{PREFIX}/desk?assigned=me").get_data(as_text=True)
     assert f"#{other.id} Yohana Lado" in mine and "Maria Nenobais" not in mine
+
+
+def _filters(html: str) -> str:
+    start = html.index('<form method="get" class="form">')
+    return html[start:html.index("</form>", start)]
+
+
+def test_the_filters_are_drawn_once_per_choice_and_language(app, client, auth, registrar, make_user,
+                                                           open_request, monkeypatch):
+    filter_forms.forget()
+    validated = []
+    validate = QueueFilterForm.validate
+    monkeypatch.setattr(QueueFilterForm, "validate", lambda form, *a, **k: validated.append(1) or validate(form, *a, **k))
+    colleague = make_user(roles=("member", "registrar"), name="Agustinus Tefa", locale="en")
+    mine = open_request()
+    theirs = open_request(make_user(roles=("member",), name="Yohana Lado"))
+    desk.assign(registrar, db.session.get(HelpRequest, mine.id), registrar)
+    desk.assign(colleague, db.session.get(HelpRequest, theirs.id), colleague)
+    db.session.commit()
+    auth.login(registrar)
+    query = "?status=submitted&assigned=me"
+    first = _queue(client, query)
+    assert '<option selected value="submitted">' in first and '<option selected value="me">' in first
+    assert f"#{mine.id} " in first and f"#{theirs.id} " not in first
+    again = _queue(client, query)
+    assert _filters(again) == _filters(first) and f"#{mine.id} " in again
+    assert len(validated) == 1, "the form was built again for the same choice"
+
+    # The colleague (in English) gets the kept choice in English, and her own requests.
+    phone = app.test_client()
+    Auth(phone).login(colleague)
+    english = phone.get(f"{PREFIX}/desk{query}").get_data(as_text=True)
+    assert "Handled by" in _filters(english) and "Ditangani" not in _filters(english)
+    assert '<option selected value="me">' in english
+    assert f"#{theirs.id} " in english and f"#{mine.id} " not in english
+
+    # A made-up value is never kept: the whole queue, the form drawn as typed, every time.
+    validated.clear()
+    for _ in range(2):
+        bogus = _queue(client, "?status=bogus&assigned=me")
+        assert f"#{mine.id} " in bogus and f"#{theirs.id} " in bogus
+    assert len(validated) == 2
+    assert not [key for key in filter_forms._kept if ("bogus",) in key[-1]]

@@ -2,7 +2,8 @@
 ``report_row``): rows are kept, every change to a report shows at the next visit
 (status, urgency, kind, region, when it happened and how sure), the language is
 the officer's, no kept row holds anything about the reporter, and only desk
-roles ever see a kept row."""
+roles ever see a kept row. Its filter form is drawn once per choice and language
+(core/filter_forms.py), and a made-up value still drops only its own filter."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,9 @@ import pytest
 from sqlalchemy import update
 
 from community import fragments
+from community.reports.forms import QueueFilterForm
 from community.reports.models import Report
+from core import filter_forms
 from core.extensions import db
 from tests.factories import Auth
 
@@ -80,3 +83,25 @@ def test_kept_rows_hold_nothing_of_the_reporter_and_reach_the_desk_only(app, cli
     member_phone = app.test_client()
     Auth(member_phone).login(reporter)
     assert member_phone.get(QUEUE).status_code == 403
+
+
+def test_the_filters_are_kept_per_choice_and_a_made_up_one_drops_only_itself(client, login_as, make_report,
+                                                                           monkeypatch):
+    filter_forms.forget()
+    validated = []
+    validate = QueueFilterForm.validate
+    monkeypatch.setattr(QueueFilterForm, "validate", lambda form, *a, **k: validated.append(1) or validate(form, *a, **k))
+    calo = make_report(kind="recruiter")[0]
+    held = make_report(kind="held")[0]
+    db.session.execute(update(Report).where(Report.id == held.id).values(status="verifying"))
+    db.session.commit()
+    login_as("satgas")
+    for _ in range(2):
+        html = _queue(client, "?status=verifying")
+        assert held.code in html and calo.code not in html and '<option selected value="verifying">' in html
+    assert len(validated) == 1, "the form was built again for the same choice"
+    mixed = _queue(client, "?status=verifying&kind=bogus")
+    assert held.code in mixed and calo.code not in mixed
+    client.post("/lang", data={"lang": "en", "next": QUEUE})
+    english = _queue(client, "?status=verifying")
+    assert "All kinds" in english and "Semua jenis" not in english and held.code in english

@@ -1,10 +1,13 @@
 """The training list keeps its seat counts per process under each session's
 ``updated_at`` (issue 14: no count over every registration on every visit), and
-every registration, cancellation, promotion and capacity change shows at once;
-what is the member's own ("Anda terdaftar") is never kept and never shown to
-another member."""
+every registration, cancellation, promotion and capacity change shows at once.
+Each drawn row is kept too (listing.list_row), under what it shows and the
+viewer's own status on it only ("Anda terdaftar" or "daftar tunggu"), never who
+the viewer is: a member sees her own status, at once when it changes, and
+never another member's."""
 from __future__ import annotations
 
+from community import fragments
 from core.extensions import db
 from mentoring.training import operations
 from mentoring.training.models import TrainingRegistration
@@ -73,3 +76,28 @@ def test_the_own_registration_is_shown_to_its_member_only(client, make_user, mak
     auth.login(other)
     row = _row(client.get("/trainings").get_data(as_text=True), training)
     assert "Anda terdaftar" not in row and "sisa 2 tempat" in row
+
+
+def test_kept_rows_show_each_member_her_own_status_at_once(app, client, make_user, make_training):
+    fragments.clear()
+    training = make_training(capacity=1)
+    first, second, other = make_user(), make_user(locale="en"), make_user()
+    operations.register(first, training)
+    operations.register(second, training)  # waitlisted
+    db.session.commit()
+
+    def row_for(user) -> str:
+        phone = app.test_client()
+        Auth(phone).login(user)
+        return _row(phone.get("/trainings").get_data(as_text=True), training)
+
+    assert "Anda terdaftar" in row_for(first)
+    assert "You are on the waitlist" in row_for(second) and "Anda" not in row_for(second)
+    assert "penuh, ada daftar tunggu" in row_for(other) and "Anda" not in row_for(other)
+    assert "Anda terdaftar" in row_for(first)  # kept: the same row again
+    assert any(key[0] == "training-row" for key in fragments.entries())
+    seat = db.session.scalar(db.select(TrainingRegistration).filter_by(user_id=first.id))
+    operations.cancel_registration(first, seat)  # the waitlisted one moves up
+    db.session.commit()
+    assert "Anda" not in row_for(first) and "penuh" in row_for(first)
+    assert "You are registered" in row_for(second)
