@@ -71,10 +71,14 @@ def test_overlapping_pending_requests_confirmed_at_once_give_one(make_counselor,
         db.session.commit()
         ids.append(row.id)
     counselor_user_id = profile.user_id
+    # Both confirm pages were drawn before either acts: then, without the counselor
+    # lock, both would find no confirmed overlap and both confirm.
+    loaded = threading.Barrier(2, timeout=10)
 
     def confirm(i):
         counselor = db.session.get(User, counselor_user_id)
         appointment = db.session.get(Appointment, ids[i])
+        loaded.wait()
         try:
             booking.confirm_appointment(counselor, appointment, now)
             db.session.commit()

@@ -5,6 +5,7 @@ instant, each in its own app context, session and connection.
 """
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import pytest
@@ -100,9 +101,12 @@ def test_one_registration_cancelled_from_two_tabs_frees_one_seat_once(
     db.session.remove()
     registration_id, member_id, training_id, first_id, second_id = ids
 
+    loaded = threading.Barrier(2, timeout=10)  # both tabs show the confirmed seat before either cancels
+
     def cancel():
-        operations.cancel_registration(db.session.get(User, member_id),
-                                       db.session.get(TrainingRegistration, registration_id))
+        member, registration = db.session.get(User, member_id), db.session.get(TrainingRegistration, registration_id)
+        loaded.wait()
+        operations.cancel_registration(member, registration)
 
     outcomes = run_together([cancel, cancel])
     assert outcomes.errors == []
