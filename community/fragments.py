@@ -22,34 +22,20 @@ pseudonym number, never who wrote it (the macros do not read ``author``), so no
 fragment can carry the real author, whatever a moderator reveals later or
 wherever the thread is moved.
 
-Kept in each process, not in Redis: a fragment costs a few tens of microseconds
+Kept in each process (``core.kept``), not in Redis: a fragment costs a few tens of microseconds
 to draw, about what a Redis round trip costs, and it keeps the texts of safe-room
 posts out of one more store.
 """
 from __future__ import annotations
-
-from collections import OrderedDict
 
 from flask import current_app, request
 from markupsafe import Markup
 
 from community.forms import ReplyForm
 from core.i18n import current_language
+from core.kept import clear, entries, kept  # noqa: F401 (the forum's tests clear and read them here)
 
-MAX_ENTRIES = 8000
-
-_entries: OrderedDict[tuple, tuple] = OrderedDict()
 _modules: dict[str, tuple] = {}
-
-
-def clear() -> None:
-    """Forget every kept fragment in this process (tests)."""
-    _entries.clear()
-
-
-def entries() -> dict[tuple, tuple]:
-    """A copy of what is kept (tests look for what must never be there)."""
-    return dict(_entries)
 
 
 def _parts_module(name: str = "community/_shared_parts.html"):
@@ -73,20 +59,6 @@ def _who(item) -> tuple:
         author is None or author.deleted_at is not None,
         None if profile is None else profile.handle,
     )
-
-
-def kept(key: tuple, draw):
-    """``draw()``, or what it gave for ``key`` before in this process. The key must
-    hold everything the drawing reads (and the language): it is never invalidated."""
-    hit = _entries.get(key)
-    if hit is not None:
-        _entries.move_to_end(key)
-        return hit
-    value = draw()
-    _entries[key] = value
-    while len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
-    return value
 
 
 def post_parts(post) -> tuple[Markup, Markup, Markup]:

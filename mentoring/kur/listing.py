@@ -9,10 +9,10 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, literal_column, select
 
 from accounts.models import User
-from community.fragments import kept
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import current_language
+from core.kept import kept
 from mentoring.kur.models import ACTIVE_KUR, KurApplication
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
-from community.fragments import kept
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import current_language
+from core.kept import kept
 from mentoring.training._common import ACTIVE_STATUSES
 from mentoring.training.models import TrainingRegistration, TrainingSession
 

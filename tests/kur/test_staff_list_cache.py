@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import update
 
 from accounts.models import User
-from community import fragments
 from core import filter_forms
+from core import kept as fragments
 from core.db import utcnow
 from core.extensions import db
 from mentoring.kur import applications

@@ -7,7 +7,7 @@ the viewer is: a member sees her own status, at once when it changes, and
 never another member's."""
 from __future__ import annotations
 
-from community import fragments
+from core import kept as fragments
 from core.extensions import db
 from mentoring.training import operations
 from mentoring.training.models import TrainingRegistration
