@@ -226,11 +226,9 @@ def test_kept_fragments_cost_no_query(client, forum, member, write, count_querie
     assert max(counts) <= 10, counts
 
 
-def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(app, forum, member, write):
-    """The posts of a thread page are plain rows (no ORM objects to build), and an
-    anonymous post's row has no author at all: not the name, not the profile."""
-    from community import thread_page
-
+def _anonymous_safe_room_thread(forum, member, write):
+    """A named writer's anonymous safe-room thread (approved), a named helper with a
+    handle, and a moderator: (writer, helper, moderator, thread)."""
     writer = member(name=SECRET_NAME)
     profiles.profile_for(writer)
     helper = member(name="Daniel Lay")
@@ -241,6 +239,15 @@ def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(a
     first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
     if first.status == "pending":
         moderation.approve(moderator, first)
+    return writer, helper, moderator, thread
+
+
+def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(app, forum, member, write):
+    """The posts of a thread page are plain rows (no ORM objects to build), and an
+    anonymous post's row has no author at all: not the name, not the profile."""
+    from community import thread_page
+
+    writer, helper, moderator, thread = _anonymous_safe_room_thread(forum, member, write)
     write.reply(helper, thread, body="Hubungi hotline BP3MI.")
     db.session.commit()
     for reader in (member(name="Ana Tefa"), moderator):
@@ -260,16 +267,7 @@ def test_the_thread_list_reads_threads_as_plain_rows_without_an_anonymous_author
     anonymous thread's row has no author at all: not the name, not the profile."""
     from community import reading
 
-    writer = member(name=SECRET_NAME)
-    profiles.profile_for(writer)
-    helper = member(name="Daniel Lay")
-    profiles.profile_for(helper)
-    moderator = member(roles=("member", "moderator"))
-    hidden = write.thread(writer, forum.safe, title="Paspor saya ditahan agen", body="Saya takut.",
-                          anonymous=True)
-    first = db.session.scalar(select(Post).where(Post.thread_id == hidden.id))
-    if first.status == "pending":
-        moderation.approve(moderator, first)
+    writer, helper, moderator, hidden = _anonymous_safe_room_thread(forum, member, write)
     write.thread(helper, forum.safe, title="Hotline BP3MI", body="Nomornya ada di sini.")
     db.session.commit()
     for reader in (member(name="Ana Tefa"), moderator):
