@@ -138,3 +138,32 @@ def test_a_live_server_page_kept_in_one_test(live_server, make_business):
 def test_is_not_shown_in_the_next(live_server, make_business):
     page = _through_the_live_server(live_server, make_business, "Jagung Bose Ina")
     assert "Jagung Bose Ina" in page and "Lamalera" not in page
+
+
+def test_a_searchs_filters_are_read_once_per_spelling_and_the_memo_is_bounded(
+        client, make_business, make_product, monkeypatch):
+    from marketplace import public_views
+    from marketplace.forms import SearchForm
+
+    business = make_business(name="Kebun Tualaka")
+    make_product(business, name="Kopi Bajawa bubuk", tags="kopi")
+    built = []
+    real_init = SearchForm.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchForm, "__init__", counting_init)
+    public_views._canonical.clear()
+    assert "Kopi Bajawa bubuk" in client.get("/pasar/cari?q=kopi&min=abc").get_data(as_text=True)
+    assert len(built) == 2  # read the filters once, draw the page once
+    for _ in range(3):
+        assert "Kopi Bajawa bubuk" in client.get("/pasar/cari?q=kopi&min=abc").get_data(as_text=True)
+    assert len(built) == 2  # neither read nor drawn again
+    client.get("/pasar/cari?q=+kopi++&min=abc&utm=1")  # the same search spelled otherwise
+    assert len(built) == 3  # read once; the kept page is the same
+    monkeypatch.setattr(public_views, "MAX_CANONICAL", 5)
+    for n in range(20):
+        client.get(f"/pasar/cari?q=zz{n}")
+    assert len(public_views._canonical) == 5
