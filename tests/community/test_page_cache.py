@@ -296,15 +296,9 @@ def test_each_member_gets_their_own_reply_form(app, client, second_client, forum
     their own session's CSRF token, their own box (ticked for the one whose last
     post there was anonymous), their own "following", and a bad submit without
     JavaScript still gives the form back with its error and what was typed."""
-    writer, reader = member(name=SECRET_NAME), member(name="Ana Tefa")
-    profiles.profile_for(writer)
-    moderator = member(roles=("member", "moderator"))
-    thread = write.thread(writer, forum.safe, title="Paspor saya ditahan agen", body="Saya takut.",
-                          anonymous=True)
-    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id))
-    if first.status == "pending":
-        moderation.approve(moderator, first)
-        db.session.commit()
+    writer, _helper, _moderator, thread = _anonymous_safe_room_thread(forum, member, write)
+    reader = member(name="Ana Tefa")
+    db.session.commit()
     _login(client, writer)
     _login(second_client, reader)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
