@@ -259,9 +259,13 @@ def measure(size: str, duration: int = 5, connections: int = 16, only: str = "",
             cookie = cookies[run["account"]] if run["account"] else None
             jar = dict(pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None
             status = 0
-            for _ in range(6):  # the status, and both workers' caches warm
-                with contextlib.suppress(OSError):  # a swamped machine: wrk's timeouts tell
-                    status = request(site_port, run["path"], cookies=jar)[0] or status
+            with contextlib.suppress(OSError):  # a swamped machine: wrk's timeouts tell
+                status = request(site_port, run["path"], cookies=jar)[0]
+            # Warm both workers: requests one after another all go to the same idle
+            # worker (py-spy showed the other one configuring SQLAlchemy's mappers and
+            # compiling templates inside the measured run), so one second of wrk with
+            # every connection open comes first, unmeasured.
+            wrk(site_port, run["path"], 1, connections, cookie)
             if before is None:
                 before = wrk(hello_port, "/", duration, connections, None)["rps"]
             page = wrk(site_port, run["path"], duration, connections, cookie)
