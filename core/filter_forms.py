@@ -16,17 +16,17 @@ from the database, so what is kept is the same for everyone.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import get_template_attribute, request
 from markupsafe import Markup
 
 from core.i18n import current_language
+from core.kept import LRU
 
 MAX_KEPT = 4000
 
-_kept: OrderedDict[tuple, Filters] = OrderedDict()
+_kept = LRU(MAX_KEPT)  # key -> Filters
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ def read_filters(form_class, template: str, names: tuple[str, ...]) -> Filters:
            tuple(tuple(args.getlist(name)) for name in names))
     hit = _kept.get(key)
     if hit is not None:
-        _kept.move_to_end(key)
         return hit
     form = form_class(args)
     if set(form._fields) != set(names):
@@ -63,7 +62,6 @@ def read_filters(form_class, template: str, names: tuple[str, ...]) -> Filters:
     markup = get_template_attribute(template, "filter_fields")(form)  # Markup (autoescaped)
     if not valid:
         return Filters(None, markup, form)
-    kept = _kept[key] = Filters({name: form[name].data for name in names}, markup)
-    while len(_kept) > MAX_KEPT:
-        _kept.popitem(last=False)
+    kept = Filters({name: form[name].data for name in names}, markup)
+    _kept.put(key, kept)
     return kept

@@ -34,9 +34,7 @@ request (``marketplace/buyer.py``), so no member's data is ever kept.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 
 from flask import current_app, request
 from sqlalchemy import event, inspect, select
@@ -45,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.i18n import current_language
+from core.kept import LRU
 from marketplace.models import Business, MarketCacheState
 
 LISTS_ROW = 1
@@ -54,11 +53,10 @@ EVERYTHING_ROW = 2
 # before, the business and product pages with most of it.
 LIMITS = {"home": 8, "search": 150, "business": 400, "product": 400, "map": 50, "staff": 20}
 
-Store = OrderedDict[tuple, tuple[object, float, object]]  # key -> (versions, monotonic time, parts)
 
-
-def _empty_stores() -> dict[str, Store]:
-    return {kind: OrderedDict() for kind in LIMITS}
+def _empty_stores() -> dict[str, LRU]:
+    """One store per kind: key -> (versions, monotonic time, parts)."""
+    return {kind: LRU(limit) for kind, limit in LIMITS.items()}
 
 
 _stores = _empty_stores()
@@ -145,20 +143,15 @@ def cached(render: Callable[[], object], kind: str, key: tuple = (), variant: st
     full_key = (current_language(), *key, variant)
     version = _versions((EVERYTHING_ROW, -business_id)) if business_id is not None else current_version()
     now = time.monotonic()
-    hit = store.get(full_key)
+    hit = store.peek(full_key)
     if hit is not None and hit[0] == version and now - hit[1] < current_app.config["MARKET_CACHE_SECONDS"]:
-        with suppress(KeyError):
-            store.move_to_end(full_key)  # the most read stay
+        store.touch(full_key)  # the most read stay; a stale one keeps its place
         return hit[2]
     value = render()
     if isinstance(value, _NotKept) or value is None:
-        store.pop(full_key, None)
+        store.pop(full_key)
         return value.parts if isinstance(value, _NotKept) else value
-    store[full_key] = (version, now, value)
-    with suppress(KeyError):  # another thread of a threaded server trimmed it meanwhile
-        store.move_to_end(full_key)
-        while len(store) > LIMITS[kind]:
-            store.popitem(last=False)
+    store.put(full_key, (version, now, value))
     return value
 
 

@@ -5,14 +5,13 @@ anonymous visitor), with the buyer's name filled in per request (``buyer``) and
 the layout around them drawn per request."""
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from core.kept import LRU
 from core.links import message_link
 from core.read_only import read_only
 from core.views_kit import page_arg
@@ -119,7 +118,7 @@ def index():
 # The form's fields: the only parameters that decide a search's canonical filters.
 SEARCH_FIELDS = ("q", "kategori", "wilayah", "antar", "cod", "min", "maks")
 MAX_CANONICAL = 1024
-_canonical: OrderedDict[tuple, dict] = OrderedDict()
+_canonical = LRU(MAX_CANONICAL)  # the values given -> the canonical filters
 
 
 def _search_args() -> dict:
@@ -137,11 +136,7 @@ def _search_args() -> dict:
         asked = SearchForm(request.args)
         asked.filters()
         args = {name: str(value) for name, value in asked.query_args().items()}
-        _canonical[given] = args
-        while len(_canonical) > MAX_CANONICAL:
-            _canonical.popitem(last=False)
-    else:
-        _canonical.move_to_end(given)
+        _canonical.put(given, args)
     return dict(args)
 
 

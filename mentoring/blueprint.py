@@ -3,13 +3,14 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from core.i18n import current_language
+from core.kept import LRU
 
 bp = Blueprint("mentoring", __name__)
 
 # Rendered filter selects by (form, field, language, chosen value, attributes). Their
 # choices are fixed lists, so the markup only changes with those; rendering the
 # options through WTForms on every request cost more than the rest of the form.
-_select_cache: dict[tuple, Markup] = {}
+_select_cache = LRU(2000)  # key -> Markup
 
 
 def cached_select(form, name: str, **attributes) -> Markup:
@@ -25,8 +26,7 @@ def cached_select(form, name: str, **attributes) -> Markup:
     markup = _select_cache.get(key)
     if markup is None:
         markup = field(**attributes)
-        if len(_select_cache) < 2000:
-            _select_cache[key] = markup
+        _select_cache.put(key, markup)
     return markup
 
 

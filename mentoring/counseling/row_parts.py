@@ -18,16 +18,15 @@ The same pattern as ``community/fragments.py``: per process, not Redis.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import current_app, request
 from markupsafe import Markup
 
 from core.i18n import current_language
+from core.kept import LRU
 
 MAX_ENTRIES = 4000
 
-_entries: OrderedDict[tuple, Markup] = OrderedDict()
+_entries = LRU(MAX_ENTRIES)  # key -> Markup
 _macros = None
 
 
@@ -38,7 +37,7 @@ def clear() -> None:
 
 def entries() -> dict[tuple, Markup]:
     """A copy of what is kept (tests look for what must never be there)."""
-    return dict(_entries)
+    return dict(_entries.items())
 
 
 def _parts():
@@ -58,11 +57,7 @@ def _drawn(kind: str, rows, fmt: str) -> Markup:
         html = _entries.get(key)
         if html is None:
             html = getattr(_parts(), kind)(row, fmt)
-            _entries[key] = html
-            if len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
-        else:
-            _entries.move_to_end(key)
+            _entries.put(key, html)
         parts.append(html)
     return Markup("".join(parts))  # noqa: S704 (each part drawn by an autoescaping template)
 

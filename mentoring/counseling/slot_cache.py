@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import secrets
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.extensions import db
+from core.kept import LRU
 from mentoring.counseling import slots as slotlib
 from mentoring.counseling.models import CounselingCacheState
 
@@ -63,7 +63,7 @@ class Kept:
     value: object
 
 
-_entries: OrderedDict[tuple, Kept] = OrderedDict()
+_entries = LRU(MAX_ENTRIES)  # key -> Kept
 
 
 _VERSION = select(CounselingCacheState.version).where(CounselingCacheState.id == 1)
@@ -90,14 +90,12 @@ def kept(key: tuple, now: datetime, compute: Callable[[], tuple[object, datetime
         version = current_version()  # read before computing: a change after it gives a new token
     if version is None:
         return compute()[0]
-    hit = _entries.get(key)
+    hit = _entries.peek(key)
     if hit is not None and hit.version == version and hit.computed_at <= now < hit.valid_until:
+        _entries.touch(key)  # the most read stay
         return hit.value
     value, valid_until = compute()
-    _entries[key] = Kept(version, now, valid_until, value)
-    _entries.move_to_end(key)
-    while len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
+    _entries.put(key, Kept(version, now, valid_until, value))
     return value
 
 

@@ -4,7 +4,6 @@ Each page's query count stays the same whatever the number of sessions or people
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,7 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import current_language
-from core.kept import kept
+from core.kept import LRU, kept
 from mentoring.training._common import ACTIVE_STATUSES
 from mentoring.training.models import TrainingRegistration, TrainingSession
 
@@ -128,7 +127,7 @@ def seat_counts(training_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 # Registrations written by raw SQL outside those operations (data sets) are
 # not seen until the session row changes.
 MAX_KEPT_COUNTS = 4000
-_kept_counts: OrderedDict[tuple[int, datetime], dict[str, int]] = OrderedDict()
+_kept_counts = LRU(MAX_KEPT_COUNTS)  # (session id, updated_at) -> seat_counts
 
 
 def forget_seat_counts() -> None:
@@ -147,13 +146,11 @@ def listed_seat_counts(trainings: Iterable) -> dict[int, dict[str, int]]:
         if kept is None:
             missing[training.id] = key
         else:
-            _kept_counts.move_to_end(key)
             counts[training.id] = kept
     if missing:
         for training_id, fresh in seat_counts(missing).items():
-            counts[training_id] = _kept_counts[missing[training_id]] = fresh
-        while len(_kept_counts) > MAX_KEPT_COUNTS:
-            _kept_counts.popitem(last=False)
+            counts[training_id] = fresh
+            _kept_counts.put(missing[training_id], fresh)
     return counts
 
 

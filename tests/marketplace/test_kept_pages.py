@@ -163,7 +163,7 @@ def test_a_searchs_filters_are_read_once_per_spelling_and_the_memo_is_bounded(
     assert len(built) == 2  # neither read nor drawn again
     client.get("/pasar/cari?q=+kopi++&min=abc&utm=1")  # the same search spelled otherwise
     assert len(built) == 3  # read once; the kept page is the same
-    monkeypatch.setattr(public_views, "MAX_CANONICAL", 5)
+    monkeypatch.setattr(public_views._canonical, "bound", 5)
     for n in range(20):
         client.get(f"/pasar/cari?q=zz{n}")
     assert len(public_views._canonical) == 5
