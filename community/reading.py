@@ -25,7 +25,7 @@ from community.models import (
     Thread,
     ThreadMember,
 )
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 
 THREADS_PER_PAGE = 20
@@ -114,7 +114,7 @@ class ThreadRow:
 
 @cache
 def _threads_page_statement():
-    return (
+    return paginated(
         select(
             Thread.id, Thread.title, Thread.is_anonymous, Thread.anon_no, Thread.is_pinned,
             Thread.is_locked, Thread.reply_count, Thread.last_post_id, Thread.last_activity_at,
@@ -129,8 +129,6 @@ def _threads_page_statement():
         .outerjoin(MemberProfile, MemberProfile.user_id == Thread.author_id)
         .where(Thread.category_id == bindparam("category_id"), Thread.status == "visible")
         .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
     )
 
 

@@ -17,7 +17,7 @@ from accounts.models import User
 from community import reading
 from community.models import Flag, MemberProfile, Post, Reaction, Suspension, Thread, ThreadMember
 from community.permissions import can_delete_post, can_edit_post, can_flag_post, can_react
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.read_only import writes_ahead
 
@@ -107,7 +107,7 @@ class PostRow:
 def _posts_statement(staff: bool):
     mine = bindparam("viewer_id")
     visible = reading.visible_posts_clause(staff)
-    return (
+    return paginated(
         select(
             Post.id, Post.author_id, Post.is_anonymous, Post.anon_no, Post.body_html, Post.status,
             Post.reaction_count, Post.created_at, Post.edited_at, Post.hidden_by_reports,
@@ -119,8 +119,6 @@ def _posts_statement(staff: bool):
         .outerjoin(MemberProfile, MemberProfile.user_id == Post.author_id)
         .where(Post.thread_id == bindparam("thread_id"), visible)
         .order_by(Post.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
     )
 
 

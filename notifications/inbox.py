@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from accounts.auth import MISSING, forget_user_fact, user_fact
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from notifications.models import Notification, OutboxMessage
 
@@ -71,12 +71,10 @@ def unread_count(user: User) -> int:
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user.id}) or 0
 
 
-_INBOX_PAGE = (
+_INBOX_PAGE = paginated(
     select(Notification)
     .where(Notification.user_id == bindparam("user_id"))
     .order_by(Notification.created_at.desc(), Notification.id.desc())
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
 )
 
 

@@ -36,7 +36,7 @@ from community.adminduk.models import (
     RequestService,
     StatusChange,
 )
-from core.db import utcnow
+from core.db import paginated, row_count, utcnow
 from core.extensions import db
 from notifications.services import N_, cancel_messages
 
@@ -187,7 +187,7 @@ class QueuePage:
 _CUTOFF = bindparam("cutoff", type_=DateTime)
 # Between a row's services in the queue statement's one column (no key holds it).
 SERVICE_SEPARATOR = " "
-_DEPTH = bindparam("depth", type_=Integer)  # rows each part gives: offset + limit
+_DEPTH = row_count("depth")  # rows each part gives: offset + limit
 
 
 def _queue_parts(status: str) -> list[tuple[int, object]]:
@@ -241,12 +241,11 @@ def _build_queue_statement(status: str, service: bool, regency: bool, assigned: 
     assignee_name = select(User.name).where(User.id == merged.c.assigned_to_id).scalar_subquery()
     services = (select(func.aggregate_strings(RequestService.service, SERVICE_SEPARATOR))
                 .where(RequestService.request_id == merged.c.id).scalar_subquery())
-    return (
+    return paginated(
         select(merged.c.id, merged.c.status, merged.c.status_changed_at, merged.c.regency,
                merged.c.assigned_to_id, member_name.label("member_name"),
                assignee_name.label("assignee_name"), services.label("services"))
         .order_by(merged.c.rank, merged.c.status_changed_at, merged.c.id)
-        .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
     )
 
 

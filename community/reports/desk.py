@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Date, Integer, bindparam, func, literal_column, select
+from sqlalchemy import Date, bindparam, func, literal_column, select
 
 from accounts import audit
 from accounts.models import User
@@ -23,7 +23,7 @@ from community.reports.models import (
     ReportEvent,
     ReportNote,
 )
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.i18n import WITA
 from core.links import site_path
@@ -105,10 +105,10 @@ def queue_statement(kind: str | None = None, regency: str | None = None, status:
 def _page_statement(kind: bool, regency: bool, status: bool, when: str | None, sort: str | None):
     """``queue_statement`` of one shape of filters with its values bound, built once
     per process (building it cost more than running it)."""
-    return _queue_select(
+    return paginated(_queue_select(
         bindparam("kind") if kind else None, bindparam("regency") if regency else None,
         bindparam("status") if status else None, when, bindparam("since", type_=Date), sort,
-    ).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    ))
 
 
 def queue_page(page: int, *, kind=None, regency=None, status=None, when=None, sort=None,

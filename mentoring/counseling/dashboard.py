@@ -23,7 +23,7 @@ from functools import cache
 from sqlalchemy import and_, bindparam, case, exists, func, select
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.i18n import WITA
 from mentoring.counseling import slot_cache
@@ -143,28 +143,28 @@ def _statements() -> dict:
         .join(User, User.id == ranked.c.member_id)
         .where(ranked.c.rank <= case((ranked.c.day_no == 0, TODAY_ROWS), else_=WEEK_ROWS))
         .order_by(ranked.c.day_no, ranked.c.rank),
-        "waiting": _rows()
-        # How many wait in all, and when the first of them begins (and leaves the list).
-        .add_columns(func.count().over().label("total"), func.min(Appointment.starts_at).over().label("first"))
-        .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
-        .order_by(Appointment.urgent.desc(), Appointment.starts_at, Appointment.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset")),
+        "waiting": paginated(
+            _rows()
+            # How many wait in all, and when the first of them begins (and leaves the list).
+            .add_columns(func.count().over().label("total"), func.min(Appointment.starts_at).over().label("first"))
+            .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
+            .order_by(Appointment.urgent.desc(), Appointment.starts_at, Appointment.id)
+        ),
         "no_shows": _rows()
         # A no-show is marked once its session has begun: read back from now, not
         # from the last session booked (months of confirmed ones ahead).
         .where(Appointment.status == NO_SHOW, Appointment.starts_at <= bindparam("now"))
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
         .limit(NO_SHOW_ROWS),
-        "day": _rows()
-        .where(
-            Appointment.status.in_(SHOWN_STATUSES),
-            Appointment.starts_at >= bindparam("start"),
-            Appointment.starts_at < bindparam("end"),
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset")),
+        "day": paginated(
+            _rows()
+            .where(
+                Appointment.status.in_(SHOWN_STATUSES),
+                Appointment.starts_at >= bindparam("start"),
+                Appointment.starts_at < bindparam("end"),
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        ),
     }
 
 

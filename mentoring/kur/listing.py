@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, literal_column, select
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import kept
@@ -64,7 +64,7 @@ def kur_staff_statement(stage: bool, regency: bool, sort: str):
         statement = statement.order_by(STILL_ACTIVE.desc(), KurApplication.stage_changed_at, KurApplication.id)
     else:
         statement = statement.order_by(KurApplication.created_at.desc(), KurApplication.id.desc())
-    built = _STAFF[key] = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+    built = _STAFF[key] = paginated(statement)
     return built
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import LRU, kept
@@ -53,10 +53,7 @@ def _upcoming_statement(tag: bool, regency: bool):
             statement = statement.where(TrainingSession.tags.like(bindparam("tag"), escape="/"))
         if regency:
             statement = statement.where(TrainingSession.regency == bindparam("regency"))
-        built = _UPCOMING[key] = (
-            statement.order_by(TrainingSession.starts_at, TrainingSession.id)
-            .limit(bindparam("limit")).offset(bindparam("offset"))
-        )
+        built = _UPCOMING[key] = paginated(statement.order_by(TrainingSession.starts_at, TrainingSession.id))
     return built
 
 
