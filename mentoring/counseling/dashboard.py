@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, literal, select
 
 from accounts.models import User
 from core.db import paginated, utcnow
@@ -147,7 +147,10 @@ def _statements() -> dict:
             _rows()
             # How many wait in all, and when the first of them begins (and leaves the list).
             .add_columns(func.count().over().label("total"), func.min(Appointment.starts_at).over().label("first"))
-            .where(Appointment.status == REQUESTED, Appointment.starts_at > bindparam("now"))
+            # The status written into the SQL, not bound: only then can PostgreSQL's
+            # kept (generic) plan use the partial index of requested appointments.
+            .where(Appointment.status == literal(REQUESTED, literal_execute=True),
+                   Appointment.starts_at > bindparam("now"))
             .order_by(Appointment.urgent.desc(), Appointment.starts_at, Appointment.id)
         ),
         "no_shows": _rows()

@@ -42,6 +42,7 @@ STATUSES = (REQUESTED, CONFIRMED, DECLINED, CANCELLED, ATTENDED, NO_SHOW)
 # Appointments that hold their time: no other booking may start at or overlap it.
 ACTIVE_STATUSES = (REQUESTED, CONFIRMED)
 _ACTIVE_SQL = text("status IN ('requested', 'confirmed')")
+_REQUESTED_SQL = text("status = 'requested'")
 # Appointments that can make a counselor "the member's counselor" (client page,
 # handover notes), when the member herself booked or accepted them
 # (``Appointment.agreed_by_member``): any counselor can book on a member's
@@ -140,6 +141,15 @@ class Appointment(db.Model):
         ),
         Index("ix_appointments_counselor_starts", "counselor_id", "starts_at"),
         Index("ix_appointments_member_starts", "member_id", "starts_at"),
+        # The counselor's waiting list (the dashboard and the requests page): the few
+        # requested among months of confirmed sessions ahead.
+        Index(
+            "ix_appointments_counselor_requested",
+            "counselor_id",
+            "starts_at",
+            sqlite_where=_REQUESTED_SQL,
+            postgresql_where=_REQUESTED_SQL,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
