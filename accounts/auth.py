@@ -8,10 +8,10 @@ import time
 from flask import current_app, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import ColumnElement, bindparam, event, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, bindparam, event, func, select
+from sqlalchemy.orm import Session, lazyload
 
-from accounts.models import User
+from accounts.models import ROLE_NAMES, User, UserRole
 from core.extensions import db
 
 # Values other packages read about the viewer on every page (the bell's unread
@@ -21,13 +21,26 @@ _EXTRAS: dict[str, ColumnElement] = {}
 _FACTS = "rumahpurna_user_facts"
 
 
+# The user's role names as one string ("counselor member"), read in the user's
+# statement instead of joining their role rows: a page only asks which roles the
+# viewer has, and building a ``UserRole`` object per role (and de-duplicating the
+# joined rows) was a good part of the cost of loading the viewer.
+_ROLES = (
+    select(func.aggregate_strings(UserRole.role, " "))
+    .where(UserRole.user_id == User.id)
+    .correlate(User)
+    .scalar_subquery()
+)
+
+
 def _user_statement():
-    """One query for the user, their roles and the registered extras: this runs on
-    every request, so the statement is built once per set of extras (building it
-    and its cache key each time was a large part of the cost)."""
+    """One query for the user, their role names and the registered extras: this runs
+    on every request, so the statement is built once per set of extras (building it
+    and its cache key each time was a large part of the cost). The role rows
+    themselves load only if something changes them (``lazyload``)."""
     return (
-        select(User, *(column.label(name) for name, column in _EXTRAS.items()))
-        .options(joinedload(User.role_rows))
+        select(User, _ROLES.label("role_names"), *(column.label(name) for name, column in _EXTRAS.items()))
+        .options(lazyload(User.role_rows))
         .where(User.id == bindparam("user_id"))
     )
 
@@ -73,6 +86,11 @@ def forget_user_fact(name: str | None = None) -> None:
 
 def _forget_facts_after_commit(_session) -> None:
     forget_user_fact()
+    # A commit may have changed the viewer's roles: the next question reads their rows.
+    if has_app_context():
+        user = g.get("_login_user")
+        if user is not None:
+            user.__dict__.pop(ROLE_NAMES, None)
 
 
 def _clock() -> float:
@@ -93,12 +111,13 @@ def load_user(stored_id: str) -> User | None:
     user_id, token, issued = ((stored_id or "").split(":") + ["", ""])[:3]
     if not user_id.isdigit() or not token or login_too_old(issued):
         return None
-    row = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().one_or_none()
+    row = db.session.execute(_USER_WITH_ROLES, {"user_id": int(user_id)}).one_or_none()
     user = row[0] if row is not None else None
     if user is None or user.session_token != token or not user.is_active:
         return None
+    user.__dict__[ROLE_NAMES] = tuple((row[1] or "").split())
     if _EXTRAS:
-        setattr(g, _FACTS, (user.id, dict(zip(_EXTRAS, row[1:], strict=True))))
+        setattr(g, _FACTS, (user.id, dict(zip(_EXTRAS, row[2:], strict=True))))
     return user
 
 

@@ -14,6 +14,9 @@ from core.extensions import db
 
 ROLES = ("member", "counselor", "registrar", "umkm_staff", "moderator", "satgas", "admin")
 STAFF_ROLES = ROLES[1:]
+# Where the logged-in viewer's role names, read with the viewer (``accounts.auth``),
+# wait in the instance's ``__dict__`` until a commit or a loaded ``role_rows``.
+ROLE_NAMES = "_roles_read_with_login"
 
 
 def new_session_token() -> str:
@@ -63,13 +66,22 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active and self.deleted_at is None and self.confirmed_at is not None
 
+    def _role_list(self):
+        """The role names: the rows when they are loaded (they hold any change made
+        in this request), else the names read with the login, else the rows."""
+        state = self.__dict__
+        names = state.get(ROLE_NAMES)
+        if names is None or "role_rows" in state:
+            return [row.role for row in self.role_rows]
+        return names
+
     @property
     def roles(self) -> set[str]:
-        return {row.role for row in self.role_rows}
+        return set(self._role_list())
 
     def has_role(self, *roles: str) -> bool:
         # Asked many times per page (permission predicates): no set built per call.
-        return any(row.role in roles for row in self.role_rows)
+        return any(name in roles for name in self._role_list())
 
     @property
     def is_staff(self) -> bool:
