@@ -34,18 +34,26 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
-def row_count(name: str) -> BindParameter:
-    """A number of rows for LIMIT or OFFSET, given when the statement runs
-    (``{name: n}``) but written into its SQL as the number itself.
+def written(name: str, type_=None) -> BindParameter:
+    """A value given when the statement runs (``{name: value}``) but written into its
+    SQL as a literal (``literal_execute``), so PostgreSQL plans with it.
 
     PostgreSQL keeps one plan for a prepared statement only when a plan made without
     the parameters' values is not estimated to cost much more than one made with
-    them. It cannot estimate ``LIMIT $1`` (it assumes a tenth of the rows), so a
-    paginated list's generic plan looked dear and every request was planned anew:
-    the category thread list, the KUR, Satgas and (on the large set only) registrar
-    queues, 0.3 to 1 ms of planning each time. With the number in the SQL each page
-    size and page is its own statement, prepared and planned once."""
-    return bindparam(name, type_=Integer, literal_execute=True)
+    them. Some values it cannot estimate without seeing them (``LIMIT $1``: it
+    assumes a tenth of the rows; ``starts_at >= $1 AND starts_at < $2``: a fixed
+    fraction), so such a statement was planned anew on every request (0.3 to 1 ms
+    each time). Written in, each value is its own statement, prepared and planned
+    once: use it for values with few distinct values in practice (a page size, a
+    page, a day), never for one that changes on every request (now)."""
+    return bindparam(name, type_=type_, literal_execute=True)
+
+
+def row_count(name: str) -> BindParameter:
+    """A number of rows for LIMIT or OFFSET (``written``): the category thread list,
+    the KUR, Satgas and (on the large set only) registrar queues were planned anew
+    on every request with ``LIMIT $1``."""
+    return written(name, Integer)
 
 
 def paginated(statement: Select, limit: str = "limit", offset: str = "offset") -> Select:

@@ -7,7 +7,7 @@ never gets them, and a nickname's real name is never kept."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from psycopg.sql import Literal
@@ -275,3 +275,27 @@ def test_the_waiting_list_is_read_off_the_requested_index_even_by_a_kept_plan(ma
         connection.exec_driver_sql("DEALLOCATE waiting")
         connection.exec_driver_sql("RESET plan_cache_mode")
     assert "ix_appointments_counselor_requested" in plan, plan
+
+
+
+def test_the_day_view_writes_its_statuses_and_bounds_into_the_sql(client, make_counselor, make_user,
+                                                                  count_queries):
+    """So PostgreSQL keeps one plan for it (with them as parameters it planned the
+    day view anew on every request); the rows stay the day's, in order."""
+    profile = make_counselor()
+    member = make_user(name="Maria Nenobais")
+    tomorrow = utcnow().astimezone(WITA).date() + timedelta(days=1)
+    for i in range(3):
+        _add(profile, member, local_moment(tomorrow, 9 * 60 + 30 * i))
+    _add(profile, member, local_moment(tomorrow + timedelta(days=1), 9 * 60))  # the day after
+    db.session.commit()
+    Auth(client).login(profile.user)
+    with count_queries() as log:
+        html = client.get(f"/counseling/staff/day?date={tomorrow.isoformat()}").get_data(as_text=True)
+    assert _links(html) == _ids_on(tomorrow, profile) and len(_links(html)) == 3
+    (day,) = [" ".join(text.split()) for text in log.statements
+              if "ORDER BY appointments.starts_at, appointments.id" in " ".join(text.split())]
+    start = local_moment(tomorrow, 0).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    end = local_moment(tomorrow + timedelta(days=1), 0).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"appointments.starts_at >= '{start}" in day and f"appointments.starts_at < '{end}" in day
+    assert "appointments.status IN ('requested', 'confirmed', 'attended', 'no_show')" in day
