@@ -1,6 +1,6 @@
 """``make bench``: build or reuse both data sets, measure every key page on each, report.
 
-    .venv/bin/python bench/run_all.py [--duration 5] [--sets large,small] [--only forum]
+    .venv/bin/python bench/run_all.py [--duration 2] [--slices 3] [--sets large,small] [--only forum]
                                       [--extras] [--readme]
 
 1. bench/dataset.py: the large and the small data set on PostgreSQL (reused while
@@ -95,8 +95,9 @@ def summary(results: dict[str, dict], started: str) -> str:
             f"{size}: `{result['database']}` built {result['built_at']} in {result['build_seconds']:.0f} s; "
             f"hello world {min(hello):.0f}–{max(hello):.0f} req/s; load average "
             f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after")
-    return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads, "
-            f"{next(iter(results.values()))['duration']} s per run, each page between two hello-world runs. "
+    first = next(iter(results.values()))
+    return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads; each page in "
+            f"{first.get('slices', 1)} runs of {first['duration']} s, each between two hello-world runs. "
             + "; ".join(parts) + ".")
 
 
@@ -116,7 +117,8 @@ def main() -> int:
     import pages
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
+    parser.add_argument("--slices", type=int, default=3, help="wrk runs per page, each between two hello runs")
     parser.add_argument("--sets", default="large,small")
     parser.add_argument("--only", default="", help="only pages whose label or path contains this")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data sets")
@@ -131,7 +133,7 @@ def main() -> int:
         dataset.ensure(size, force=args.rebuild, log=lambda msg: print(msg, flush=True))
     results = {}
     for size in sizes:
-        results[size] = pages.measure(size, args.duration, only=args.only,
+        results[size] = pages.measure(size, args.duration, only=args.only, slices=args.slices,
                                       log=lambda msg: print(msg, flush=True))
     text = summary(results, started) + "\n\n" + table(results)
     report = dict(results)
