@@ -3,9 +3,15 @@ PostgreSQL that they send every statement outside a transaction, as a member, a
 staff member and a visitor, without tripping the write guard."""
 from __future__ import annotations
 
-import pytest
+import contextlib
+from contextlib import contextmanager
 
+import pytest
+from sqlalchemy import select
+
+from accounts.models import User
 from core.extensions import db
+from core.uploads.store import _PENDING as PENDING_UPLOADS
 from tests.conftest import POSTGRES, statements_inside_a_transaction
 
 READ_ONLY = {
@@ -37,3 +43,68 @@ def test_read_only_pages_send_nothing_inside_a_transaction(client, login_as, rol
             status = client.get(path).status_code
             assert status == (200 if roles or path == "/" or path.startswith("/pasar") else 302), path
     assert not inside
+
+
+@contextmanager
+def _commands_sent():
+    """The transaction commands psycopg sends (BEGIN, COMMIT, ROLLBACK)."""
+    import psycopg
+
+    sent: list[str] = []
+    real = psycopg.Connection._exec_command
+
+    def spy(self, command, *args, **kwargs):
+        sent.append(bytes(command).decode().split()[0])
+        return real(self, command, *args, **kwargs)
+
+    psycopg.Connection._exec_command = spy
+    try:
+        yield sent
+    finally:
+        psycopg.Connection._exec_command = real
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_a_page_that_only_read_ends_with_commit_and_keeps_the_prepared_statements(client, login_as):
+    """psycopg forgets a connection's prepared statements on every ROLLBACK: a page
+    that is not ``@read_only`` but only read ends with COMMIT instead."""
+    login_as("member", "umkm_staff")
+    db.session.commit()
+    for _ in range(6):  # psycopg prepares a statement on its fifth run
+        assert client.get("/pasar/staf").status_code == 200
+    with _commands_sent() as sent:
+        assert client.get("/pasar/staf").status_code == 200
+    assert "COMMIT" in sent and "ROLLBACK" not in sent
+    with db.engine.connect() as connection:
+        prepared = connection.connection.dbapi_connection._prepared
+        assert prepared._names, "prepared statements were forgotten"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_a_request_that_wrote_without_committing_is_still_rolled_back(app, make_user):
+    user = make_user(name="Maria Nenobais")
+    db.session.commit()
+    with _commands_sent() as sent, app.test_request_context("/account"):  # its teardown runs on exit
+        db.session.execute(db.text("UPDATE users SET name = 'Tertulis' WHERE id = :id"), {"id": user.id})
+    assert "COMMIT" not in sent
+    db.session.remove()  # what the end of the request's app context does: ROLLBACK
+    assert db.session.get(User, user.id).name == "Maria Nenobais"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.parametrize("case", ["upload waiting", "error"])
+def test_a_request_with_an_upload_waiting_or_an_error_is_still_rolled_back(app, make_user, case):
+    """An upload written in the transaction is removed on ROLLBACK (core/uploads):
+    a request that only read but left one waiting, or failed, is never committed."""
+    make_user()
+    db.session.commit()
+    with _commands_sent() as sent, contextlib.suppress(RuntimeError), app.test_request_context("/account"):
+        db.session.execute(select(User.id)).all()
+        if case == "upload waiting":
+            db.session.info.setdefault(PENDING_UPLOADS, [])
+        else:
+            raise RuntimeError("the view failed")  # the teardown gets the error
+    assert "COMMIT" not in sent
