@@ -1,0 +1,17 @@
+-- wrk script: cycle through the paths in the PATHS environment variable (comma-separated)
+-- and print requests/second and latency percentiles in the line bench/p95.lua prints.
+local paths = {}
+for path in string.gmatch(os.getenv("PATHS"), "[^,]+") do table.insert(paths, path) end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f errors=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
