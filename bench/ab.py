@@ -32,7 +32,7 @@ import pages  # noqa: E402
 def run(port: int, target: str, seconds: int, cookie: str | None, mixed: bool) -> float:
     if not mixed:
         return pages.wrk(port, target, seconds, 16, cookie)["rps"]
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", str(BENCH / "mixed.lua")]
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", str(BENCH / "p95.lua")]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True,
