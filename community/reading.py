@@ -272,9 +272,8 @@ def followed_threads(user: User, page: int, per_page: int = THREADS_PER_PAGE):
     statement = (
         _followed_statement(user)
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
     )
+    statement = paginated(statement, per_page + 1, (page - 1) * per_page)
     rows = [(thread, last_read) for thread, last_read in db.session.execute(statement).unique()]
     return rows[:per_page], len(rows) > per_page
 
@@ -306,9 +305,8 @@ def public_threads_of(user_id: int, page: int, per_page: int = THREADS_PER_PAGE)
             Thread.status == "visible",
         )
         .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
     )
+    statement = paginated(statement, per_page + 1, (page - 1) * per_page)
     threads = list(db.session.scalars(statement).unique())
     return threads[:per_page], len(threads) > per_page
 

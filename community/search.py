@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 
+from core.db import paginated
 from core.extensions import db
 
 FTS_TABLE = "community_posts_fts"
@@ -118,7 +119,7 @@ def search_posts(query: str, page: int, per_page: int = 20):
             .order_by(func.bm25(literal_column(FTS_TABLE)), Post.id.desc())
         )
     rows = list(
-        db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).unique()
+        db.session.scalars(paginated(statement, per_page + 1, (page - 1) * per_page)).unique()
     )
     return rows[:per_page], len(rows) > per_page
 

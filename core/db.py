@@ -56,10 +56,17 @@ def row_count(name: str) -> BindParameter:
     return written(name, Integer)
 
 
-def paginated(statement: Select, limit: str = "limit", offset: str = "offset") -> Select:
-    """``statement`` with ``LIMIT :limit OFFSET :offset`` given at run time
-    (``row_count``: written into the SQL as numbers)."""
-    return statement.limit(row_count(limit)).offset(row_count(offset))
+def paginated(statement: Select, limit: str | int = "limit", offset: str | int = "offset") -> Select:
+    """``statement`` with its LIMIT and OFFSET written into the SQL as numbers: each
+    a parameter's name, given when a statement built once runs (``row_count``), or
+    the number itself, for a statement built per request."""
+    return statement.limit(_rows(limit)).offset(_rows(offset))
+
+
+def _rows(given: str | int) -> BindParameter:
+    if isinstance(given, str):
+        return row_count(given)
+    return bindparam(None, given, type_=Integer, unique=True, literal_execute=True)
 
 
 def configure_sqlite(engine: Engine) -> None:

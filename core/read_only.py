@@ -81,14 +81,6 @@ def _end_read_only(_error=None) -> None:
         db.session.rollback()
 
 
-def _refuse_writes(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    if conn.get_execution_options().get(_OPTION) and not statement.lstrip().upper().startswith(_READS):
-        endpoint = request.endpoint if has_request_context() else "?"
-        raise WriteInReadOnly(
-            f"a write in a read-only request ({endpoint}): call core.read_only.writes_ahead() first"
-        )
-
-
 _WROTE = "rumahpurna_wrote"  # connection.info: a statement other than a SELECT in this transaction
 
 
@@ -96,9 +88,18 @@ def _begin_transaction(conn) -> None:
     conn.info[_WROTE] = False
 
 
-def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-    if not conn.info.get(_WROTE) and statement.lstrip()[:6].upper() != "SELECT":
-        conn.info[_WROTE] = True
+def _watch_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    """Before every statement: refuse a write in a read-only request, and note one
+    that is not a plain SELECT (``_end_reads_with_commit``)."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return
+    if conn.get_execution_options().get(_OPTION) and not head.startswith(_READS):
+        endpoint = request.endpoint if has_request_context() else "?"
+        raise WriteInReadOnly(
+            f"a write in a read-only request ({endpoint}): call core.read_only.writes_ahead() first"
+        )
+    conn.info[_WROTE] = True
 
 
 def _end_reads_with_commit(error=None) -> None:
@@ -130,11 +131,9 @@ def init_read_only(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             return
-        if not event.contains(db.engine, "before_cursor_execute", _refuse_writes):
-            event.listen(db.engine, "before_cursor_execute", _refuse_writes)
-        if not event.contains(db.engine, "begin", _begin_transaction):
+        if not event.contains(db.engine, "before_cursor_execute", _watch_statement):
+            event.listen(db.engine, "before_cursor_execute", _watch_statement)
             event.listen(db.engine, "begin", _begin_transaction)
-            event.listen(db.engine, "before_cursor_execute", _note_writes)
     app.before_request_funcs.setdefault(None, []).insert(0, _begin_read_only)
     app.teardown_request(_end_read_only)
     app.teardown_request(_end_reads_with_commit)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import false, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 
+from core.db import paginated
 from core.extensions import db
 from marketplace import search
 from marketplace.models import (
@@ -174,7 +175,7 @@ def search_products(filters: Filters, page: int, per_page: int | None = None) ->
     per_page = per_page or PER_PAGE
     offset = (page - 1) * per_page
     statement = _public_products().where(*filters.business_clauses(), *filters.product_clauses())
-    statement = statement.order_by(*_listing_order()).limit(per_page + 1).offset(offset)
+    statement = paginated(statement.order_by(*_listing_order()), per_page + 1, offset)
     words = search.terms(filters.query)
     if words:
         few = _few_matching_products(words)

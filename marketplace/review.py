@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from marketplace._common import MarketError, change_flag, change_status, tell_members
 from marketplace.models import (
@@ -38,10 +38,10 @@ def review_queue(status: str = PENDING, page: int = 1,
     reviewed), read off ix_market_businesses_review; ``(businesses, has_next)``
     from one row more than shown (a page, not every business of that status)."""
     per_page = per_page or QUEUE_PER_PAGE
-    rows = list(db.session.scalars(
-        select(Business).where(Business.status == status).order_by(Business.created_at, Business.id)
-        .limit(per_page + 1).offset((page - 1) * per_page)
-    ))
+    rows = list(db.session.scalars(paginated(
+        select(Business).where(Business.status == status).order_by(Business.created_at, Business.id),
+        per_page + 1, (page - 1) * per_page,
+    )))
     return rows[:per_page], len(rows) > per_page
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import paginated, utcnow
 from core.extensions import db
 from core.signals import invoice_status_changed
 from core.status import StatusChanged
@@ -216,7 +216,7 @@ def report_issue(invoice: Invoice | None, kind: str, detail: str, reference: str
 
 def staff_invoices(status: str | None = None, limit: int = 100, offset: int = 0) -> list[Invoice]:
     """Invoices for the staff list, newest first."""
-    query = select(Invoice).order_by(Invoice.id.desc()).limit(limit).offset(offset)
+    query = paginated(select(Invoice).order_by(Invoice.id.desc()), limit, offset)
     if status:
         query = query.where(Invoice.status == status)
     return list(db.session.scalars(query))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from community.reports.desk import queue_statement
 from community.reports.models import Report, ReportIdentifier
+from core.db import paginated
 from core.extensions import db
 
 
@@ -40,7 +41,7 @@ def identifier_reports(digest: str, page: int, per_page: int = 25):
         return None
     ids = select(ReportIdentifier.report_id).where(ReportIdentifier.digest == digest)
     rows = db.session.execute(
-        queue_statement().where(Report.id.in_(ids)).limit(per_page + 1).offset((page - 1) * per_page)
+        paginated(queue_statement().where(Report.id.in_(ids)), per_page + 1, (page - 1) * per_page)
     ).all()
     total = db.session.scalar(
         select(func.count(distinct(ReportIdentifier.report_id))).where(ReportIdentifier.digest == digest)

@@ -47,12 +47,13 @@ def test_paginated_gives_the_asked_rows_with_the_numbers_in_the_sql(app, make_us
 
 def test_every_paginated_list_page_writes_its_limit_as_a_number(client, login_as):
     """The lists that were planned anew on every request (the category thread list,
-    the registrar, Satgas and KUR queues) and the other paginated lists."""
+    the registrar, Satgas and KUR queues) and the other paginated lists, those built
+    per request too."""
     db.session.add(Category(slug="usaha-umkm", name_id="Usaha & UMKM", name_en="Business"))
     db.session.commit()
     login_as("member", "registrar", "satgas", "umkm_staff", "counselor")
     pages = ("/forum/c/usaha-umkm", "/forum/adminduk/desk", "/forum/lapor/desk", "/staff/kur",
-             "/inbox", "/trainings")
+             "/inbox", "/trainings", "/forum/following", "/pasar/staf")
     for path in pages:
         with sent_statements() as sent:
             assert client.get(path).status_code == 200, path
