@@ -1,17 +1,20 @@
-"""Key pages under wrk against a bare Flask "hello world", on one data set.
+"""Key pages under wrk against a bare Flask "hello world", on one data set or both at once.
 
-    .venv/bin/python bench/pages.py large [--duration 5] [--only forum] [--json out.json]
+    .venv/bin/python bench/pages.py large small [--duration 5] [--only forum] [--json out.json]
 
 Serves the app as production does (gunicorn, 2 sync workers, ProductionConfig,
-PostgreSQL, Redis for the rate limits) and bench/hello.py the same way, logs in
-through the real login form for each role, then for every page runs wrk on the
-hello world, on the page, and on the hello world again (which is also the next
-page's "before"): 16 connections, 2 threads, a fixed duration each, so each ratio
-compares the page with the mean of the two hello runs around it on a noisy machine. SQL statements per request and the gzip size come from
-bench/page_facts.py (the app's test client, same database and config).
+PostgreSQL, Redis for the rate limits), one server per set, and bench/hello.py the
+same way, logs in through the real login form for each role on each server, then for
+every page runs wrk in slices: the hello world, then the page on each set (which set
+first alternates slice by slice), and the hello world again (which is also the next
+slice's "before"): 16 connections, 2 threads, a fixed duration each, so each ratio
+compares the page with the mean of the hello runs around it on a noisy machine, and
+the two sets' runs of a page are seconds apart. SQL statements per request and the
+gzip size come from bench/page_facts.py (the app's test client, same database and
+config).
 
 Loopback only; every wrk run is bounded by --duration. Needs wrk (make bench
-installs it) and a data set built by bench/dataset.py.
+installs it) and data sets built by bench/dataset.py.
 """
 from __future__ import annotations
 
@@ -143,8 +146,10 @@ def redis_url() -> str:
 
 
 def gunicorn(app: str, port: int, env: dict, cwd: Path, workers: int = 2) -> subprocess.Popen:
+    # No control socket: every gunicorn would take the same ~/.gunicorn/gunicorn.ctl,
+    # and the bench runs three at once.
     return subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--no-control-socket",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app], cwd=cwd, env=env)
 
 
@@ -233,94 +238,145 @@ def flush_rate_limits() -> None:
     redis.Redis.from_url(redis_url()).flushdb()
 
 
-def measure(size: str, duration: int = 2, connections: int = 16, only: str = "", log=print,
-            slices: int = 3) -> dict:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does)")
+def prepare(size: str, only: str) -> dict:
+    """One set's runs, page facts, instance folder and port, before any server starts."""
     name = dataset.database_names()[size]
     if dataset.read_meta(name) is None:
         raise SystemExit(f"no data set in {name}: run bench/dataset.py {size}")
     meta = dataset.ensure(size, log=lambda _msg: None)
-    ids = resolve_ids(name)
-    runs = plan(ids, only)
+    runs = plan(resolve_ids(name), only)
     instance = Path(tempfile.mkdtemp(prefix=f"rp-bench-{size}-"))
-    facts = page_facts(name, meta, runs, instance)
+    # Keyed by label and account, which pair a page across the sets (its path may differ).
+    return {"size": size, "name": name, "meta": meta, "instance": instance, "port": free_port(),
+            "runs": {(run["label"], run["account"]): run for run in runs},
+            "facts": page_facts(name, meta, runs, instance)}
+
+
+def result_row(run: dict, status: int, hello_rps: float, slices_run: list[dict], fact: dict) -> dict:
+    rps = statistics.mean(part["rps"] for part in slices_run)
+    return {**run, "status": status, "hello_rps": hello_rps, "rps": rps,
+            "ratio": rps / hello_rps if hello_rps else 0.0,
+            # each percentile: its median over the slices
+            **{key: statistics.median(part[key] for part in slices_run)
+               for key in ("p50_ms", "p95_ms", "p99_ms")},
+            "errors": int(sum(part["errors"] for part in slices_run)), "sql": fact.get("sql"),
+            "gzip_bytes": fact.get("gzip_bytes")}
+
+
+def warm(port: int, path: str, connections: int, cookie: str | None) -> int:
+    """The page's status, then one unmeasured second of wrk on it.
+
+    Requests one after another all go to the same idle worker (py-spy showed the
+    other one configuring SQLAlchemy's mappers and compiling templates inside the
+    measured run), so one second with every connection open comes first."""
+    jar = dict(pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None
+    status = 0
+    with contextlib.suppress(OSError):  # a swamped machine: wrk's timeouts tell
+        status = request(port, path, cookies=jar)[0]
+    wrk(port, path, 1, connections, cookie)
+    return status
+
+
+def interleave(hello_port: int, targets: list[tuple], before: float | None, duration: int,
+               connections: int, slices: int) -> tuple[list[float], list[list[dict]]]:
+    """One page on each set (``targets``: port, path, cookie) in ``slices`` slices, the
+    sets' runs back to back between two hello-world runs, the first set first on even
+    slices and last on odd ones; the hello runs and each target's runs.
+
+    A shared machine's speed drifts within seconds (one 5 s run each saw hello world
+    at 2,200 and at 4,500 req/s within one bench): a page and its hello world measured
+    side by side drift together, and so do its runs on the two sets, which the growth
+    compares. ``before``: the previous page's last hello run (None: measured here)."""
+    if before is None:
+        before = wrk(hello_port, "/", duration, connections, None)["rps"]
+    hellos, parts = [before], [[] for _ in targets]
+    for number in range(slices):
+        order = list(enumerate(targets))
+        for index, (port, path, cookie) in (order if number % 2 == 0 else order[::-1]):
+            parts[index].append(wrk(port, path, duration, connections, cookie))
+        hellos.append(wrk(hello_port, "/", duration, connections, None)["rps"])
+    return hellos, parts
+
+
+def measure(sizes: list[str], duration: int = 2, connections: int = 16, only: str = "", log=print,
+            slices: int = 3) -> dict[str, dict]:
+    """Every page on each set in ``sizes``, the sets served at once (one app server
+    each, beside one hello world) and their runs of a page interleaved, so the growth
+    from one set to the other compares runs seconds apart; one result per set."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does)")
+    sets = [prepare(size, only) for size in sizes]
     flush_rate_limits()
-    hello_port, site_port = free_port(), free_port()
-    env = production_env(name, meta, site_port, instance)
-    hello = gunicorn("hello:app", hello_port, env, BENCH)
-    site = gunicorn("wsgi:app", site_port, env, ROOT)
+    hello_port = free_port()
+    hello = gunicorn("hello:app", hello_port, production_env(sets[0]["name"], sets[0]["meta"], hello_port,
+                                                              sets[0]["instance"]), BENCH)
+    processes = [hello]
+    for one in sets:
+        one["process"] = gunicorn("wsgi:app", one["port"], production_env(
+            one["name"], one["meta"], one["port"], one["instance"]), ROOT)
+        processes.append(one["process"])
     load_before = os.getloadavg()
-    results = []
+    rows = {size: [] for size in sizes}
     try:
         wait_for(hello_port, "/")
-        wait_for(site_port, "/healthz")
-        cookies = {account: login(site_port, phone) for account, phone in ACCOUNTS.items()}
+        for one in sets:
+            wait_for(one["port"], "/healthz")
+            # The servers share the rate limits: ten login posts from 127.0.0.1 with two
+            # sets, far below LOGIN_POSTS_PER_IP_MINUTE (300), and each success clears
+            # its account's failure counter.
+            one["cookies"] = {account: login(one["port"], phone) for account, phone in ACCOUNTS.items()}
         before = None
-        for run in runs:
-            cookie = cookies[run["account"]] if run["account"] else None
-            jar = dict(pair.split("=", 1) for pair in cookie.split("; ")) if cookie else None
-            status = 0
-            with contextlib.suppress(OSError):  # a swamped machine: wrk's timeouts tell
-                status = request(site_port, run["path"], cookies=jar)[0]
-            # Warm both workers: requests one after another all go to the same idle
-            # worker (py-spy showed the other one configuring SQLAlchemy's mappers and
-            # compiling templates inside the measured run), so one second of wrk with
-            # every connection open comes first, unmeasured.
-            wrk(site_port, run["path"], 1, connections, cookie)
-            # The page in ``slices`` short runs, each between two hello-world runs (the
-            # last hello run is also the first of the next page): a shared machine's
-            # speed drifts within seconds, and a page and its hello world measured
-            # side by side drift together (one 5 s run each saw hello world at
-            # 2,200 and at 4,500 req/s within one bench).
-            if before is None:
-                before = wrk(hello_port, "/", duration, connections, None)["rps"]
-            hellos, slices_run = [before], []
-            for _ in range(slices):
-                slices_run.append(wrk(site_port, run["path"], duration, connections, cookie))
-                hellos.append(wrk(hello_port, "/", duration, connections, None)["rps"])
+        for key in dict.fromkeys(key for one in sets for key in one["runs"]):
+            measured = [(one, one["runs"][key]) for one in sets if key in one["runs"]]
+            targets = [(one["port"], run["path"], one["cookies"][run["account"]] if run["account"] else None)
+                       for one, run in measured]
+            statuses = [warm(port, path, connections, cookie) for port, path, cookie in targets]
+            hellos, parts = interleave(hello_port, targets, before, duration, connections, slices)
             before = hellos[-1]
             hello_rps = statistics.mean(hellos)
-            rps = statistics.mean(part["rps"] for part in slices_run)
-            fact = facts.get(f"{run['account']} {run['path']}", {})
-            row = {**run, "status": status, "hello_rps": hello_rps, "rps": rps,
-                   "ratio": rps / hello_rps if hello_rps else 0.0,
-                   # each percentile: its median over the slices
-                   **{key: statistics.median(part[key] for part in slices_run)
-                      for key in ("p50_ms", "p95_ms", "p99_ms")},
-                   "errors": int(sum(part["errors"] for part in slices_run)), "sql": fact.get("sql"),
-                   "gzip_bytes": fact.get("gzip_bytes")}
-            results.append(row)
-            log(f"{size:5} {run['label']:22} {'as ' + run['account'] if run['account'] else 'anonymous':14} "
-                f"{row['rps']:7.0f} req/s {100 * row['ratio']:5.1f} % of hello ({hello_rps:.0f}) "
-                f"p50/95/99 {row['p50_ms']:.0f}/{row['p95_ms']:.0f}/{row['p99_ms']:.0f} ms "
-                f"sql {row['sql']} gzip {row['gzip_bytes']} status {status} errors {row['errors']}")
+            for (one, run), status, slices_run in zip(measured, statuses, parts, strict=True):
+                row = result_row(run, status, hello_rps, slices_run,
+                                 one["facts"].get(f"{run['account']} {run['path']}", {}))
+                rows[one["size"]].append(row)
+                log(f"{one['size']:5} {run['label']:22} "
+                    f"{'as ' + run['account'] if run['account'] else 'anonymous':14} "
+                    f"{row['rps']:7.0f} req/s {100 * row['ratio']:5.1f} % of hello ({hello_rps:.0f}) "
+                    f"p50/95/99 {row['p50_ms']:.0f}/{row['p95_ms']:.0f}/{row['p99_ms']:.0f} ms "
+                    f"sql {row['sql']} gzip {row['gzip_bytes']} status {status} errors {row['errors']}")
     finally:
-        for process in (hello, site):
+        for process in processes:
             process.terminate()
-        for process in (hello, site):
+        for process in processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        shutil.rmtree(instance, ignore_errors=True)
-    return {"size": size, "database": name, "built_at": meta.get("built_at"),
+        for one in sets:
+            shutil.rmtree(one["instance"], ignore_errors=True)
+    load_after = os.getloadavg()
+    results = {}
+    for one in sets:
+        meta = one["meta"]
+        results[one["size"]] = {
+            "size": one["size"], "database": one["name"], "built_at": meta.get("built_at"),
             "build_seconds": meta.get("build_seconds"), "duration": duration, "slices": slices,
-            "connections": connections, "load_before": load_before, "load_after": os.getloadavg(),
-            "pages": results}
+            "connections": connections, "load_before": load_before, "load_after": load_after,
+            "pages": rows[one["size"]]}
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("size", choices=sorted(dataset.SIZES))
+    parser.add_argument("sizes", nargs="+", choices=sorted(dataset.SIZES), help="served at once, interleaved")
     parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
-    parser.add_argument("--slices", type=int, default=3, help="wrk runs per page, each between two hello runs")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="wrk runs per page on each set, the sets' runs between two hello runs")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only", default="", help="only pages whose label or path contains this")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
-    result = measure(args.size, args.duration, args.connections, args.only, slices=args.slices)
+    result = measure(args.sizes, args.duration, args.connections, args.only, slices=args.slices)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
 

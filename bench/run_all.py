@@ -5,8 +5,10 @@
 
 1. bench/dataset.py: the large and the small data set on PostgreSQL (reused while
    their key holds; the first build takes minutes).
-2. bench/pages.py on each set: gunicorn (2 sync workers, ProductionConfig, Redis)
-   beside a hello world served the same way, wrk interleaved page by page.
+2. bench/pages.py on both sets at once: one gunicorn per set (2 sync workers,
+   ProductionConfig, Redis) beside a hello world served the same way; per page, in
+   each slice the page on the large and on the small set back to back between two
+   hello-world runs (which set first alternates).
 3. The table (requests/s, % of hello world, p50/p95/p99, SQL per request, gzip
    size, the small set's figures and the growth) printed, and written as
    bench/results/<UTC date-time>.md and .json. ``--readme`` also puts it into
@@ -14,7 +16,7 @@
 
 ``--lighthouse`` then runs bench/lighthouse.py on the small set and adds its table.
 ``--extras`` afterwards runs the older bounded benchmarks (page_weight.py, slots.py,
-dispatch.py). Loopback only; with the default 5 s per wrk run both sets take about
+dispatch.py). Loopback only; with the default 2 s per wrk run both sets take about
 ten minutes once the data sets exist.
 """
 from __future__ import annotations
@@ -40,8 +42,10 @@ EXTRAS = [["page_weight.py"], ["slots.py"], ["dispatch.py"]]
 
 
 def growth(large: dict, small: dict | None) -> float | None:
-    """How much longer a request takes on the large set, from the ratios to hello world
-    (each against its own neighbouring hello run, so machine noise cancels out)."""
+    """How much longer a request takes on the large set, from the ratios to hello world.
+
+    Measured together (bench/pages.py), both sets' runs of a page alternate slice by
+    slice between the same hello runs, so this compares runs seconds apart."""
     if not small or not large.get("ratio") or not small.get("ratio"):
         return None
     return small["ratio"] / large["ratio"] - 1
@@ -88,17 +92,21 @@ def table(results: dict[str, dict]) -> str:
 
 
 def summary(results: dict[str, dict], started: str) -> str:
-    parts = []
-    for size, result in results.items():
-        hello = [r["hello_rps"] for r in result["pages"]]
-        parts.append(
-            f"{size}: `{result['database']}` built {result['built_at']} in {result['build_seconds']:.0f} s; "
-            f"hello world {min(hello):.0f}–{max(hello):.0f} req/s; load average "
-            f"{result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after")
+    """How the sets were measured (together: one hello world and one load for all)."""
     first = next(iter(results.values()))
-    return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads; each page in "
-            f"{first.get('slices', 1)} runs of {first['duration']} s, each between two hello-world runs. "
-            + "; ".join(parts) + ".")
+    runs = f"{first.get('slices', 1)} runs of {first['duration']} s"
+    if len(results) > 1:
+        how = (f"the sets served at once, each page in {runs} on each set: in each slice the "
+               + " and the ".join(results) + " set's runs back to back between two hello-world runs, "
+               "which set first alternating")
+    else:
+        how = f"each page in {runs}, each between two hello-world runs"
+    built = [f"{size}: `{result['database']}` built {result['built_at']} in {result['build_seconds']:.0f} s"
+             for size, result in results.items()]
+    hello = [r["hello_rps"] for result in results.values() for r in result["pages"]]
+    return (f"Run {started} UTC on {os.cpu_count()} cores: wrk 16 connections, 2 threads; {how}. "
+            + "; ".join(built) + f"; hello world {min(hello):.0f}–{max(hello):.0f} req/s; load average "
+            f"{first['load_before'][0]:.1f} before, {first['load_after'][0]:.1f} after.")
 
 
 def write_readme(text: str) -> bool:
@@ -118,7 +126,8 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=2, help="seconds per wrk run")
-    parser.add_argument("--slices", type=int, default=3, help="wrk runs per page, each between two hello runs")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="wrk runs per page on each set, the sets' runs between two hello runs")
     parser.add_argument("--sets", default="large,small")
     parser.add_argument("--only", default="", help="only pages whose label or path contains this")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data sets")
@@ -131,10 +140,8 @@ def main() -> int:
     sizes = [s for s in args.sets.split(",") if s]
     for size in sizes:
         dataset.ensure(size, force=args.rebuild, log=lambda msg: print(msg, flush=True))
-    results = {}
-    for size in sizes:
-        results[size] = pages.measure(size, args.duration, only=args.only, slices=args.slices,
-                                      log=lambda msg: print(msg, flush=True))
+    results = pages.measure(sizes, args.duration, only=args.only, slices=args.slices,
+                            log=lambda msg: print(msg, flush=True))
     text = summary(results, started) + "\n\n" + table(results)
     report = dict(results)
     out = BENCH / "results"

@@ -110,7 +110,30 @@ def test_table_shows_ratio_latencies_sql_size_growth_and_what_misses_the_targets
     assert "HTTP 404" in lines["gone"] and "| – | – |" in lines["gone"]  # not in the small set
     assert lines["stuck"].endswith("| no answer within the run |")  # p95 0 is no pass
     summary = run_all.summary(results, "2026-12-01 23:40")
-    assert "bench_large" in summary and "load average 3.0 before, 4.0 after" in summary
+    assert "bench_large" in summary and "bench_small" in summary
+    assert "served at once" in summary and "load average 3.0 before, 4.0 after" in summary
+    alone = run_all.summary({"large": results["large"]}, "2026-12-01 23:40")
+    assert "served at once" not in alone and "each between two hello-world runs" in alone
+
+
+def test_interleave_runs_both_sets_of_a_page_between_hello_runs_alternating_the_first(monkeypatch):
+    pages = _load("pages")
+    calls = []
+
+    def wrk(port, path, duration, connections, cookie):
+        calls.append((port, path, cookie))
+        return {"rps": float(port), "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0.0}
+
+    monkeypatch.setattr(pages, "wrk", wrk)
+    large, small, hello = (2, "/forum/t/16", "c=1"), (3, "/forum/t/9", "c=2"), (1, "/", None)
+    hellos, parts = pages.interleave(1, [large, small], None, 2, 16, 3)
+    assert calls == [hello, large, small, hello, small, large, hello, large, small, hello]
+    assert hellos == [1.0] * 4
+    assert [[run["rps"] for run in part] for part in parts] == [[2.0] * 3, [3.0] * 3]
+    # The last hello run of a page is the first of the next; one set alone works too.
+    calls.clear()
+    hellos, parts = pages.interleave(1, [small], 5.0, 2, 16, 2)
+    assert calls == [small, hello, small, hello] and hellos == [5.0, 1.0, 1.0] and len(parts[0]) == 2
 
 
 def test_readme_table_replaced_between_the_markers_only(tmp_path, monkeypatch):
