@@ -87,6 +87,9 @@ def register_extensions(app: Flask) -> None:
 
     install_fast_gettext(app, babel)
     limiter.init_app(app)
+    from core.limits import skip_idle_middleware
+
+    skip_idle_middleware(app, limiter)
 
     from accounts.auth import configure_login
 
