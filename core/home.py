@@ -21,8 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, literal_column, select, true
 
-from core.db import utcnow
-from core.extensions import db
+from core.db import plain_rows, utcnow
 from core.signals import member_home_cards, service_links, staff_workspace
 
 
@@ -141,7 +140,7 @@ def _ask_all(user) -> dict[str, SimpleNamespace]:
     for part in parts:
         if part.params is not None:
             values.update(part.params(user))
-    found = iter(db.session.execute(statement, values).one())
+    found = iter(plain_rows(statement, values).one())
     rows = {}
     for name, keys in layout:
         row = {key: next(found) for key in keys}

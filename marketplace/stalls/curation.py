@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
-from core.db import utcnow
+from core.db import plain_rows, utcnow
 from core.extensions import db
 from marketplace.models import Business
 from marketplace.stalls import allocation, schedule
@@ -47,7 +47,7 @@ def histories(business_ids: list[int], market_id: int, before: date) -> dict[int
     result = {bid: History() for bid in business_ids}
     if not business_ids:
         return result
-    rows = db.session.execute(
+    rows = plain_rows(
         select(StallApplication.business_id, StallApplication.status, StallApplication.paid_at, MarketDay.day)
         .join(MarketDay, MarketDay.id == StallApplication.market_day_id)
         .where(

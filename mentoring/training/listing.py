@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
-from core.db import paginated, utcnow
+from core.db import paginated, plain_rows, utcnow
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import LRU, kept
@@ -81,7 +81,7 @@ def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page
         params["tag"] = f"%,{escaped},%"
     if regency:
         params["regency"] = regency
-    rows = db.session.execute(_upcoming_statement(bool(tag), bool(regency)), params).all()
+    rows = plain_rows(_upcoming_statement(bool(tag), bool(regency)), params).all()
     return TrainingPage(page=page, items=rows[:per_page], has_next=len(rows) > per_page)
 
 
@@ -109,7 +109,7 @@ def seat_counts(training_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {i: {"confirmed": 0, "waitlisted": 0} for i in ids}
     if not ids:
         return counts
-    rows = db.session.execute(_SEAT_COUNTS, {"ids": ids})
+    rows = plain_rows(_SEAT_COUNTS, {"ids": ids})
     for session_id, status, count in rows:
         counts[session_id][status] = count
     return counts
