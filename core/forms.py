@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     Field,
     FieldList,
@@ -34,6 +35,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from accounts.phones import normalise_phone
 from core.db import utcnow
@@ -151,6 +153,22 @@ class BaseForm(FlaskForm):
         for field in _text_fields(self):
             valid = _check_characters(field) and valid
         return valid
+
+    def hidden_tag(self, *fields) -> Markup:
+        """Flask-WTF's ``hidden_tag()``, the same markup, with the CSRF token's input
+        written directly: drawn through WTForms' widget (attributes gathered, sorted
+        and escaped one by one) it was 0.05 ms of every page with a button."""
+        if fields:
+            return super().hidden_tag(*fields)
+        csrf_name = self.meta.csrf_field_name if self.meta.csrf else None
+        return Markup("\n").join(
+            _CSRF_INPUT % (field.id, field.name, field.current_token)
+            if field.short_name == csrf_name and not field.render_kw else field()
+            for field in self if isinstance(field.widget, HiddenInput)
+        )
+
+
+_CSRF_INPUT = Markup('<input id="%s" name="%s" type="hidden" value="%s">')
 
 
 class EmptyForm(BaseForm):

@@ -9,6 +9,9 @@ import pytest
 from flask import render_template_string, url_for
 from flask_babel import force_locale, format_datetime, refresh
 from flask_babel import gettext as babel_gettext
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.widgets import HiddenInput
 
 from core.forms import EmptyForm
 from core.i18n import current_language, wita
@@ -94,6 +97,32 @@ def test_one_form_drawn_once_for_many_rows(app, request_ctx, monkeypatch):
     assert once(form) == form.hidden_tag()
     assert once(form) is once(form)
     assert 'name="csrf_token"' in once(form)
+
+
+class _NotDrawnHere(HiddenInput):
+    def __call__(self, field, **kwargs):
+        raise AssertionError("the CSRF input was drawn through WTForms' widget")
+
+
+class _WithHidden(EmptyForm):
+    step = HiddenField(default="2")
+
+
+@pytest.mark.parametrize("form_class", [EmptyForm, _WithHidden])
+def test_hidden_tag_draws_what_flask_wtf_draws(app, request_ctx, monkeypatch, form_class):
+    """``BaseForm.hidden_tag`` writes the CSRF input itself: the same markup as
+    Flask-WTF's, with a form's other hidden fields as before, prefixed or not."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    for form in (form_class(), form_class(prefix="row")):
+        assert form.hidden_tag() == FlaskForm.hidden_tag(form)
+        assert form.hidden_tag("csrf_token") == FlaskForm.hidden_tag(form, "csrf_token")
+    form = form_class()
+    drawn = FlaskForm.hidden_tag(form)
+    assert 'name="csrf_token" type="hidden" value="' in drawn
+    form.csrf_token.widget = _NotDrawnHere()  # the fast path never asks the widget
+    assert form.hidden_tag() == drawn
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    assert form_class().hidden_tag() == FlaskForm.hidden_tag(form_class())
 
 
 def test_template_globals_stay_overridable_per_template(app):
