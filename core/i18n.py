@@ -91,9 +91,24 @@ def _template_gettext_callables() -> dict:
         # Always a format string, as in Jinja: "%%" is "%" even without variables.
         return rv % variables
 
+    # A label without variables draws the same for every request in one language:
+    # (translations, msgid, autoescape) -> the drawn label, bounded by the templates'
+    # msgids (a few thousand); cleared rather than grown should that ever be passed.
+    plain: dict[tuple, str] = {}
+
     @pass_eval_context
     def gettext(eval_ctx, __string, **variables):
-        return _finish(eval_ctx, current_translations().ugettext(__string), variables)
+        translations = current_translations()
+        if variables:
+            return _finish(eval_ctx, translations.ugettext(__string), variables)
+        key = (translations, __string, eval_ctx.autoescape)
+        drawn = plain.get(key)
+        if drawn is None:
+            drawn = _finish(eval_ctx, translations.ugettext(__string), variables)
+            if len(plain) >= 20000:
+                plain.clear()
+            plain[key] = drawn
+        return drawn
 
     @pass_eval_context
     def ngettext(eval_ctx, __singular, __plural, __num, **variables):

@@ -80,6 +80,21 @@ def test_icons_are_the_same_svg_every_time(request_ctx):
     assert first.startswith('<svg class="icon"') and "<path" in first and first.endswith("</svg>")
 
 
+def test_a_kept_label_follows_the_language_and_the_escaping(app, request_ctx):
+    """Labels without variables are kept per (translations, msgid, autoescape)."""
+    labels = []
+    for language in ("id", "en", "id", "en"):
+        with force_locale(language):
+            labels.append(render_template_string("{{ _('Beranda') }}"))
+    assert labels == ["Beranda", "Home", "Beranda", "Home"]
+    escaped = render_template_string("{{ _('100%% gratis') }}")
+    plain = render_template_string("{% autoescape false %}{{ _('100%% gratis') }}{% endautoescape %}")
+    assert escaped == plain == "100% gratis"
+    with force_locale("en"):
+        refresh()  # new translations objects: kept labels of the old ones are not used
+        assert render_template_string("{{ _('Beranda') }}") == "Home"
+
+
 def test_row_url_gives_what_url_for_gives(app, request_ctx):
     make = app.jinja_env.globals["row_url"]
     react = make("community.react", "post_id")
