@@ -52,7 +52,10 @@ class Invoice(db.Model):
     )
     subject_kind: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int]
+    # What it is for, in Indonesian, and in English (None on invoices made before
+    # English descriptions existed: those show the Indonesian one in both languages).
     description: Mapped[str] = mapped_column(String(200))
+    description_en: Mapped[str | None] = mapped_column(String(200))
     amount: Mapped[int]  # whole rupiah
     currency: Mapped[str] = mapped_column(String(3), default=CURRENCY)
     status: Mapped[str] = mapped_column(String(20), default=OPEN)
@@ -75,6 +78,12 @@ class Invoice(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     payer: Mapped[User | None] = relationship(foreign_keys=[payer_id], lazy="joined")
+
+    def description_for(self, language: str | None) -> str:
+        """What the invoice is for, in ``language`` ("id" or "en")."""
+        if language == "en" and self.description_en:
+            return self.description_en
+        return self.description
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,7 @@ def export_for(user: User) -> dict | None:
     return {
         "invoices": [
             {
-                "id": i.id, "for": i.description, "amount_rupiah": i.amount, "currency": i.currency,
+                "id": i.id, "for": i.description, "for_en": i.description_en, "amount_rupiah": i.amount, "currency": i.currency,
                 "status": i.status, "method": i.method, "receipt_number": i.receipt_number,
                 "created_at": i.created_at.isoformat(), "paid_at": i.paid_at.isoformat() if i.paid_at else None,
             }

@@ -77,6 +77,8 @@ class StripeProvider:
         """One Checkout Session for this invoice attempt. The idempotency key makes a
         double click or a retry (ours or the library's) return the same session."""
         expires_at = utcnow() + timedelta(minutes=CHECKOUT_SESSION_MINUTES)
+        # Stripe's page names what is paid for in the payer's language.
+        payer_language = invoice.payer.locale if invoice.payer is not None else None
         session = self.client().v1.checkout.sessions.create(
             params={
                 "mode": "payment",
@@ -89,7 +91,7 @@ class StripeProvider:
                         "price_data": {
                             "currency": invoice.currency.lower(),
                             "unit_amount": to_stripe_amount(invoice.amount),
-                            "product_data": {"name": invoice.description[:200]},
+                            "product_data": {"name": invoice.description_for(payer_language)[:200]},
                         },
                     }
                 ],

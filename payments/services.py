@@ -54,10 +54,12 @@ def create_invoice(
     subject_id: int,
     amount: int,
     description: str,
+    description_en: str | None = None,
     due_at: datetime | None = None,
 ) -> Invoice:
-    """A new open invoice of ``amount`` whole rupiah for ``payer``. The amount must
-    come from the caller's server-side record, never from a form."""
+    """A new open invoice of ``amount`` whole rupiah for ``payer``, described in
+    Indonesian (``description``) and English. The amount must come from the caller's
+    server-side record, never from a form."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise ValueError(f"invoice amount out of range: {amount!r}")
     invoice = Invoice(
@@ -68,6 +70,7 @@ def create_invoice(
         amount=amount,
         currency=CURRENCY,
         description=description[:200],
+        description_en=description_en[:200] if description_en else None,
         due_at=due_at,
         status=OPEN,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from core.db import utcnow
@@ -61,7 +62,8 @@ def application_approved(application: StallApplication, urgent: bool = False) ->
         invoice = payments.create_invoice(
             application.applicant or application.business.members[0].user,
             subject_kind=INVOICE_KIND, subject_id=application.id, amount=amount,
-            description=_description(application), due_at=due,
+            description=_description(application, "id"),
+            description_en=_description(application, "en"), due_at=due,
         )
         params["invoice_url"] = site_path("payments.invoice_detail", invoice_id=invoice.id)
         tell_vendor(application, "approved", N_("Lapak %(stall)s untuk %(business)s"),
@@ -79,13 +81,20 @@ def application_approved(application: StallApplication, urgent: bool = False) ->
     db.session.flush()
 
 
-def _description(application: StallApplication) -> str:
+def _description(application: StallApplication, language: str) -> str:
+    """What the stall's invoice is for, in ``language`` (the invoice keeps both)."""
     stall = application.stall
-    if application.is_lease:
-        return (f"Sewa kios {stall.code}, {application.lease_months} bulan dari "
-                f"{format_wita(application.lease_start, 'month', locale='id')}")
-    return (f"Lapak {stall.code}, {application.market_day.market.name} "
-            f"{format_wita(application.market_day.day, 'short', locale='id')}")
+    with force_locale(language):
+        if application.is_lease:
+            return ngettext(
+                "Sewa kios %(stall)s, %(num)d bulan dari %(month)s",
+                "Sewa kios %(stall)s, %(num)d bulan dari %(month)s",
+                application.lease_months, stall=stall.code,
+                month=format_wita(application.lease_start, "month", locale=language),
+            )
+        return gettext("Lapak %(stall)s, %(market)s %(day)s", stall=stall.code,
+                       market=application.market_day.market.name,
+                       day=format_wita(application.market_day.day, "short", locale=language))
 
 
 def _schedule_day_reminders(application: StallApplication) -> None:

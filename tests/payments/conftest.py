@@ -23,6 +23,7 @@ def make_invoice(make_user):
         invoice = services.create_invoice(
             payer, subject_kind=fields.pop("subject_kind", "test"), subject_id=fields.pop("subject_id", 1),
             amount=amount, description=fields.pop("description", "Lapak A-01, Minggu"),
+            description_en=fields.pop("description_en", None),
         )
         db.session.commit()
         return invoice

@@ -31,6 +31,35 @@ def test_checkout_session_has_the_server_amount_in_minor_units(client, login_as,
     assert call["key"] == f"invoice-{invoice.id}-checkout-0"
 
 
+@pytest.mark.parametrize(("locale", "name"), [("id", "Lapak A-01, SABOAK 6 Des 2026"),
+                                            ("en", "Stall A-01, SABOAK Dec 6, 2026")])
+def test_stripe_names_the_invoice_in_the_payers_language(client, login_as, make_invoice, stripe_double,
+                                                         locale, name):
+    payer = login_as("member", locale=locale)
+    invoice = make_invoice(payer=payer, description="Lapak A-01, SABOAK 6 Des 2026",
+                           description_en="Stall A-01, SABOAK Dec 6, 2026")
+    assert _pay_click(client, invoice).status_code == 303
+    assert stripe_double.calls[-1]["params"]["line_items[0][price_data][product_data][name]"] == name
+
+
+def test_an_invoice_reads_in_the_viewers_language(client, login_as, make_invoice):
+    """Both descriptions are kept; one made before English ones existed shows its
+    Indonesian description in English too."""
+    payer = login_as("member", locale="en")
+    both = make_invoice(payer=payer, description="Lapak A-01, SABOAK 6 Des 2026",
+                        description_en="Stall A-01, SABOAK Dec 6, 2026")
+    older = make_invoice(payer=payer, description="Lapak B-02, SABOAK 13 Des 2026")
+    page = client.get(f"/payments/invoices/{both.id}").get_data(as_text=True)
+    assert "Stall A-01, SABOAK Dec 6, 2026" in page and "Lapak A-01" not in page
+    listing = client.get("/payments/invoices").get_data(as_text=True)
+    assert "Stall A-01, SABOAK Dec 6, 2026" in listing and "Lapak B-02, SABOAK 13 Des 2026" in listing
+    assert older.description_for("en") == "Lapak B-02, SABOAK 13 Des 2026"
+    payer.locale = "id"
+    db.session.commit()
+    page = client.get(f"/payments/invoices/{both.id}").get_data(as_text=True)
+    assert "Lapak A-01, SABOAK 6 Des 2026" in page and "Stall A-01" not in page
+
+
 def test_double_click_makes_one_session(client, login_as, make_invoice, stripe_double):
     payer = login_as("member")
     invoice = make_invoice(payer=payer)

@@ -156,6 +156,9 @@ def test_fee_comes_from_the_stall_record(make_business, make_user, make_market, 
     assert invoice.amount == 25_000 and invoice.payer_id == application.applicant_id
     assert application.payment_due_at is not None
     assert invoice.due_at == application.payment_due_at
+    day_id, day_en = fees.format_wita(day.day, "short", locale="id"), fees.format_wita(day.day, "short", locale="en")
+    assert invoice.description == f"Lapak A-01, SABOAK {day_id}"
+    assert invoice.description_en == f"Stall A-01, SABOAK {day_en}"
 
 
 def test_paid_invoice_is_noted_on_the_application(make_business, make_user, make_market, next_day):
@@ -312,7 +315,11 @@ def test_lease_application_and_renewal_reminder(make_business, make_user, make_m
     application = apps.apply_for_lease(business.members[0].user, business, site, start, 3)
     decisions.approve(make_user(roles=("umkm_staff",)), application, _stall(site, "K-01"))
     db.session.commit()
-    assert payments.invoices_for("stall_application", [application.id])[application.id].amount == 900_000
+    invoice = payments.invoices_for("stall_application", [application.id])[application.id]
+    assert invoice.amount == 900_000
+    month_id, month_en = (fees.format_wita(start, "month", locale=language) for language in ("id", "en"))
+    assert invoice.description == f"Sewa kios K-01, 3 bulan dari {month_id}"
+    assert invoice.description_en == f"Booth K-01, 3 months from {month_en}"
     assert f"stall-application:{application.id}:remind-renewal" in _keys(application.applicant)
 
 
