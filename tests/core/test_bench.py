@@ -184,3 +184,26 @@ def test_lighthouse_runs_slow_4g_and_3g_on_the_issue_pages_and_tabulates_failure
     ]}
     row = lighthouse.table(result).splitlines()[2]
     assert row == "| member home `/` | 99 / 100 · LCP 1.2 s · 5.5 KB | failed (TimeoutExpired) |"
+    result["results"][1] = {**result["results"][0], "throttling": "3G", "retried": True}
+    row = lighthouse.table(result).splitlines()[2]
+    assert row.endswith("| 99 / 100 · LCP 1.2 s · 5.5 KB (second try) |")
+
+
+def test_lighthouse_tries_a_failed_page_once_more(monkeypatch, tmp_path):
+    import subprocess
+
+    lighthouse = _load("lighthouse")
+    outcomes = [subprocess.CalledProcessError(1, "lighthouse"), {"performance": 98}]
+
+    def run(*_args):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(lighthouse, "run_lighthouse", run)
+    assert lighthouse.scores_with_retry("u", tmp_path, [], tmp_path / "r") == {"performance": 98, "retried": True}
+    outcomes[:] = [{"performance": 100}]
+    assert lighthouse.scores_with_retry("u", tmp_path, [], tmp_path / "r") == {"performance": 100}
+    outcomes[:] = [OSError(), OSError()]
+    assert lighthouse.scores_with_retry("u", tmp_path, [], tmp_path / "r") == {"error": "OSError"}
