@@ -23,8 +23,7 @@ from functools import cache
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select
 
 from accounts.models import User
-from core.db import paginated, utcnow, written
-from core.extensions import db
+from core.db import paginated, plain_rows, utcnow, written
 from core.i18n import WITA
 from mentoring.counseling import slot_cache
 from mentoring.counseling import slots as slotlib
@@ -176,7 +175,7 @@ def _statements() -> dict:
 
 
 def _run(name: str, **params) -> list:
-    return db.session.connection().execute(_statements()[name], params).all()
+    return plain_rows(_statements()[name], params).all()
 
 
 def today_of(now: datetime | None = None) -> date:
