@@ -17,6 +17,11 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    # Templates are a fixed set of files, all loaded at start-up (``warm_up``): keep
+    # them in a plain dict. Jinja's default 400-entry LRU moves a template to the front
+    # of a deque on every lookup, a scan of the ~200 templates for each extends,
+    # import and include of every page.
+    app.jinja_options = {**app.jinja_options, "cache_size": -1}
     app.config.from_object(config or config_from_env())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -175,3 +175,19 @@ def test_private_babel_state_is_read_only_in_core_i18n():
         and "_flask_babel" in path.read_text(encoding="utf-8")
     ]
     assert readers == ["core/i18n.py"]
+
+
+def test_every_template_stays_loaded_in_a_plain_cache(app):
+    """All ~200 templates are loaded at start-up (``warm_up``) and kept in a plain
+    dict: no lookup reorders an LRU queue and none is ever evicted and compiled again."""
+    from core import warm_up
+
+    warm_up(app)
+    cache = app.jinja_env.cache
+    assert type(cache) is dict
+    names = {name for _loader, name in cache}
+    assert names >= set(app.jinja_env.list_templates())
+    first = app.jinja_env.get_template("base.html")
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    assert app.jinja_env.get_template("base.html") is first
