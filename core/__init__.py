@@ -65,7 +65,7 @@ def configure_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from core.db import configure_postgres_liveness, configure_sqlite
+    from core.db import configure_postgres_liveness, configure_sqlite, keep_long_statement_texts
     from core.extensions import babel, csrf, db, limiter, login_manager, migrate
     from core.i18n import select_locale
 
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
         configure_postgres_liveness(db.engine)
+        keep_long_statement_texts(db.engine)
     from core.read_only import init_read_only
 
     init_read_only(app)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from sqlalchemy import select
 
 from accounts.models import User
 from core.db import plain_rows
 from core.extensions import db
+from tests.conftest import POSTGRES
 
 
 def test_the_same_rows_as_the_session_gives(app, make_user):
@@ -25,3 +27,21 @@ def test_a_change_not_yet_flushed_is_read_back(app, make_user):
     statement = select(User.name).where(User.id == user.id)
     user.name = "Maria Nahak"  # pending in the session, not flushed
     assert plain_rows(statement).scalar_one() == "Maria Nahak"
+
+
+@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_a_long_statement_text_is_converted_once(client, login_as, count_queries, monkeypatch):
+    """The member home's statement for every card is longer than the 4,096 bytes
+    psycopg keeps converted by default (core.db.keep_long_statement_texts): on a
+    revisit no statement's text is scanned again."""
+    from psycopg import _queries
+
+    login_as("member")
+    client.get("/")
+    scanned = []
+    original = _queries._query2pg_nocache
+    monkeypatch.setattr(_queries, "_query2pg_nocache", lambda *args: scanned.append(args) or original(*args))
+    with count_queries() as log:
+        assert client.get("/").status_code == 200
+    assert max(len(statement.encode()) for statement in log.statements) > 4096
+    assert scanned == []
