@@ -25,7 +25,7 @@ from community.models import (
     Thread,
     ThreadMember,
 )
-from core.db import paginated, plain_rows, utcnow
+from core.db import paginated, plain_list, utcnow
 from core.extensions import db
 
 THREADS_PER_PAGE = 20
@@ -138,7 +138,7 @@ def threads_page(category: Category, user: User, page: int, per_page: int = THRE
     ``([(thread, last_read)], has_next)``."""
     params = {"user_id": user.id, "category_id": category.id,
               "limit": per_page + 1, "offset": (page - 1) * per_page}
-    rows = plain_rows(_threads_page_statement(), params).all()
+    rows = plain_list(_threads_page_statement(), params)
     threads = [
         (ThreadRow(row.id, row.title, row.is_anonymous, row.anon_no, row.is_pinned, row.is_locked,
                    row.reply_count, row.last_post_id, row.last_activity_at,

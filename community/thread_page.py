@@ -17,7 +17,7 @@ from accounts.models import User
 from community import reading
 from community.models import Flag, MemberProfile, Post, Reaction, Suspension, Thread, ThreadMember
 from community.permissions import can_delete_post, can_edit_post, can_flag_post, can_react
-from core.db import paginated, plain_rows, utcnow
+from core.db import paginated, plain_list, utcnow
 from core.extensions import db
 from core.read_only import writes_ahead
 
@@ -131,7 +131,7 @@ def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = read
               "limit": per_page + 1, "offset": (page - 1) * per_page}
     if not staff:
         params["user_id"] = user.id
-    rows = plain_rows(_posts_statement(staff), params).all()
+    rows = plain_list(_posts_statement(staff), params)
     posts, reacted, reported = [], set(), set()
     for row in rows[:per_page]:
         posts.append(PostRow(

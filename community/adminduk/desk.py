@@ -36,7 +36,7 @@ from community.adminduk.models import (
     RequestService,
     StatusChange,
 )
-from core.db import paginated, plain_rows, row_count, utcnow
+from core.db import paginated, plain_list, row_count, utcnow
 from core.extensions import db
 from notifications.services import N_, cancel_messages
 
@@ -289,9 +289,9 @@ def queue_page(filters: QueueFilters, viewer: User, page: int, per_page: int = 2
     row more than shown tells whether there is a next page; no count of every
     request)."""
     per_page = max(1, min(per_page, 100))
-    rows = plain_rows(
+    rows = plain_list(
         *queue_statement(filters, viewer, limit=per_page + 1, offset=(page - 1) * per_page)
-    ).all()
+    )
     rows, has_next = rows[:per_page], len(rows) > per_page
     items = [QueueRow(row.id, row.status, row.status_changed_at, row.regency, row.assigned_to_id,
                       row.member_name, _services(row.services), row.assignee_name) for row in rows]

@@ -23,7 +23,7 @@ from community.reports.models import (
     ReportEvent,
     ReportNote,
 )
-from core.db import paginated, plain_rows, utcnow
+from core.db import paginated, plain_list, utcnow
 from core.extensions import db
 from core.i18n import WITA
 from core.links import site_path
@@ -120,7 +120,7 @@ def queue_page(page: int, *, kind=None, regency=None, status=None, when=None, so
                                 "happened" if sort == "happened" else None)
     params = {"kind": kind, "regency": regency, "status": status, "since": _since(when, None),
               "limit": per_page + 1, "offset": (page - 1) * per_page}
-    rows = plain_rows(statement, params).all()
+    rows = plain_list(statement, params)
     return rows[:per_page], len(rows) > per_page
 
 

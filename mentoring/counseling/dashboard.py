@@ -23,7 +23,7 @@ from functools import cache
 from sqlalchemy import and_, bindparam, case, exists, func, literal, select
 
 from accounts.models import User
-from core.db import paginated, plain_rows, utcnow, written
+from core.db import paginated, plain_list, utcnow, written
 from core.i18n import WITA
 from mentoring.counseling import slot_cache
 from mentoring.counseling import slots as slotlib
@@ -175,7 +175,7 @@ def _statements() -> dict:
 
 
 def _run(name: str, **params) -> list:
-    return plain_rows(_statements()[name], params).all()
+    return plain_list(_statements()[name], params)
 
 
 def today_of(now: datetime | None = None) -> date:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, literal_column, select
 
 from accounts.models import User
-from core.db import paginated, plain_rows, utcnow
+from core.db import paginated, plain_list, utcnow
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import kept
@@ -82,7 +82,7 @@ def kur_applications_for_staff(stage: str | None, regency: str | None, sort: str
         params["stage"] = stage
     if regency:
         params["regency"] = regency
-    rows = plain_rows(statement, params).all()
+    rows = plain_list(statement, params)
     return StaffPage(rows[:per_page], page, len(rows) > per_page)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
-from core.db import paginated, plain_rows, utcnow
+from core.db import paginated, plain_list, plain_rows, utcnow
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import LRU, kept
@@ -81,7 +81,7 @@ def upcoming_trainings(tag: str | None, regency: str | None, page: int, per_page
         params["tag"] = f"%,{escaped},%"
     if regency:
         params["regency"] = regency
-    rows = plain_rows(_upcoming_statement(bool(tag), bool(regency)), params).all()
+    rows = plain_list(_upcoming_statement(bool(tag), bool(regency)), params)
     return TrainingPage(page=page, items=rows[:per_page], has_next=len(rows) > per_page)
 
 

@@ -26,3 +26,30 @@ def test_thread_page_and_home_lists_skip_the_orm(client, forum, member, write, s
     assert any("FROM community_threads" in text for text in through_orm)  # the thread
     assert not any("community_posts.body_html" in text for text in through_orm)
     assert not any("home_user_id" in text for text in through_orm)
+
+
+def test_thread_page_and_category_list_rows_answer_names_from_slots(client, forum, member, write, switch_to,
+                                                                    monkeypatch):
+    """The posts of a thread page and the rows of a category's thread list come as
+    ``core.db.plain_list`` named tuples, not SQLAlchemy rows (a name read from a Row
+    costs a failed lookup first)."""
+    from community import reading, thread_page
+    from core import db as core_db
+
+    author = member()
+    thread = write.thread(author, forum.general)
+    write.reply(author, thread)
+    switch_to(author)
+    lists = []
+
+    def recorded(statement, params=None):
+        rows = core_db.plain_list(statement, params)
+        lists.append(rows)
+        return rows
+
+    monkeypatch.setattr(thread_page, "plain_list", recorded)
+    monkeypatch.setattr(reading, "plain_list", recorded)
+    assert client.get(f"/forum/t/{thread.id}").status_code == 200
+    assert client.get(f"/forum/c/{forum.general.slug}").status_code == 200
+    assert len(lists) == 2 and all(lists)
+    assert all("id" in type(rows[0]).__dict__ for rows in lists)
