@@ -27,6 +27,7 @@ from community.models import (
 )
 from core.db import paginated, plain_list, utcnow
 from core.extensions import db
+from core.i18n import current_language
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -64,6 +65,37 @@ _CATEGORY_BY_SLUG = select(Category).where(Category.slug == bindparam("slug"))
 
 def categories() -> list[Category]:
     return list(db.session.scalars(_CATEGORIES))
+
+
+@dataclass(slots=True)
+class CategoryRow:
+    """A category as the forum index lists it, its name and description in the
+    reader's language (``Category.name``'s choice); no ORM object behind it."""
+
+    slug: str
+    name: str
+    description: str
+    is_safe_room: bool
+    thread_count: int
+    last_activity_at: datetime | None
+
+
+_CATEGORY_ROWS = (
+    select(Category.slug, Category.name_id, Category.name_en, Category.description_id,
+           Category.description_en, Category.is_safe_room, Category.thread_count, Category.last_activity_at)
+    .order_by(Category.position, Category.id)
+)
+
+
+def category_rows() -> list[CategoryRow]:
+    """Every category in the index's order, as plain rows (``core.db.plain_list``)."""
+    english = current_language() == "en"
+    return [
+        CategoryRow(slug, (english and name_en) or name_id, (english and description_en) or description_id,
+                    is_safe_room, thread_count, last_activity_at)
+        for (slug, name_id, name_en, description_id, description_en, is_safe_room, thread_count,
+             last_activity_at) in plain_list(_CATEGORY_ROWS)
+    ]
 
 
 def category_by_slug(slug: str) -> Category | None:

@@ -109,7 +109,7 @@ def _reply_form(thread: Thread) -> ReplyForm:
 def index():
     return render_template(
         "community/index.html",
-        categories=reading.categories(),
+        categories=reading.category_rows(),
         search_form=SearchForm(formdata=None),
     )
 

@@ -65,6 +65,10 @@ def test_category_names_follow_the_language(client, forum, member, switch_to):
     switch_to(member(locale="en"))
     html = client.get("/forum/").get_data(as_text=True)
     assert "Mental Health" in html and "Kesehatan Mental" not in html
+    assert "Business." in html and "Usaha sepulang kerja." not in html  # the description too
+    switch_to(member())
+    html = client.get("/forum/").get_data(as_text=True)
+    assert "Kesehatan Mental" in html and "Usaha sepulang kerja." in html and "Business." not in html
 
 
 def test_pinned_first_then_latest_activity(client, forum, member, switch_to, write):
