@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 
 from flask import current_app, request
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db import plain_rows
 from core.extensions import db
 from core.i18n import current_language
 from core.kept import LRU
@@ -97,16 +99,25 @@ def bump(session: Session | None = None, business_ids: tuple[int, ...] | None = 
         _raise_row(session, row_id)
 
 
+@cache
+def _statements():
+    """The two version reads, built once (on first use: the model is mapped by then)."""
+    return (
+        select(MarketCacheState.id, MarketCacheState.version)
+        .where(MarketCacheState.id.in_(bindparam("ids", expanding=True))),
+        select(MarketCacheState.version).where(MarketCacheState.id == LISTS_ROW),
+    )
+
+
 def _versions(row_ids: tuple[int, ...]) -> tuple[int, ...]:
-    """The versions of these rows (0 for a missing one), in one primary-key query."""
-    found = dict(db.session.execute(
-        select(MarketCacheState.id, MarketCacheState.version).where(MarketCacheState.id.in_(row_ids))
-    ).tuples().all())
+    """The versions of these rows (0 for a missing one), in one primary-key query
+    (``core.db.plain_rows``: every market page asks it)."""
+    found = dict(plain_rows(_statements()[0], {"ids": list(row_ids)}).tuples().all())
     return tuple(found.get(row_id, 0) for row_id in row_ids)
 
 
 def current_version() -> int:
-    return db.session.scalar(select(MarketCacheState.version).where(MarketCacheState.id == LISTS_ROW)) or 0
+    return plain_rows(_statements()[1]).scalar() or 0
 
 
 def clear() -> None:

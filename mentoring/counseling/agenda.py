@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import defaultload, lazyload
 
 from accounts.models import User
-from core.db import utcnow
+from core.db import plain_rows, utcnow
 from core.extensions import db
 from core.i18n import WITA
 from core.links import site_path
@@ -60,9 +60,9 @@ def next_appointment(member: User, now: datetime | None = None):
     statement (the counselor list is kept under it): one round trip for both.
     Without the token's row (an emptied test database) the token is None."""
     params = {"member_id": member.id, "now": now or utcnow()}
-    found = db.session.execute(_next_appointment()[1], params).first()
+    found = plain_rows(_next_appointment()[1], params).first()
     if found is None:  # no token row: nothing is kept, the appointment read alone
-        return db.session.execute(_next_appointment()[0], params).first(), None
+        return plain_rows(_next_appointment()[0], params).first(), None
     version, *row = found
     return (found if row[0] is not None else None), version
 
