@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.orm import defaultload, lazyload, load_only, selectinload
@@ -31,12 +32,17 @@ AVAILABILITY_LOAD = (
 )
 
 
+@cache
+def _profile_of_user():
+    # ``profile.user`` is ``user``, already loaded: not joined again. Built once:
+    # every counselor's page asks it, and a new statement costs its cache key.
+    return (select(CounselorProfile).options(lazyload(CounselorProfile.user))
+            .where(CounselorProfile.user_id == bindparam("user_id")))
+
+
 def get_profile_for(user: User) -> CounselorProfile | None:
     """The counselor profile of ``user``, or None."""
-    # ``profile.user`` is ``user``, already loaded: not joined again.
-    return db.session.scalar(
-        select(CounselorProfile).options(lazyload(CounselorProfile.user)).where(CounselorProfile.user_id == user.id)
-    )
+    return db.session.scalar(_profile_of_user(), {"user_id": user.id})
 
 
 def profile_defaults() -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
@@ -123,17 +124,21 @@ class UrgentFlag:
         return self.check.member.phone
 
 
+@cache
+def _open_acute_checks():
+    """Built once: the counselor dashboard asks it on every visit."""
+    return (
+        select(WellbeingCheck)
+        .options(*CHECK_LOAD)
+        .where(WellbeingCheck.acute.is_(True), WellbeingCheck.handled_at.is_(None))
+        .order_by(WellbeingCheck.created_at)
+    )
+
+
 def open_urgent_checks() -> list[UrgentFlag]:
     """Acute checks no counselor has handled yet, oldest first, with the label
     every counselor may see (two queries, however many flags)."""
-    checks = list(
-        db.session.scalars(
-            select(WellbeingCheck)
-            .options(*CHECK_LOAD)
-            .where(WellbeingCheck.acute.is_(True), WellbeingCheck.handled_at.is_(None))
-            .order_by(WellbeingCheck.created_at)
-        ).unique()
-    )
+    checks = list(db.session.scalars(_open_acute_checks()).unique())
     if not checks:
         return []
     nicknames: dict[int, str] = {}
