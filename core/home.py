@@ -202,6 +202,8 @@ def staff_panels_for(user) -> list[StaffPanel]:
     package drew a panel for (so every staff home leads to its work)."""
     from core.templating import STAFF_LINKS
 
+    if not user.is_staff:  # a member's home (most homes): no package is asked
+        return []
     panels = _collect(staff_workspace, user)
     covered = {panel.role for panel in panels}
     urls = {panel.url for panel in panels}

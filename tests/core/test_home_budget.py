@@ -64,3 +64,26 @@ def test_home_budget_with_data_in_every_part(runner, client, count_queries):
             for card in ("Sesi konseling berikutnya", "Permintaan bantuan dokumen", "Balasan baru di forum"):
                 assert card in html, card
         assert len(statements) <= BUDGET[role], (key, statements)
+
+
+def test_a_members_home_asks_no_package_for_staff_panels(client, login_as):
+    """Every staff panel is for a staff role: a plain member's home skips the signal."""
+    from core.signals import staff_workspace
+
+    asked = []
+
+    def listening(user, **_kwargs):
+        asked.append(user.id)
+        return []
+
+    staff_workspace.connect(listening)
+    try:
+        member = login_as("member")
+        assert client.get("/").status_code == 200
+        assert asked == []
+        client.post("/logout")
+        moderator = login_as("member", "moderator")
+        assert client.get("/").status_code == 200
+        assert asked == [moderator.id] and member.id != moderator.id
+    finally:
+        staff_workspace.disconnect(listening)
