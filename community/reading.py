@@ -102,6 +102,38 @@ def category_by_slug(slug: str) -> Category | None:
     return db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
 
 
+@dataclass(slots=True)
+class CategoryView:
+    """The category a category page shows (its name and description in the
+    reader's language, as ``Category.name`` chooses), without an ORM object."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    is_safe_room: bool
+    shows_calo_banner: bool
+
+
+_CATEGORY_VIEW = (
+    select(Category.id, Category.slug, Category.name_id, Category.name_en, Category.description_id,
+           Category.description_en, Category.is_safe_room, Category.shows_calo_banner)
+    .where(Category.slug == bindparam("slug"))
+)
+
+
+def category_view(slug: str) -> CategoryView | None:
+    """The category of a category page as plain values (``core.db.plain_list``), or None."""
+    rows = plain_list(_CATEGORY_VIEW, {"slug": slug})
+    if not rows:
+        return None
+    (category_id, slug, name_id, name_en, description_id, description_en, is_safe_room,
+     shows_calo_banner) = rows[0]
+    english = current_language() == "en"
+    return CategoryView(category_id, slug, (english and name_en) or name_id,
+                        (english and description_en) or description_id, is_safe_room, shows_calo_banner)
+
+
 @dataclass(frozen=True, slots=True)
 class AuthorRow:
     """What a page shows of a named author (``profiles.author_label``)."""
@@ -141,7 +173,7 @@ class ThreadRow:
     last_activity_at: datetime
     author: AuthorRow | None
     author_profile: ProfileRow | None
-    category: Category
+    category: Category | CategoryView
 
 
 @cache
@@ -164,7 +196,7 @@ def _threads_page_statement():
     )
 
 
-def threads_page(category: Category, user: User, page: int, per_page: int = THREADS_PER_PAGE):
+def threads_page(category: Category | CategoryView, user: User, page: int, per_page: int = THREADS_PER_PAGE):
     """Visible threads of a category (pinned first, then latest activity) as
     ``ThreadRow``s, each with the reader's last read post id. Returns
     ``([(thread, last_read)], has_next)``."""

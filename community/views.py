@@ -118,7 +118,9 @@ def index():
 @read_only
 @login_required
 def category(slug: str):
-    category = _category_or_404(slug)
+    category = reading.category_view(slug)  # plain values: the page only shows it
+    if category is None:
+        abort(404)
     page = page_arg()
     rows, has_next = reading.threads_page(category, current_user, page)
     return render_template(

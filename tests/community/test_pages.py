@@ -71,6 +71,18 @@ def test_category_names_follow_the_language(client, forum, member, switch_to):
     assert "Kesehatan Mental" in html and "Usaha sepulang kerja." in html and "Business." not in html
 
 
+def test_a_category_page_follows_the_language_and_404s_for_an_unknown_slug(client, forum, member, switch_to):
+    switch_to(member(locale="en"))
+    html = client.get(f"/forum/c/{forum.general.slug}").get_data(as_text=True)
+    assert "<h1>Business</h1>" in html and "<p>Business.</p>" in html and "Usaha sepulang kerja." not in html
+    html = client.get(f"/forum/c/{forum.calo.slug}").get_data(as_text=True)
+    assert "Beware of Brokers" in html
+    switch_to(member())
+    html = client.get(f"/forum/c/{forum.general.slug}").get_data(as_text=True)
+    assert "<h1>Usaha &amp; UMKM</h1>" in html and "<p>Usaha sepulang kerja.</p>" in html
+    assert client.get("/forum/c/tidak-ada").status_code == 404
+
+
 def test_pinned_first_then_latest_activity(client, forum, member, switch_to, write):
     author = member()
     old = write.thread(author, forum.general, title="Topik lama disematkan")
