@@ -115,23 +115,25 @@ class CategoryView:
     shows_calo_banner: bool
 
 
-_CATEGORY_VIEW = (
-    select(Category.id, Category.slug, Category.name_id, Category.name_en, Category.description_id,
-           Category.description_en, Category.is_safe_room, Category.shows_calo_banner)
-    .where(Category.slug == bindparam("slug"))
-)
+# The columns a ``CategoryView`` is made of (``category_view_of``), for other pages'
+# statements to select too (the thread page's).
+CATEGORY_VIEW_COLUMNS = (Category.id, Category.slug, Category.name_id, Category.name_en, Category.description_id,
+                         Category.description_en, Category.is_safe_room, Category.shows_calo_banner)
+_CATEGORY_VIEW = select(*CATEGORY_VIEW_COLUMNS).where(Category.slug == bindparam("slug"))
+
+
+def category_view_of(values) -> CategoryView:
+    """A ``CategoryView`` from the values of ``CATEGORY_VIEW_COLUMNS``, in order."""
+    category_id, slug, name_id, name_en, description_id, description_en, is_safe_room, shows_calo_banner = values
+    english = current_language() == "en"
+    return CategoryView(category_id, slug, (english and name_en) or name_id,
+                        (english and description_en) or description_id, is_safe_room, shows_calo_banner)
 
 
 def category_view(slug: str) -> CategoryView | None:
     """The category of a category page as plain values (``core.db.plain_list``), or None."""
     rows = plain_list(_CATEGORY_VIEW, {"slug": slug})
-    if not rows:
-        return None
-    (category_id, slug, name_id, name_en, description_id, description_en, is_safe_room,
-     shows_calo_banner) = rows[0]
-    english = current_language() == "en"
-    return CategoryView(category_id, slug, (english and name_en) or name_id,
-                        (english and description_en) or description_id, is_safe_room, shows_calo_banner)
+    return category_view_of(rows[0]) if rows else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,19 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm import lazyload
 
 from accounts.models import User
 from community import reading
-from community.models import Flag, MemberProfile, Post, Reaction, Suspension, Thread, ThreadMember
+from community.models import (
+    Category,
+    Flag,
+    MemberProfile,
+    Post,
+    Reaction,
+    Suspension,
+    Thread,
+    ThreadMember,
+)
 from community.permissions import can_delete_post, can_edit_post, can_flag_post, can_react
 from core.db import paginated, plain_list, utcnow
 from core.extensions import db
@@ -53,31 +61,51 @@ def _thread_statement():
         .scalar_subquery()
     )
     return (
+        # The page names the authors of its posts (``posts_with_marks``), never the
+        # thread's own: only its author's id is read (the permission checks).
         select(
-            Thread,
+            Thread.id, Thread.title, Thread.status, Thread.author_id, Thread.is_locked, Thread.is_pinned,
+            Thread.reply_count, *reading.CATEGORY_VIEW_COLUMNS,
             _member_column(ThreadMember.last_read_post_id).label("last_read"),
             _member_column(ThreadMember.following).label("following"),
             suspended.label("suspended"),
             last_own_anonymous.label("wrote_anonymously"),
         )
-        # The page names the authors of its posts (``posts_with_marks``), never the
-        # thread's own: its author and their profile are not joined in.
-        .options(lazyload(Thread.author), lazyload(Thread.author_profile))
+        .join(Category, Category.id == Thread.category_id)
         .where(Thread.id == bindparam("thread_id"))
     )
 
 
-def thread_for(thread_id: int, user: User) -> tuple[Thread | None, ReaderState | None]:
-    """The thread (its category loaded, not its author) and this reader's state in it."""
-    row = db.session.execute(
-        _thread_statement(), {"thread_id": thread_id, "user_id": user.id, "now": utcnow()}
-    ).unique().one_or_none()
-    if row is None:
+@dataclass(slots=True)
+class ThreadView:
+    """The thread a thread page shows: plain values, no ORM object behind it. It
+    answers what the page, its posts' ``can_*`` predicates and ``mark_read`` read,
+    under the same names as ``Thread``; its category is a ``reading.CategoryView``."""
+
+    id: int
+    title: str
+    status: str
+    author_id: int | None
+    is_locked: bool
+    is_pinned: bool
+    reply_count: int
+    category: reading.CategoryView
+
+
+_CATEGORY_COLUMNS = len(reading.CATEGORY_VIEW_COLUMNS)
+
+
+def thread_for(thread_id: int, user: User) -> tuple[ThreadView | None, ReaderState | None]:
+    """The thread with its category, and this reader's state in it, in one statement."""
+    rows = plain_list(_thread_statement(), {"thread_id": thread_id, "user_id": user.id, "now": utcnow()})
+    if not rows:
         return None, None
-    thread, last_read, following, suspended, wrote_anonymously = row
+    row = rows[0]
+    category = reading.category_view_of(row[7:7 + _CATEGORY_COLUMNS])
+    thread = ThreadView(*row[:7], category)
     return thread, ReaderState(
-        last_read=last_read, following=bool(following), suspended=bool(suspended),
-        wrote_anonymously=bool(wrote_anonymously),
+        last_read=row.last_read, following=bool(row.following), suspended=bool(row.suspended),
+        wrote_anonymously=bool(row.wrote_anonymously),
     )
 
 
@@ -100,7 +128,7 @@ class PostRow:
     hidden_by_reports: bool
     author: reading.AuthorRow | None
     author_profile: reading.ProfileRow | None
-    thread: Thread
+    thread: ThreadView
 
 
 @cache
@@ -122,7 +150,7 @@ def _posts_statement(staff: bool):
     )
 
 
-def posts_with_marks(thread: Thread, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
+def posts_with_marks(thread: ThreadView, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
     """``(posts, has_next, reacted ids, reported ids)`` in one statement: the page of
     posts this reader may see (``reading.visible_posts_clause``) as ``PostRow``s, with the
     reader's marks (``reading.marked_post_ids``'s)."""
@@ -168,7 +196,7 @@ def with_actions(user: User, posts: list[PostRow]) -> list[tuple[PostRow, PostAc
     ]
 
 
-def mark_read(user: User, thread: Thread, state: ReaderState, post_id: int) -> bool:
+def mark_read(user: User, thread: ThreadView, state: ReaderState, post_id: int) -> bool:
     """Remember that ``user`` read ``thread`` up to ``post_id``; whether anything was
     written. The update only moves the marker forward (two tabs cannot move it back)."""
     if state.last_read is not None and post_id <= state.last_read:
