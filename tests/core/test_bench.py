@@ -207,3 +207,9 @@ def test_lighthouse_tries_a_failed_page_once_more(monkeypatch, tmp_path):
     assert lighthouse.scores_with_retry("u", tmp_path, [], tmp_path / "r") == {"performance": 100}
     outcomes[:] = [OSError(), OSError()]
     assert lighthouse.scores_with_retry("u", tmp_path, [], tmp_path / "r") == {"error": "OSError"}
+
+
+def test_cpu_ab_drops_the_extreme_tenth_of_requests_either_way():
+    cpu_ab = _load("cpu_ab")
+    assert cpu_ab.trimmed_mean([1.0] * 18 + [0.0, 100.0]) == 1.0  # one collection, one page fault
+    assert cpu_ab.trimmed_mean([2.0, 4.0]) == 3.0  # too few to trim
