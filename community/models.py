@@ -32,6 +32,12 @@ POST_STATUSES = ("pending", "visible", "hidden", "deleted")
 FLAG_REASONS = ("spam", "abusive", "personal_info", "scam", "other")
 
 
+def in_language(language: str, indonesian: str, english: str | None) -> str:
+    """A category's text for a reader in ``language``: the English one for an English
+    reader when it was written, else the Indonesian (the forum's own language)."""
+    return english if language == "en" and english else indonesian
+
+
 class Category(db.Model):
     """A forum room. Names and descriptions exist in both languages."""
 
@@ -53,13 +59,11 @@ class Category(db.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if current_language() == "en" and self.name_en else self.name_id
+        return in_language(current_language(), self.name_id, self.name_en)
 
     @property
     def description(self) -> str:
-        if current_language() == "en" and self.description_en:
-            return self.description_en
-        return self.description_id
+        return in_language(current_language(), self.description_id, self.description_en)
 
 
 class MemberProfile(db.Model):

@@ -24,6 +24,7 @@ from community.models import (
     Reaction,
     Thread,
     ThreadMember,
+    in_language,
 )
 from core.db import paginated, plain_list, utcnow
 from core.extensions import db
@@ -70,7 +71,7 @@ def categories() -> list[Category]:
 @dataclass(slots=True)
 class CategoryRow:
     """A category as the forum index lists it, its name and description in the
-    reader's language (``Category.name``'s choice); no ORM object behind it."""
+    reader's language (``models.in_language``, as ``Category.name``); no ORM object behind it."""
 
     slug: str
     name: str
@@ -89,9 +90,9 @@ _CATEGORY_ROWS = (
 
 def category_rows() -> list[CategoryRow]:
     """Every category in the index's order, as plain rows (``core.db.plain_list``)."""
-    english = current_language() == "en"
+    language = current_language()
     return [
-        CategoryRow(slug, (english and name_en) or name_id, (english and description_en) or description_id,
+        CategoryRow(slug, in_language(language, name_id, name_en), in_language(language, description_id, description_en),
                     is_safe_room, thread_count, last_activity_at)
         for (slug, name_id, name_en, description_id, description_en, is_safe_room, thread_count,
              last_activity_at) in plain_list(_CATEGORY_ROWS)
@@ -105,7 +106,7 @@ def category_by_slug(slug: str) -> Category | None:
 @dataclass(slots=True)
 class CategoryView:
     """The category a category page shows (its name and description in the
-    reader's language, as ``Category.name`` chooses), without an ORM object."""
+    reader's language, ``models.in_language``, as ``Category.name``), without an ORM object."""
 
     id: int
     slug: str
@@ -125,9 +126,9 @@ _CATEGORY_VIEW = select(*CATEGORY_VIEW_COLUMNS).where(Category.slug == bindparam
 def category_view_of(values) -> CategoryView:
     """A ``CategoryView`` from the values of ``CATEGORY_VIEW_COLUMNS``, in order."""
     category_id, slug, name_id, name_en, description_id, description_en, is_safe_room, shows_calo_banner = values
-    english = current_language() == "en"
-    return CategoryView(category_id, slug, (english and name_en) or name_id,
-                        (english and description_en) or description_id, is_safe_room, shows_calo_banner)
+    language = current_language()
+    return CategoryView(category_id, slug, in_language(language, name_id, name_en),
+                        in_language(language, description_id, description_en), is_safe_room, shows_calo_banner)
 
 
 def category_view(slug: str) -> CategoryView | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defaultload
 
 from accounts import audit
@@ -126,31 +126,33 @@ class UrgentFlag:
 
 @cache
 def _open_acute_checks():
-    """Built once: the counselor dashboard asks it on every visit."""
+    """``(the open acute checks, the members' unshared nicknames)``, built once: the
+    counselor dashboard asks them on every visit."""
     return (
         select(WellbeingCheck)
         .options(*CHECK_LOAD)
         .where(WellbeingCheck.acute.is_(True), WellbeingCheck.handled_at.is_(None))
-        .order_by(WellbeingCheck.created_at)
+        .order_by(WellbeingCheck.created_at),
+        select(Appointment.member_id, Appointment.pseudonym)
+        .where(
+            Appointment.member_id.in_(bindparam("member_ids", expanding=True)),
+            Appointment.pseudonym.is_not(None),
+            Appointment.identity_shared_at.is_(None),
+        )
+        .order_by(Appointment.created_at, Appointment.id),
     )
 
 
 def open_urgent_checks() -> list[UrgentFlag]:
     """Acute checks no counselor has handled yet, oldest first, with the label
     every counselor may see (two queries, however many flags)."""
-    checks = list(db.session.scalars(_open_acute_checks()).unique())
+    checks_statement, nicknames_statement = _open_acute_checks()
+    checks = list(db.session.scalars(checks_statement).unique())
     if not checks:
         return []
     nicknames: dict[int, str] = {}
-    for member_id, pseudonym in db.session.execute(
-        select(Appointment.member_id, Appointment.pseudonym)
-        .where(
-            Appointment.member_id.in_({c.member_id for c in checks}),
-            Appointment.pseudonym.is_not(None),
-            Appointment.identity_shared_at.is_(None),
-        )
-        .order_by(Appointment.created_at, Appointment.id)
-    ):
+    member_ids = sorted({c.member_id for c in checks})
+    for member_id, pseudonym in db.session.execute(nicknames_statement, {"member_ids": member_ids}):
         nicknames[member_id] = pseudonym  # the newest wins
     return [UrgentFlag(c, nicknames.get(c.member_id) or c.member.name) for c in checks]
 
