@@ -7,8 +7,15 @@ and parts that depend on the reader (their own anonymous post, "baru", the butto
 they may use, "you reported this", the moderator tools). The shared parts come
 from the macros of ``templates/community/_shared_parts.html``, called here with the
 row only: those macros never see ``current_user``, the session or the reader's
-marks. The reader's parts are a thin loop around them (``_posts.html``,
-``_thread_rows.html``).
+marks. The reader's parts are a thin loop around them (``_thread_rows.html``).
+
+A thread page goes one step further (``reader_posts``): what a reader adds to a
+post is a handful of booleans (the actions they may take, ``thread_page.PostActions``,
+and their marks, ``ReaderMarks``), so each whole article is kept per content,
+language and those booleans, with a gap for the session's CSRF input. Many
+readers share each of the few combinations; none of them is in the key or the
+article but as a boolean. A moderator's articles carry their tools and are drawn
+per request.
 
 The cache key is the content itself, in the reader's language: every column the
 shared macros read. A post that is edited, hidden, deleted or approved, an author
@@ -27,6 +34,8 @@ to draw, about what a Redis round trip costs, and it keeps the texts of safe-roo
 posts out of one more store.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from flask import current_app, request
 from markupsafe import Markup
@@ -61,17 +70,63 @@ def _who(item) -> tuple:
     )
 
 
+def _post_key(post) -> tuple:
+    """Every column of a post the shared macros read."""
+    return (post.id, post.status, post.hidden_by_reports, post.created_at, post.edited_at, post.body_html,
+            _who(post))
+
+
 def post_parts(post) -> tuple[Markup, Markup, Markup]:
     """``(head, time, body)`` of a post: the opening of its article up to the author,
     the time line, and the body (or the "deleted" placeholder) with its notice."""
-    key = ("post", current_language(), post.id, post.status, post.hidden_by_reports,
-           post.created_at, post.edited_at, post.body_html, _who(post))
+    key = ("post", current_language(), *_post_key(post))
 
     def draw():
         macros = _parts_module()
         return (macros.post_head(post), macros.post_time(post), macros.post_body(post))
 
     return kept(key, draw)
+
+
+class ReaderMarks(NamedTuple):
+    """What one reader's view of a post adds to what everyone sees: booleans only,
+    never who the reader is."""
+
+    own: bool  # they wrote it, where that shows: their anonymous post's badge, a pending post's notice
+    new: bool  # written after the last post they read here
+    reacted: bool  # they said "terima kasih"
+    reported: bool  # they reported it
+
+
+def reader_marks(posts, viewer_id: int, last_read: int, reacted: set[int], reported: set[int]):
+    """``(post, actions, ReaderMarks)`` for each ``(post, actions)`` of a thread page."""
+    return [
+        (post, may, ReaderMarks(
+            post.author_id == viewer_id and (post.is_anonymous or post.status == "pending"),
+            bool(last_read) and post.id > last_read, post.id in reacted, post.id in reported,
+        ))
+        for post, may in posts
+    ]
+
+
+_CSRF_HERE = Markup("\x00csrf\x00")  # where a kept post takes the session's CSRF input
+
+
+def reader_posts(posts, viewer_id: int, last_read: int, reacted: set[int], reported: set[int],
+                 csrf: Markup) -> Markup:
+    """The articles of a thread page for a reader who is not a moderator (their
+    tools are drawn per request, ``_posts.html``). Each article is drawn once per
+    content, language and ``(PostActions, ReaderMarks)`` and kept with a gap where
+    the session's CSRF input goes, which is filled here: the kept pieces hold no
+    token, no reader and no anonymous post's author."""
+    language, root = current_language(), request.script_root
+    drawn = []
+    for post, may, marks in reader_marks(posts, viewer_id, last_read, reacted, reported):
+        key = ("reader-post", language, root, *_post_key(post), post.reaction_count, may, marks)
+        pieces = kept(key, lambda post=post, may=may, marks=marks: tuple(
+            _parts_module("community/_reader_post.html").article(post, may, marks, _CSRF_HERE).split(_CSRF_HERE)))
+        drawn.append(csrf.join(pieces) if len(pieces) > 1 else pieces[0])
+    return Markup("").join(drawn)
 
 
 def thread_row_parts(thread, show_category: bool) -> tuple[Markup, Markup]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, select, update
 
@@ -175,11 +176,11 @@ def posts_with_marks(thread: ThreadView, user: User, page: int, per_page: int = 
     return posts, len(rows) > per_page, reacted, reported
 
 
-@dataclass(frozen=True, slots=True)
-class PostActions:
+class PostActions(NamedTuple):
     """What this reader may do with one post of the page: the ``can_*`` predicates,
     asked here once per post instead of through the template (where every call
-    goes through Jinja and the ``current_user`` proxy)."""
+    goes through Jinja and the ``current_user`` proxy). A tuple: it is part of the
+    key a kept article is found by (``fragments.reader_posts``)."""
 
     react: bool
     flag: bool

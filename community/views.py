@@ -59,6 +59,8 @@ TEMPLATE_HELPERS = {
     "forum_counselor_url": counselor_booking_url,
     "forum_flag_reasons": FLAG_REASON_LABELS,
     "forum_post_parts": fragments.post_parts,
+    "forum_reader_marks": fragments.reader_marks,
+    "forum_reader_posts": fragments.reader_posts,
     "forum_thread_row_parts": fragments.thread_row_parts,
     "forum_snippet": search_service.snippet,
 }

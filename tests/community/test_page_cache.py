@@ -328,3 +328,39 @@ def test_each_member_gets_their_own_reply_form(app, client, second_client, forum
     assert second_client.post(f"{url}/reply", data={"body": "Semangat ya.", "csrf_token": reader_token}
                               ).status_code == 302
     assert "Semangat ya." in _html(client, url)
+
+
+def test_kept_articles_take_each_members_own_csrf_token(app, client, second_client, forum, member, write,
+                                                         monkeypatch):
+    """A member's thread page is drawn from kept articles (``fragments.reader_posts``),
+    one per content and marks: each member's "Terima kasih" buttons still carry
+    their own session's token, the kept articles carry no token, and the gap they
+    are kept with never reaches a page."""
+    author = member(name="Maria Nenobais")
+    thread = write.thread(author, forum.general, title="Jual kue rambut", body="Siapa mau pesan?")
+    reply = write.reply(author, thread, body="Saya mau dua toples.")
+    ana, beni = member(name="Ana Tefa"), member(name="Beni Lay")
+    db.session.commit()
+    _login(client, ana)
+    _login(second_client, beni)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    url = f"/forum/t/{thread.id}"
+    for _round in range(2):  # the second round's articles are kept ones, with the same marks
+        ana_html, beni_html = _html(client, url), _html(second_client, url)
+        ana_tokens = _csrf_tokens(_article(ana_html, reply.id))
+        beni_tokens = _csrf_tokens(_article(beni_html, reply.id))
+        assert len(ana_tokens) == len(beni_tokens) == 1 and ana_tokens != beni_tokens
+        assert ana_tokens == _csrf_tokens(ana_html) and beni_tokens == _csrf_tokens(beni_html)
+        assert "\x00" not in ana_html and "\x00" not in beni_html
+    kept = fragments.entries()
+    articles = [value for key, value in kept.items() if key[0] == "reader-post"]
+    assert len(articles) == 2  # the thread's first post and the reply, shared by Ana and Beni
+    for token in ana_tokens | beni_tokens:
+        assert token not in repr(kept)
+
+    (ana_token,), (beni_token,) = ana_tokens, beni_tokens
+    assert second_client.post(f"/forum/p/{reply.id}/react", data={"csrf_token": ana_token}).status_code == 400
+    assert second_client.post(f"/forum/p/{reply.id}/react", data={"csrf_token": beni_token}).status_code == 302
+    assert "Batal terima kasih · 1" in _article(_html(second_client, url), reply.id)
+    assert "Terima kasih · 1" in _article(_html(client, url), reply.id)
+    assert "Batal terima kasih" not in _html(client, url)
