@@ -7,15 +7,16 @@ and parts that depend on the reader (their own anonymous post, "baru", the butto
 they may use, "you reported this", the moderator tools). The shared parts come
 from the macros of ``templates/community/_shared_parts.html``, called here with the
 row only: those macros never see ``current_user``, the session or the reader's
-marks. The reader's parts are a thin loop around them (``_thread_rows.html``).
+marks.
 
-A thread page goes one step further (``reader_posts``): what a reader adds to a
-post is a handful of booleans (the actions they may take, ``thread_page.PostActions``,
-and their marks, ``ReaderMarks``), so each whole article is kept per content,
-language and those booleans, with a gap for the session's CSRF input. Many
-readers share each of the few combinations; none of them is in the key or the
-article but as a boolean. A moderator's articles carry their tools and are drawn
-per request.
+What a reader adds to them is a handful of booleans, so the whole post or row is
+kept too, per content, language and those booleans: on a thread page the
+actions they may take (``thread_page.PostActions``) and their marks
+(``ReaderMarks``), with a gap for the session's CSRF input filled per request
+(``reader_posts``); in a thread list "baru" and the jump to the new posts
+(``reader_thread_rows``). Many readers share each of the few combinations; none
+of them is in a key or a piece but as a boolean. A moderator's posts carry their
+tools and are drawn per request (``_posts.html``).
 
 The cache key is the content itself, in the reader's language: every column the
 shared macros read. A post that is edited, hidden, deleted or approved, an author
@@ -129,17 +130,36 @@ def reader_posts(posts, viewer_id: int, last_read: int, reacted: set[int], repor
     return Markup("").join(drawn)
 
 
+def _thread_key(thread, show_category: bool) -> tuple:
+    """Every column of a thread row the shared macros read."""
+    return (thread.id, thread.title, thread.is_pinned, thread.is_locked, thread.reply_count,
+            thread.last_activity_at, _who(thread), thread.category.name if show_category else None)
+
+
 def thread_row_parts(thread, show_category: bool) -> tuple[Markup, Markup]:
     """``(before, after)`` around the reader's "baru" badge in a thread row."""
-    key = ("thread", current_language(), request.script_root, thread.id, thread.title, thread.is_pinned,
-           thread.is_locked, thread.reply_count, thread.last_activity_at, _who(thread),
-           thread.category.name if show_category else None)
+    key = ("thread", current_language(), request.script_root, *_thread_key(thread, show_category))
 
     def draw():
         macros = _parts_module()
         return (macros.thread_before(thread), macros.thread_after(thread, show_category))
 
     return kept(key, draw)
+
+
+def reader_thread_rows(rows, show_category: bool) -> Markup:
+    """The rows of a thread list for one reader: ``rows`` pairs each thread with the
+    last post this reader read there (None: never opened). Each row is kept per
+    content, language and the reader's "baru" and jump (two booleans)."""
+    language, root = current_language(), request.script_root
+    drawn = []
+    for thread, last_read in rows:
+        unread = thread.last_post_id > (last_read or 0)
+        jump = unread and bool(last_read)
+        key = ("reader-thread", language, root, *_thread_key(thread, show_category), unread, jump)
+        drawn.append(kept(key, lambda thread=thread, unread=unread, jump=jump: _parts_module(
+            "community/_reader_thread_row.html").thread_row(thread, show_category, unread, jump)))
+    return Markup("").join(drawn)
 
 
 def reply_fields(anonymous: bool | None) -> Markup:

@@ -62,6 +62,7 @@ TEMPLATE_HELPERS = {
     "forum_reader_marks": fragments.reader_marks,
     "forum_reader_posts": fragments.reader_posts,
     "forum_thread_row_parts": fragments.thread_row_parts,
+    "forum_reader_thread_rows": fragments.reader_thread_rows,
     "forum_snippet": search_service.snippet,
 }
 

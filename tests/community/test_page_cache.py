@@ -364,3 +364,32 @@ def test_kept_articles_take_each_members_own_csrf_token(app, client, second_clie
     assert "Batal terima kasih · 1" in _article(_html(second_client, url), reply.id)
     assert "Terima kasih · 1" in _article(_html(client, url), reply.id)
     assert "Batal terima kasih" not in _html(client, url)
+
+
+def test_thread_rows_are_kept_per_reader_booleans_only(client, second_client, forum, member, write):
+    """A thread list's rows are kept whole per content and the reader's "baru" and
+    jump (``fragments.reader_thread_rows``): a member who read the thread before its
+    new reply gets the jump to the new posts, one who never opened it gets "baru"
+    without the jump, and once both are up to date they share one kept row."""
+    author = member(name="Maria Nenobais")
+    thread = write.thread(author, forum.general, title="Pelatihan menjahit di Oesapa", body="Siapa ikut?")
+    ana, beni = member(name="Ana Tefa"), member(name="Beni Lay")
+    db.session.commit()
+    _login(client, ana)
+    _login(second_client, beni)
+    _html(client, f"/forum/t/{thread.id}")  # Ana reads it, then a reply comes
+    write.reply(author, thread, body="Saya ikut, bawa kain sendiri.")
+    listing = f"/forum/c/{forum.general.slug}"
+    jump = f'href="/forum/t/{thread.id}/new"'
+    for _round in range(2):  # the second round's rows are kept ones
+        ana_list, beni_list = _html(client, listing), _html(second_client, listing)
+        assert "list__row--unread" in ana_list and jump in ana_list
+        assert "list__row--unread" in beni_list and jump not in beni_list
+    rows = [key for key in fragments.entries() if key[0] == "reader-thread"]
+    assert len(rows) == 2  # (unread, jump) for Ana, (unread, no jump) for Beni
+    _html(client, f"/forum/t/{thread.id}")
+    _html(second_client, f"/forum/t/{thread.id}")
+    ana_list, beni_list = _html(client, listing), _html(second_client, listing)
+    assert "list__row--unread" not in ana_list and "list__row--unread" not in beni_list
+    assert jump not in ana_list and jump not in beni_list
+    assert len([key for key in fragments.entries() if key[0] == "reader-thread"]) == 3
