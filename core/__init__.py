@@ -27,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     configure_logging(app)
     configure_proxy(app)
+    use_session_cookies(app)
     register_extensions(app)
     register_blueprints(app)
     register_handlers()
@@ -46,6 +47,12 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("rumahpurna").setLevel(level)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def use_session_cookies(app: Flask) -> None:
+    from core.security import SessionCookies
+
+    app.session_interface = SessionCookies()  # Flask's signed cookie, its serializer built once
 
 
 def serve_static_files(app: Flask) -> None:
