@@ -1,8 +1,9 @@
-"""What one reader's thread page needs, in two statements: the thread with the
+"""What one reader's thread page needs, in one statement: the thread with the
 reader's state (read marker, following, whether they are suspended, whether their
-last post there was anonymous), then the page of posts with the reader's marks
-("terima kasih" given, reported). Each was a statement of its own before; on a
-busy server every round trip costs more than the rows it brings.
+last post there was anonymous), joined to the page of posts with the reader's
+marks ("terima kasih" given, reported). These were five statements once, then two;
+on a busy server every statement costs more than the rows it brings (about a
+fifth of a millisecond of Python and a round trip).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, exists, select, true, update
 
 from accounts.models import User
 from community import reading
@@ -26,7 +27,7 @@ from community.models import (
     ThreadMember,
 )
 from community.permissions import can_delete_post, can_edit_post, can_flag_post, can_react
-from core.db import paginated, plain_list, utcnow
+from core.db import paginated, plain_rows, utcnow
 from core.extensions import db
 from core.read_only import writes_ahead
 
@@ -47,7 +48,6 @@ def _member_column(column):
     )
 
 
-@cache
 def _thread_statement():
     suspended = exists().where(
         Suspension.user_id == bindparam("user_id"),
@@ -94,20 +94,8 @@ class ThreadView:
 
 
 _CATEGORY_COLUMNS = len(reading.CATEGORY_VIEW_COLUMNS)
-
-
-def thread_for(thread_id: int, user: User) -> tuple[ThreadView | None, ReaderState | None]:
-    """The thread with its category, and this reader's state in it, in one statement."""
-    rows = plain_list(_thread_statement(), {"thread_id": thread_id, "user_id": user.id, "now": utcnow()})
-    if not rows:
-        return None, None
-    row = rows[0]
-    category = reading.category_view_of(row[7:7 + _CATEGORY_COLUMNS])
-    thread = ThreadView(*row[:7], category)
-    return thread, ReaderState(
-        last_read=row.last_read, following=bool(row.following), suspended=bool(row.suspended),
-        wrote_anonymously=bool(row.wrote_anonymously),
-    )
+_STATE_AT = 7 + _CATEGORY_COLUMNS  # where the reader's state starts in a row of _page_statement
+_POST_AT = _STATE_AT + 4  # where the post starts
 
 
 @dataclass(slots=True)
@@ -132,7 +120,6 @@ class PostRow:
     thread: ThreadView
 
 
-@cache
 def _posts_statement(staff: bool):
     mine = bindparam("viewer_id")
     visible = reading.visible_posts_clause(staff)
@@ -151,29 +138,59 @@ def _posts_statement(staff: bool):
     )
 
 
-def posts_with_marks(thread: ThreadView, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE):
-    """``(posts, has_next, reacted ids, reported ids)`` in one statement: the page of
-    posts this reader may see (``reading.visible_posts_clause``) as ``PostRow``s, with the
-    reader's marks (``reading.marked_post_ids``'s)."""
+@cache
+def _page_statement(staff: bool):
+    """The thread with the reader's state (one row, kept apart so its subqueries run
+    once) joined to the page of posts with the reader's marks: a row per post, or one
+    row without a post when the page has none; no row when there is no such thread."""
+    thread = _thread_statement().cte("reader_thread").prefix_with("MATERIALIZED")
+    posts = _posts_statement(staff).subquery("page_posts")
+    return select(thread, posts).select_from(thread.outerjoin(posts, true())).order_by(posts.c.id)
+
+
+@dataclass(slots=True)
+class ThreadPage:
+    thread: ThreadView
+    state: ReaderState
+    posts: list[PostRow]
+    has_next: bool
+    reacted: set[int]  # ids of the page's posts this reader said "terima kasih" to
+    reported: set[int]  # and reported
+
+
+def page_for(thread_id: int, user: User, page: int, per_page: int = reading.POSTS_PER_PAGE) -> ThreadPage | None:
+    """What a thread page shows this reader, in one statement: the thread and its
+    category, the reader's state in it, and the page of posts they may see
+    (``reading.visible_posts_clause``) as ``PostRow``s with their marks; None when
+    there is no such thread. Whether they may see the thread at all is the caller's
+    question (``can_view_thread``)."""
     staff = user.has_role("moderator", "counselor")
-    params = {"thread_id": thread.id, "viewer_id": user.id,
+    params = {"thread_id": thread_id, "user_id": user.id, "viewer_id": user.id, "now": utcnow(),
               "limit": per_page + 1, "offset": (page - 1) * per_page}
-    if not staff:
-        params["user_id"] = user.id
-    rows = plain_list(_posts_statement(staff), params)
+    rows = plain_rows(_page_statement(staff), params).all()
+    if not rows:
+        return None
+    first = rows[0]
+    category = reading.category_view_of(first[7:_STATE_AT])
+    thread = ThreadView(*first[:7], category)
+    last_read, following, suspended, wrote_anonymously = first[_STATE_AT:_POST_AT]
+    state = ReaderState(last_read=last_read, following=bool(following), suspended=bool(suspended),
+                        wrote_anonymously=bool(wrote_anonymously))
     posts, reacted, reported = [], set(), set()
     for row in rows[:per_page]:
+        (post_id, author_id, is_anonymous, anon_no, body_html, status, reaction_count, created_at, edited_at,
+         hidden_by_reports, name, deleted_at, handle, was_reacted, was_reported) = row[_POST_AT:]
+        if post_id is None:  # the page has no post
+            break
         posts.append(PostRow(
-            row.id, row.author_id, row.is_anonymous, row.anon_no, row.body_html, row.status,
-            row.reaction_count, row.created_at, row.edited_at, row.hidden_by_reports,
-            *reading.author_parts(row.is_anonymous, row.name, row.deleted_at, row.handle),
-            thread,
+            post_id, author_id, is_anonymous, anon_no, body_html, status, reaction_count, created_at, edited_at,
+            hidden_by_reports, *reading.author_parts(is_anonymous, name, deleted_at, handle), thread,
         ))
-        if row.reacted:
-            reacted.add(row.id)
-        if row.reported:
-            reported.add(row.id)
-    return posts, len(rows) > per_page, reacted, reported
+        if was_reacted:
+            reacted.add(post_id)
+        if was_reported:
+            reported.add(post_id)
+    return ThreadPage(thread, state, posts, len(rows) > per_page, reacted, reported)
 
 
 class PostActions(NamedTuple):
@@ -213,3 +230,4 @@ def mark_read(user: User, thread: ThreadView, state: ReaderState, post_id: int) 
         .execution_options(synchronize_session=False)
     )
     return True
+

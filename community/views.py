@@ -143,11 +143,11 @@ def following():
 @read_only
 @login_required
 def thread(thread_id: int):
-    thread, state = thread_page.thread_for(thread_id, current_user)
-    if thread is None or not can_view_thread(current_user, thread):
-        abort(404)
     page = page_arg()
-    posts, has_next, reacted, reported = thread_page.posts_with_marks(thread, current_user, page)
+    loaded = thread_page.page_for(thread_id, current_user, page)
+    if loaded is None or not can_view_thread(current_user, loaded.thread):
+        abort(404)
+    thread, state, posts = loaded.thread, loaded.state, loaded.posts
     if not posts and page > 1:
         abort(404)
     replying = can_reply(current_user, thread)
@@ -158,9 +158,9 @@ def thread(thread_id: int):
         thread=thread,
         posts=thread_page.with_actions(current_user._get_current_object(), posts),
         page=page,
-        has_next=has_next,
-        reacted=reacted,
-        reported=reported,
+        has_next=loaded.has_next,
+        reacted=loaded.reacted,
+        reported=loaded.reported,
         following=state.following,
         last_read=state.last_read or 0,
         suspension_message=safety.suspension_message(suspension) if suspension else None,

@@ -252,8 +252,7 @@ def test_the_thread_page_reads_posts_as_plain_rows_without_an_anonymous_author(a
     db.session.commit()
     for reader in (member(name="Ana Tefa"), moderator):
         with app.test_request_context("/"):
-            loaded = db.session.get(Thread, thread.id)
-            posts, _has_next, _reacted, _reported = thread_page.posts_with_marks(loaded, reader, 1)
+            posts = thread_page.page_for(thread.id, reader, 1).posts
         assert len(posts) == 2 and not any(isinstance(post, Post) for post in posts)
         anonymous, named = posts
         assert anonymous.is_anonymous and anonymous.author is None and anonymous.author_profile is None
