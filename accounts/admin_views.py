@@ -18,7 +18,7 @@ from accounts.phones import display_phone
 from accounts.views import bp
 from core.db import utcnow
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.i18n import WITA
 from core.views_kit import page_arg, refusal_to_flash
 
@@ -75,7 +75,7 @@ def admin_user(user_id: int):
         "admin/user.html",
         user=user,
         role_form=role_form,
-        action_form=EmptyForm(),
+        action_form=ButtonForm(),
         role_labels=ROLE_LABELS,
         display_phone=display_phone,
         regency_name=REGENCY_NAMES.get(user.regency or "", ""),
@@ -138,7 +138,7 @@ def admin_reset_code(user_id: int):
         "admin/user.html",
         user=user,
         role_form=role_form,
-        action_form=EmptyForm(),
+        action_form=ButtonForm(),
         role_labels=ROLE_LABELS,
         display_phone=display_phone,
         regency_name=REGENCY_NAMES.get(user.regency or "", ""),

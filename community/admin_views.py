@@ -14,7 +14,7 @@ from community.models import Category, CrisisTerm, Hotline
 from community.moderation import remember_safe_room
 from community.views import bp
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 
 CATEGORY_FIELDS = (
     "slug", "name_id", "name_en", "description_id", "description_en", "position",
@@ -97,7 +97,7 @@ def admin_crisis_terms():
             return redirect(url_for("community.admin_crisis_terms"))
     terms = db.session.scalars(select(CrisisTerm).order_by(CrisisTerm.phrase)).all()
     return render_template(
-        "community/admin_crisis_terms.html", form=form, terms=terms, action_form=EmptyForm(),
+        "community/admin_crisis_terms.html", form=form, terms=terms, action_form=ButtonForm(),
         preview=preview,
     )
 
@@ -119,7 +119,7 @@ def admin_delete_crisis_term(term_id: int):
 @roles_required("admin")
 def admin_hotlines():
     return render_template(
-        "community/admin_hotlines.html", hotlines=reading.hotlines(), action_form=EmptyForm()
+        "community/admin_hotlines.html", hotlines=reading.hotlines(), action_form=ButtonForm()
     )
 
 

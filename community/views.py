@@ -35,7 +35,7 @@ from community.permissions import (
     can_view_thread,
 )
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.read_only import read_only
 from core.views_kit import page_arg, query_text
 
@@ -165,7 +165,7 @@ def thread(thread_id: int):
         last_read=state.last_read or 0,
         suspension_message=safety.suspension_message(suspension) if suspension else None,
         reply_fields=fragments.reply_fields(_reply_anonymous(thread, state)) if replying else None,
-        action_form=EmptyForm(),
+        action_form=ButtonForm(),
         hotlines=reading.hotlines() if crisis_post_id else [],
         crisis_post_id=crisis_post_id,
         tools_open=session.pop(MOD_TOOLS_SESSION_KEY, None) == thread.id,

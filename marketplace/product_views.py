@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.uploads import UploadRefused, send_stored
 from core.views_kit import refusal_to_flash
 from marketplace import browsing, photos, products
@@ -76,7 +76,7 @@ def edit_product(business_id: int, product_id: int):
     product_photos = [p for p in photos.photos_of(business) if p.product_id == product.id]
     return no_store(make_response(render_template(
         "marketplace/product_form.html", form=form, business=business, product=product,
-        photos=product_photos, button=EmptyForm())))
+        photos=product_photos, button=ButtonForm())))
 
 
 def _product_action(business_id: int, product_id: int, action, message: str):

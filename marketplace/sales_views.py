@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from accounts.data import regency_label
 from accounts.permissions import roles_required
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.i18n import format_wita
 from core.views_kit import refusal_to_flash
 from marketplace import sales
@@ -68,7 +68,7 @@ def sales_log(business_id: int):
     weeks = sales.weeks_of(business)
     return no_store(make_response(render_template(
         "marketplace/sales_log.html", business=business, form=form, weeks=weeks,
-        totals=sales.totals(weeks), editable=editable, button=EmptyForm(),
+        totals=sales.totals(weeks), editable=editable, button=ButtonForm(),
     )))
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from accounts.permissions import roles_required
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.views_kit import page_arg, refusal_to_flash
 from marketplace import cache, review
 from marketplace._views import no_store, staff_business_or_404
@@ -51,7 +51,7 @@ def staff_business(business_id: int):
         "marketplace/staff_business.html",
         business=business,
         notes=review.staff_notes(business),
-        form=EmptyForm(),
+        form=ButtonForm(),
         reason_form=ReasonForm(),
         note_form=StaffNoteForm(),
         badges_form=BadgesForm(obj=business),

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.views_kit import refusal_to_flash
 from marketplace import browsing, businesses
 from marketplace._views import member_business_or_404, no_store
@@ -27,7 +27,7 @@ def my_businesses():
         "marketplace/my_businesses.html",
         businesses=businesses.businesses_of(current_user),
         invitations=businesses.pending_invitations(current_user),
-        form=EmptyForm(),
+        form=ButtonForm(),
     )))
 
 
@@ -55,7 +55,7 @@ def my_business(business_id: int):
     business = member_business_or_404(business_id)
     page = browsing.business_page(business)
     return no_store(make_response(render_template(
-        "marketplace/my_business.html", business=business, form=EmptyForm(),
+        "marketplace/my_business.html", business=business, form=ButtonForm(),
         invite_form=InviteMemberForm(), photo_form=PhotoForm(), products=page.products,
         photos_by_product=page.product_photos, business_photos=page.business_photos, qris=page.qris,
     )))

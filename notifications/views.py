@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from accounts.permissions import roles_required
 from accounts.phones import display_phone
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.read_only import read_only
 from core.security import safe_next
 from core.views_kit import page_arg
@@ -32,7 +32,7 @@ def inbox():
         "notifications/inbox.html",
         pagination=services.inbox(current_user, page),
         render=services.render,
-        form=EmptyForm(),
+        form=ButtonForm(),
     )
 
 
@@ -96,7 +96,7 @@ def call_tasks():
         pagination=services.open_call_tasks(current_user, page),
         render=services.render,
         display_phone=display_phone,
-        form=EmptyForm(),
+        form=ButtonForm(),
     )
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import csrf, db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.links import absolute_url
 from core.views_kit import page_arg, refusal_to_flash
 from payments import services, webhooks
@@ -46,7 +46,7 @@ def my_invoices():
 def invoice_detail(invoice_id: int):
     invoice = _own_invoice_or_404(invoice_id)
     return render_template(
-        "payments/invoice.html", invoice=invoice, form=EmptyForm(), stripe_on=services.stripe_enabled(),
+        "payments/invoice.html", invoice=invoice, form=ButtonForm(), stripe_on=services.stripe_enabled(),
         checkout_url=services.live_checkout_url(invoice),
     ), 200, NO_STORE
 
@@ -123,7 +123,7 @@ def staff_invoices():
         issues=services.open_issues(),
         status=status,
         statuses=STATUSES,
-        form=EmptyForm(),
+        form=ButtonForm(),
     ), 200, NO_STORE
 
 

@@ -12,7 +12,7 @@ from community.adminduk.forms import GuideForm, OfficeForm, OutreachForm, Questi
 from community.adminduk.models import Office, OutreachDay
 from community.adminduk.views import bp
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.views_kit import refusal_to_flash
 
 EDITORS = ("registrar", "admin")
@@ -42,7 +42,7 @@ def bundle():
         db.session.commit()
         return redirect(url_for(".bundle") + "#checklist")
     return render_template("community/adminduk/bundle.html", form=form, bundle=bundle,
-                           tick_form=EmptyForm(), guides={g.slug: g for g in bundles.guide_list("service")})
+                           tick_form=ButtonForm(), guides={g.slug: g for g in bundles.guide_list("service")})
 
 
 @bp.route("/bundle/tick", methods=["POST"])
@@ -97,7 +97,7 @@ def guide_edit(slug: str):
         if outcome.ok:
             return redirect(url_for(".guide_edit", slug=page.slug))
     return render_template("community/adminduk/guide_edit.html", guide=page, form=form,
-                           versions=guides.versions(page), restore_form=EmptyForm())
+                           versions=guides.versions(page), restore_form=ButtonForm())
 
 
 @bp.route("/desk/guides/<slug>/restore/<int:number>", methods=["POST"])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.views_kit import page_arg, refusal_to_flash
 from marketplace.stalls import (
     curation,
@@ -127,7 +127,7 @@ def staff_day(day_id: int):
     return render_template(
         "marketplace/stalls/staff/day.html", day=day, queue=queue, stall_by_id=stall_by_id,
         shown=shown, elsewhere=elsewhere, page=page, has_next=start + QUEUE_PER_PAGE < len(queue.applications),
-        form=EmptyForm(), bulk_form=BulkForm(), cancel_form=ReasonForm(), decision_form=DecisionForm(),
+        form=ButtonForm(), bulk_form=BulkForm(), cancel_form=ReasonForm(), decision_form=DecisionForm(),
         undecided=(APPLIED, WAITLISTED, RESUBMIT),
     ), 200, NO_STORE
 
@@ -246,7 +246,7 @@ def staff_operations(day_id: int):
     move_form.stall_id.choices = [(s.id, s.code) for s in queue.free_stalls]
     return render_template(
         "marketplace/stalls/staff/operations.html", day=day, queue=queue, by_stall=by_stall,
-        waiting=waiting, form=EmptyForm(), move_form=move_form,
+        waiting=waiting, form=ButtonForm(), move_form=move_form,
     ), 200, NO_STORE
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from core.db import utcnow
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.i18n import current_language, format_wita
 from core.read_only import read_only
 from core.views_kit import refusal_to_flash
@@ -133,7 +133,7 @@ def my_application(application_id: int):
         invoice=invoice,
         place=curation.queue_place(application),
         next_date=curation.next_expected_date(application.business),
-        form=EmptyForm(),
+        form=ButtonForm(),
         note_form=NoteForm(),
     ), 200, NO_STORE
 

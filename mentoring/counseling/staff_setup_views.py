@@ -11,7 +11,7 @@ from flask_login import current_user
 from accounts.permissions import roles_required
 from core.db import utcnow
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.views_kit import refusal_to_flash
 from mentoring.counseling import availability
 from mentoring.counseling import slots as slotlib
@@ -98,7 +98,7 @@ def staff_availability():
             profile=profile,
             range_form=range_form,
             exception_form=exception_form,
-            form=EmptyForm(),
+            form=ButtonForm(),
             today=utcnow().astimezone(slotlib.WITA).date(),
         ),
         status,

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from accounts.permissions import roles_required
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
 from mentoring.counseling import agenda, availability, booking, dashboard, rescheduling, wellbeing
@@ -67,7 +67,7 @@ def staff_dashboard():
         "mentoring/counseling/staff/dashboard.html",
         board=board,
         week_rows=dashboard.WEEK_ROWS,
-        form=EmptyForm(),
+        form=ButtonForm(),
     )
 
 
@@ -122,7 +122,7 @@ def staff_appointment(appointment_id: int):
     return render_template(
         "mentoring/counseling/staff/appointment.html",
         appointment=appointment,
-        form=EmptyForm(),
+        form=ButtonForm(),
         is_client=agenda.is_counselor_of(current_user, appointment.member),
     )
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from core.db import utcnow
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.i18n import current_language
 from core.read_only import read_only
 from core.views_kit import query_text, refusal_to_flash
@@ -210,7 +210,7 @@ def appointment_detail(appointment_id: int):
     return render_template(
         "mentoring/counseling/appointment.html",
         appointment=appointment,
-        form=EmptyForm(),
+        form=ButtonForm(),
         show_check=show_check,
         late=appointment.is_active and booking.is_late_cancellation(appointment, utcnow()),
         reminders=notices.reminders_to_come(appointment),

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.signals import market_sales_evidence
 from core.views_kit import refusal_to_flash
 from mentoring.kur import applications, listing, permissions, reminders
@@ -96,7 +96,7 @@ def _kur_detail_page(application, checklist=None, appointment=None, status=200, 
         required=applications.required_documents(application),
         missing=applications.missing_documents(application),
         npwp_threshold=NPWP_THRESHOLD,
-        form=EmptyForm(),
+        form=ButtonForm(),
         withdraw=withdraw or KurWithdrawForm(formdata=None),
         sales_evidence=_sales_evidence(application),
     ), status

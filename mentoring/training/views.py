@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import utcnow
 from core.extensions import db
 from core.filter_forms import read_filters
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.read_only import read_only
 from core.views_kit import page_arg, refusal_to_flash
 from mentoring.training import _common as common
@@ -84,7 +84,7 @@ def training_detail(training_id: int):
         counts=counts,
         is_open=common.registration_open(training),
         started=training.starts_at <= utcnow(),
-        form=EmptyForm(),
+        form=ButtonForm(),
     )
 
 

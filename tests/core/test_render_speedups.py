@@ -3,6 +3,7 @@ template gettext, the per-request translations cache, ``|wita``, icons, per-row
 URLs, per-row forms and the flat template globals."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.widgets import HiddenInput
 
-from core.forms import EmptyForm
+from core.forms import ButtonForm, EmptyForm
 from core.i18n import current_language, wita
 
 
@@ -191,3 +192,20 @@ def test_every_template_stays_loaded_in_a_plain_cache(app):
     for name in app.jinja_env.list_templates():
         app.jinja_env.get_template(name)
     assert app.jinja_env.get_template("base.html") is first
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_button_form_draws_what_an_empty_form_draws(app, request_ctx, monkeypatch, enabled):
+    """``ButtonForm`` (a GET page's buttons) gives the same hidden input as an
+    ``EmptyForm``, the token its POST is checked with, and nothing with CSRF off."""
+    from flask_wtf.csrf import validate_csrf
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", enabled)
+    drawn = ButtonForm().hidden_tag()
+    assert drawn == EmptyForm().hidden_tag()
+    if enabled:
+        token = re.search(r'value="([^"]+)"', drawn).group(1)
+        validate_csrf(token)  # raises if it is not this session's
+        assert app.jinja_env.globals["hidden_tag_once"](ButtonForm()) == drawn
+    else:
+        assert drawn == ""
