@@ -88,7 +88,7 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
-def _reply_anonymous(thread: Thread, state: thread_page.ReaderState) -> bool | None:
+def _reply_anonymous(thread: thread_page.ThreadView, state: thread_page.ReaderState) -> bool | None:
     """The reply form's anonymous box under ``thread``: None where anonymity is not
     honoured (no box), else whether it starts ticked (the member's last post there
     was anonymous, so one tap cannot reveal them)."""
