@@ -190,6 +190,20 @@ def queue_row(row, overdue: bool, assignee: str | None) -> Markup:
         row, overdue, assignee))
 
 
+def queue_rows(rows, cutoff, waiting_on_us) -> Markup:
+    """The registrars' queue rows of a page, each kept (``queue_row``): overdue when
+    its status waits on the registrars and has not changed since ``cutoff``."""
+    return Markup("\n  ").join(
+        queue_row(row, row.status in waiting_on_us and row.status_changed_at < cutoff, row.assignee_name)
+        for row in rows
+    )
+
+
+def report_rows(rows) -> Markup:
+    """The Satgas queue rows of a page, each kept (``report_row``)."""
+    return Markup("\n  ").join(report_row(row) for row in rows)
+
+
 def report_row(row) -> Markup:
     """A row of the Satgas queue (``community.reports.desk.queue_page``): the listed
     columns of a report only (code, kind, region, status, urgency, dates), the

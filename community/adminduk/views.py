@@ -40,7 +40,7 @@ TEMPLATE_HELPERS = {
     "adminduk_services": lambda req: ", ".join(str(SERVICES.get(s, s)) for s in req.services),
     "adminduk_regency": lambda slug: str(REGENCY_NAMES.get(slug, slug)),
     "adminduk_mask": niklib.mask,
-    "adminduk_queue_row": fragments.queue_row,
+    "adminduk_queue_rows": fragments.queue_rows,
 }
 
 

@@ -119,7 +119,7 @@ TEMPLATE_HELPERS = {
     "report_bars": dashboard.bars,
     "report_month_label": _month_label,
     "report_happened_label": _happened_label,
-    "report_queue_row": fragments.report_row,
+    "report_queue_rows": fragments.report_rows,
 }
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from accounts.data import REGENCY_NAMES
 from mentoring.kur.data import BANK_NAMES, STAGE_NAMES
-from mentoring.kur.listing import staff_row
+from mentoring.kur.listing import staff_rows
 
 bp = Blueprint("kur", __name__)
 
@@ -16,5 +16,5 @@ TEMPLATE_HELPERS = {
     "regency_names": REGENCY_NAMES,
     "bank_names": BANK_NAMES,
     "stage_names": STAGE_NAMES,
-    "kur_staff_row": staff_row,
+    "kur_staff_rows": staff_rows,
 }

@@ -90,6 +90,11 @@ def days_in_stage(application: KurApplication, now: datetime | None = None) -> i
     return max(0, ((now or utcnow()) - application.stage_changed_at).days)
 
 
+def staff_rows(rows) -> Markup:
+    """The staff list's rows of a page, each kept (``staff_row``)."""
+    return Markup("\n  ").join(staff_row(row) for row in rows)
+
+
 def staff_row(row) -> Markup:
     """A row of the staff list (a row of ``kur_applications_for_staff``), drawn once
     per its shown values, its days in the stage and the language, then kept: the

@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from accounts.data import REGENCY_NAMES
 from mentoring.training.data import PROVIDER_NAMES, TAG_NAMES
-from mentoring.training.listing import list_row
+from mentoring.training.listing import list_rows
 
 bp = Blueprint("training", __name__)
 
@@ -16,5 +16,5 @@ TEMPLATE_HELPERS = {
     "regency_names": REGENCY_NAMES,
     "provider_names": PROVIDER_NAMES,
     "tag_names": TAG_NAMES,
-    "training_list_row": list_row,
+    "training_list_rows": list_rows,
 }

@@ -154,6 +154,11 @@ def listed_seat_counts(trainings: Iterable) -> dict[int, dict[str, int]]:
 NO_SEATS_TAKEN = {"confirmed": 0, "waitlisted": 0}
 
 
+def list_rows(trainings, counts: dict) -> Markup:
+    """The members' list rows of a page, each kept (``list_row``)."""
+    return Markup("").join(list_row(training, counts) for training in trainings)
+
+
 def list_row(training, counts: dict) -> Markup:
     """A row of the members' list (a row of ``upcoming_trainings``), drawn once
     per what it shows (title, time, place, state, seats left) and the viewer's

@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 
@@ -213,3 +215,19 @@ def test_cpu_ab_drops_the_extreme_tenth_of_requests_either_way():
     cpu_ab = _load("cpu_ab")
     assert cpu_ab.trimmed_mean([1.0] * 18 + [0.0, 100.0]) == 1.0  # one collection, one page fault
     assert cpu_ab.trimmed_mean([2.0, 4.0]) == 3.0  # too few to trim
+
+
+def test_instructions_ab_reads_each_phase_from_its_own_dump(tmp_path):
+    """bench/instructions_ab.py: dumps in the order of their numbers (10 after 9),
+    the start-up first, then each page's warm-up and measured phase."""
+    instructions_ab = _load("instructions_ab")
+    counts = {1: 5_000_000_000, 2: 900, 3: 3_000, 4: 700, 5: 6_000, 6: 1, 7: 2, 8: 3, 9: 4, 10: 11_000}
+    for number, count in counts.items():
+        (tmp_path / f"cg.out.{number}").write_text(f"# callgrind format\nevents: Ir\nsummary: {count}\n")
+    totals = instructions_ab.dump_totals(list(tmp_path.glob("cg.out.*")))
+    assert totals == list(counts.values())
+    pages = ["member:/account", "member:/forum/t/16", "a:/1", "b:/2"]
+    assert instructions_ab.per_request(totals[:9], pages, 30) == {
+        "member:/account": 100.0, "member:/forum/t/16": 200.0, "a:/1": 2 / 30, "b:/2": 4 / 30}
+    with pytest.raises(RuntimeError, match="expected 9 dumps"):
+        instructions_ab.per_request(totals[:8], pages, 30)
