@@ -42,25 +42,34 @@ def trimmed_mean(values: list[float]) -> float:
     return statistics.mean(kept)
 
 
-def serve(code: Path, size: str, account: str, path: str) -> None:
-    """The worker: load ``code``'s app, then answer each line ``N`` from stdin with
-    the trimmed mean CPU milliseconds of N requests of ``path``."""
+def load_app(code: Path, size: str):
+    """``code``'s app with the production configuration on the data set, warmed up
+    and its start-up objects frozen out of the collector, as wsgi.py serves it."""
     sys.path[:0] = [str(code), str(code / "bench")]
     os.chdir(code)
     import dataset
-    import page_facts
     import pages
 
     name = dataset.database_names()[size]
     meta = dataset.read_meta(name)
     if meta is None:
         raise SystemExit(f"{name} is not built: .venv/bin/python bench/dataset.py {size}")
-    os.environ.update(pages.production_env(name, meta, 0, Path(tempfile.mkdtemp(prefix="rp-cpu-ab-"))))
+    os.environ.update(pages.production_env(name, meta, 0, Path(tempfile.mkdtemp(prefix="rp-ab-"))))
     from core import create_app, warm_up
 
     app = create_app()
     warm_up(app)
     gc.freeze()
+    return app
+
+
+def serve(code: Path, size: str, account: str, path: str) -> None:
+    """The worker: load ``code``'s app, then answer each line ``N`` from stdin with
+    the trimmed mean CPU milliseconds of N requests of ``path``."""
+    app = load_app(code, size)
+    import page_facts
+    import pages
+
     client = app.test_client()
     if account != "anonymous":
         page_facts.log_in(client, pages.ACCOUNTS[account])

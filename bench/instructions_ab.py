@@ -26,7 +26,6 @@ logins' sessions).
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import subprocess
 import sys
@@ -34,27 +33,19 @@ import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import cpu_ab  # noqa: E402
+
 WARM_UP = 20
 
 
 def serve(code: Path, size: str, requests: int, specs: list[str]) -> None:
     """The worker, run under callgrind: each phase ends with ``os.getppid()``."""
-    sys.path[:0] = [str(code), str(code / "bench")]
-    os.chdir(code)
-    import dataset
+    app = cpu_ab.load_app(code, size)  # loaded as cpu_ab's workers load it
     import page_facts
     import pages
 
-    name = dataset.database_names()[size]
-    meta = dataset.read_meta(name)
-    if meta is None:
-        raise SystemExit(f"{name} is not built: .venv/bin/python bench/dataset.py {size}")
-    os.environ.update(pages.production_env(name, meta, 0, Path(tempfile.mkdtemp(prefix="rp-instructions-"))))
-    from core import create_app, warm_up
-
-    app = create_app()
-    warm_up(app)
-    gc.freeze()
     clients = {}
     os.getppid()  # dump: start-up
     for spec in specs:
