@@ -48,6 +48,11 @@ def _member_column(column):
     )
 
 
+# What a ``ThreadView`` holds but its category, in its order.
+_THREAD_COLUMNS = (Thread.id, Thread.title, Thread.status, Thread.author_id, Thread.is_locked, Thread.is_pinned,
+                   Thread.reply_count)
+
+
 def _thread_statement():
     suspended = exists().where(
         Suspension.user_id == bindparam("user_id"),
@@ -62,11 +67,10 @@ def _thread_statement():
         .scalar_subquery()
     )
     return (
-        # The page names the authors of its posts (``posts_with_marks``), never the
+        # The page names the authors of its posts (``_posts_statement``), never the
         # thread's own: only its author's id is read (the permission checks).
         select(
-            Thread.id, Thread.title, Thread.status, Thread.author_id, Thread.is_locked, Thread.is_pinned,
-            Thread.reply_count, *reading.CATEGORY_VIEW_COLUMNS,
+            *_THREAD_COLUMNS, *reading.CATEGORY_VIEW_COLUMNS,
             _member_column(ThreadMember.last_read_post_id).label("last_read"),
             _member_column(ThreadMember.following).label("following"),
             suspended.label("suspended"),
@@ -93,9 +97,10 @@ class ThreadView:
     category: reading.CategoryView
 
 
-_CATEGORY_COLUMNS = len(reading.CATEGORY_VIEW_COLUMNS)
-_STATE_AT = 7 + _CATEGORY_COLUMNS  # where the reader's state starts in a row of _page_statement
-_POST_AT = _STATE_AT + 4  # where the post starts
+# Where each part starts in a row of ``_page_statement``.
+_CATEGORY_AT = len(_THREAD_COLUMNS)
+_STATE_AT = _CATEGORY_AT + len(reading.CATEGORY_VIEW_COLUMNS)
+_POST_AT = _STATE_AT + len(ReaderState.__dataclass_fields__)
 
 
 @dataclass(slots=True)
@@ -171,8 +176,8 @@ def page_for(thread_id: int, user: User, page: int, per_page: int = reading.POST
     if not rows:
         return None
     first = rows[0]
-    category = reading.category_view_of(first[7:_STATE_AT])
-    thread = ThreadView(*first[:7], category)
+    category = reading.category_view_of(first[_CATEGORY_AT:_STATE_AT])
+    thread = ThreadView(*first[:_CATEGORY_AT], category)
     last_read, following, suspended, wrote_anonymously = first[_STATE_AT:_POST_AT]
     state = ReaderState(last_read=last_read, following=bool(following), suspended=bool(suspended),
                         wrote_anonymously=bool(wrote_anonymously))
@@ -230,4 +235,3 @@ def mark_read(user: User, thread: ThreadView, state: ReaderState, post_id: int) 
         .execution_options(synchronize_session=False)
     )
     return True
-
